@@ -1,0 +1,69 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import { installAuth, type Authenticator } from './http/auth.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { OktaErrors } from './http/errors.ts';
+import type { RateLimiter } from './http/rate-limit.ts';
+import { newRequestId } from './lib/ids.ts';
+import type { Clock } from './lib/clock.ts';
+import { groupRoutes } from './groups/routes.ts';
+import { opsRoutes } from './ops/routes.ts';
+import type { Metrics } from './ops/metrics.ts';
+import { roleRoutes } from './roles/routes.ts';
+import { logRoutes } from './syslog/routes.ts';
+import { tokenRoutes } from './tokens/routes.ts';
+import { userRoutes } from './users/routes.ts';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  metrics: Metrics;
+};
+
+/** Assembles the HTTP server; used as-is by `serve` and by the tests. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : {
+      level: deps.config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[REDACTED]' },
+    },
+    genReqId: () => newRequestId(),
+    requestIdHeader: false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: deps.config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true, allowMatchingProperties: true, allowUnionTypes: true } },
+  });
+  app.decorate('deps', deps);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-okta-request-id', request.id);
+  });
+  // Only JSON is accepted; anything else is refused before a handler can act on it.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(OktaErrors.malformedBody(), undefined);
+    }
+  });
+  app.addContentTypeParser('*', (_req, _payload, done) => done(OktaErrors.unsupportedMediaType(), undefined));
+
+  installErrorHandling(app);
+  installAuth(app);
+  deps.metrics.instrument(app);
+
+  await app.register(opsRoutes);
+  await app.register(userRoutes, { prefix: '/api/v1/users' });
+  await app.register(roleRoutes, { prefix: '/api/v1/users' });
+  await app.register(groupRoutes, { prefix: '/api/v1/groups' });
+  await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
+  await app.register(logRoutes, { prefix: '/api/v1/logs' });
+  return app;
+}

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Every environment variable Bulwark reads, with its default and its rule. README's table mirrors this. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BULWARK_DATA_DIR: z.string().min(1).default('./.bulwark'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S*$/, 'must be a postgres:// or postgresql:// URL').optional(),
+  BASE_DOMAIN: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'must be a host name such as example.com').default('localhost'),
+  BULWARK_BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@demo.example.com'),
+  BULWARK_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(128).optional(),
+  BULWARK_BOOTSTRAP_API_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'must be 32-128 characters of A-Z a-z 0-9 _ -').optional(),
+  BULWARK_SEED_DEMO: bool.default(true),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  BULWARK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  BULWARK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  BULWARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  BULWARK_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
+  BULWARK_TRUST_PROXY: bool.default(false),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  baseDomain: string;
+  bootstrap: Readonly<{ adminEmail: string; adminPassword: string | undefined; apiToken: string | undefined; seedDemo: boolean }>;
+  logLevel: (typeof LOG_LEVELS)[number];
+  dbPoolSize: number;
+  bodyLimitBytes: number;
+  rateLimitPerMinute: number;
+  checkpointIntervalSeconds: number;
+  trustProxy: boolean;
+}>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** Reads the environment once. A bad value yields one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    return { ok: false, message: `Invalid configuration: ${name}: ${issue?.message ?? 'invalid value'}` };
+  }
+  const e = parsed.data;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.BULWARK_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    baseDomain: e.BASE_DOMAIN.toLowerCase(),
+    bootstrap: Object.freeze({
+      adminEmail: e.BULWARK_BOOTSTRAP_ADMIN_EMAIL,
+      adminPassword: e.BULWARK_BOOTSTRAP_ADMIN_PASSWORD,
+      apiToken: e.BULWARK_BOOTSTRAP_API_TOKEN,
+      seedDemo: e.BULWARK_SEED_DEMO,
+    }),
+    logLevel: e.LOG_LEVEL,
+    dbPoolSize: e.BULWARK_DB_POOL_SIZE,
+    bodyLimitBytes: e.BULWARK_BODY_LIMIT_BYTES,
+    rateLimitPerMinute: e.BULWARK_RATE_LIMIT_PER_MINUTE,
+    checkpointIntervalSeconds: e.BULWARK_CHECKPOINT_INTERVAL_SECONDS,
+    trustProxy: e.BULWARK_TRUST_PROXY,
+  };
+  return { ok: true, config: Object.freeze(config) };
+}

@@ -1,0 +1,111 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Timestamps are written as Date and read back as Date (pg's default parser). */
+type Ts = ColumnType<Date, Date, Date>;
+type TsNull = ColumnType<Date | null, Date | null | undefined, Date | null>;
+/** int8 arrives from pg as a string; writes take a number or a string. */
+type Int8 = ColumnType<string, number | string, number | string>;
+
+export type TenantsTable = {
+  id: string;
+  slug: string;
+  name: string;
+  cell: string;
+  log_retention_days: Generated<number>;
+  created: Ts;
+};
+
+export type UsersTable = {
+  tenant_id: string;
+  id: string;
+  status: string;
+  login_lower: string;
+  profile: ColumnType<Record<string, unknown>, string, string>;
+  password_hash: string | null;
+  created: Ts;
+  activated: TsNull;
+  status_changed: TsNull;
+  last_login: TsNull;
+  last_updated: Ts;
+  password_changed: TsNull;
+};
+
+export type GroupsTable = {
+  tenant_id: string;
+  id: string;
+  type: string;
+  name: string;
+  name_lower: string;
+  description: string | null;
+  created: Ts;
+  last_updated: Ts;
+  last_membership_updated: Ts;
+};
+
+export type GroupMembersTable = {
+  tenant_id: string;
+  group_id: string;
+  user_id: string;
+  created: Ts;
+};
+
+export type AdminRolesTable = {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  type: string;
+  created: Ts;
+  last_updated: Ts;
+};
+
+export type ApiTokensTable = {
+  tenant_id: string;
+  id: string;
+  name: string;
+  user_id: string;
+  token_hash: string;
+  created: Ts;
+  last_updated: Ts;
+  last_used: TsNull;
+  expires_at: TsNull;
+};
+
+export type LogChainHeadsTable = {
+  tenant_id: string;
+  seq: Int8;
+  hash: string;
+  anchor_seq: ColumnType<string, number | string | undefined, number | string>;
+  anchor_hash: string;
+};
+
+export type LogEventsTable = {
+  tenant_id: string;
+  seq: Int8;
+  uuid: string;
+  published: Ts;
+  event_type: string;
+  actor_id: string | null;
+  event: string;
+  hash: string;
+};
+
+export type LogCheckpointsTable = {
+  tenant_id: string;
+  seq: Int8;
+  hash: string;
+  signed_at: Ts;
+  key_id: string;
+  signature: string;
+};
+
+export type Database = {
+  tenants: TenantsTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  admin_roles: AdminRolesTable;
+  api_tokens: ApiTokensTable;
+  log_chain_heads: LogChainHeadsTable;
+  log_events: LogEventsTable;
+  log_checkpoints: LogCheckpointsTable;
+};

@@ -1,0 +1,65 @@
+import type { Tx } from '#src/db/database.ts';
+import { OktaErrors } from '#src/http/errors.ts';
+import type { ServiceContext } from '#src/service-context.ts';
+import type { LogTarget } from '#src/syslog/log-event.ts';
+import { recordEvent } from '#src/syslog/service.ts';
+import { newId } from '#src/lib/ids.ts';
+import { findGroup, findGroupByName, insertGroup, insertMember, touchMembership, type GroupRow } from './store.ts';
+
+export type { GroupRow };
+
+export function groupTarget(group: GroupRow): LogTarget {
+  return { id: group.id, type: 'UserGroup', alternateId: 'unknown', displayName: group.name, detailEntry: null };
+}
+
+/** Adds a user (already locked or created in `tx`) to groups; an unknown group id fails the whole change. */
+export async function addUserToGroups(tx: Tx, ctx: ServiceContext, user: LogTarget, groupIds: readonly string[]): Promise<void> {
+  for (const groupId of groupIds) {
+    const group = await findGroup(tx, ctx.tenantId, groupId, true);
+    if (!group) throw OktaErrors.validation('groupIds', [`groupIds: Group ${groupId} was not found`]);
+    if (group.type === 'BUILT_IN') continue;
+    const now = ctx.clock.now();
+    if (!(await insertMember(tx, ctx.tenantId, group.id, user.id, now))) continue;
+    await touchMembership(tx, ctx.tenantId, group.id, now);
+    await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, {
+      eventType: 'group.user_membership.add',
+      displayMessage: 'Add user to group membership',
+      target: [user, groupTarget(group)],
+    });
+  }
+}
+
+/** Every tenant has Okta's built-in "Everyone" group; it is made with the tenant, in the same transaction. */
+export async function createEveryoneGroup(tx: Tx, ctx: ServiceContext): Promise<GroupRow> {
+  const now = ctx.clock.now();
+  const group: GroupRow = {
+    id: newId('00g'), type: 'BUILT_IN', name: 'Everyone', description: 'All users in your organization',
+    created: now, lastUpdated: now, lastMembershipUpdated: now,
+  };
+  await insertGroup(tx, ctx.tenantId, group);
+  await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, { eventType: 'group.lifecycle.create', displayMessage: 'Create Okta group', target: [groupTarget(group)] });
+  return group;
+}
+
+export type GroupInput = { name: string; description: string | null };
+
+/** Creates an OKTA_GROUP; names are unique in a tenant, case-insensitively. */
+export async function createGroup(ctx: ServiceContext, input: GroupInput): Promise<GroupRow> {
+  try {
+    return await ctx.db.transaction().execute(async (tx) => {
+      if (await findGroupByName(tx, ctx.tenantId, input.name)) throw groupNameTaken();
+      const now = ctx.clock.now();
+      const group: GroupRow = { id: newId('00g'), type: 'OKTA_GROUP', name: input.name, description: input.description, created: now, lastUpdated: now, lastMembershipUpdated: now };
+      await insertGroup(tx, ctx.tenantId, group);
+      await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, { eventType: 'group.lifecycle.create', displayMessage: 'Create Okta group', target: [groupTarget(group)] });
+      return group;
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw groupNameTaken();
+    throw err;
+  }
+}
+
+function groupNameTaken() {
+  return OktaErrors.validation('name', ['name: An object with this field already exists in the current organization']);
+}

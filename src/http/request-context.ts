@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import type { ServiceContext } from '#src/service-context.ts';
+import type { AuditContext } from '#src/syslog/log-event.ts';
+import { OktaErrors } from './errors.ts';
+import type { Principal } from './principal.ts';
+
+/** The authenticated principal of an /api request; the auth hook guarantees it exists there. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw OktaErrors.invalidToken();
+  return request.principal;
+}
+
+/** Who, from where, in which request: what every System Log event of this request carries. */
+export function auditContextOf(request: FastifyRequest): AuditContext {
+  const p = principalOf(request);
+  return {
+    actor: { id: p.user.id, type: 'User', alternateId: p.user.login, displayName: p.user.displayName, detailEntry: null },
+    ipAddress: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+    transaction: { type: 'WEB', id: request.id, detail: { requestApiTokenId: p.tokenId } },
+    requestUri: request.url.split('?')[0] ?? request.url,
+  };
+}
+
+/** The absolute base URL of this request, for `_links` and `Link` headers. */
+export function baseUrlOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/** The service context of an /api request: the tenant comes from the authenticated token, nowhere else. */
+export function serviceContextOf(request: FastifyRequest): ServiceContext {
+  const p = principalOf(request);
+  const { db, clock, authenticator } = request.server.deps;
+  return {
+    db,
+    clock,
+    tenantId: p.tenant.id,
+    audit: auditContextOf(request),
+    actor: { userId: p.user.id, roles: p.roles },
+    authChanged: () => authenticator.invalidate(),
+  };
+}

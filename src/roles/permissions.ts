@@ -1,0 +1,43 @@
+/** Okta's standard admin roles that Bulwark implements. */
+export const ROLE_TYPES = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN'] as const;
+export type RoleType = (typeof ROLE_TYPES)[number];
+
+export const PERMISSIONS = [
+  'users.read',
+  'users.manage',
+  /** unlock, reset and expire passwords: the help desk's whole job */
+  'users.helpdesk',
+  'groups.read',
+  'groups.manage',
+  'logs.read',
+  'roles.read',
+  'roles.manage',
+  'tokens.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const GRANTS: Record<RoleType, readonly Permission[]> = {
+  SUPER_ADMIN: PERMISSIONS,
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'logs.read', 'roles.read'],
+  HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'groups.read'],
+  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'logs.read', 'roles.read'],
+};
+
+export function permissionsOf(roles: Iterable<RoleType>): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const role of roles) for (const p of GRANTS[role]) out.add(p);
+  return out;
+}
+
+/**
+ * Whether an admin holding `actorRoles` may change a user holding `targetRoles`. A help-desk admin acts only
+ * on people with no admin role; only a super admin acts on a super admin. This is the rule the 2022 support
+ * intrusion shows matters: resets on privileged accounts must not be in reach of lower-privileged staff.
+ */
+export function mayActOn(actorRoles: ReadonlySet<RoleType>, targetRoles: ReadonlySet<RoleType>): boolean {
+  if (actorRoles.has('SUPER_ADMIN')) return true;
+  if (targetRoles.has('SUPER_ADMIN')) return false;
+  if (actorRoles.has('ORG_ADMIN')) return true;
+  if (actorRoles.has('HELP_DESK_ADMIN')) return targetRoles.size === 0;
+  return false;
+}

@@ -1,0 +1,31 @@
+import type { Executor } from '#src/db/database.ts';
+
+export type RoleRow = { id: string; userId: string; type: string; created: Date; lastUpdated: Date };
+
+const columns = ['id', 'user_id', 'type', 'created', 'last_updated'] as const;
+
+function toRow(r: { id: string; user_id: string; type: string; created: Date; last_updated: Date }): RoleRow {
+  return { id: r.id, userId: r.user_id, type: r.type, created: r.created, lastUpdated: r.last_updated };
+}
+
+export async function rolesOfUser(db: Executor, tenantId: string, userId: string): Promise<RoleRow[]> {
+  const rows = await db.selectFrom('admin_roles').select(columns).where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created').orderBy('id').execute();
+  return rows.map(toRow);
+}
+
+export async function insertRole(db: Executor, tenantId: string, role: RoleRow): Promise<void> {
+  await db.insertInto('admin_roles').values({
+    tenant_id: tenantId, id: role.id, user_id: role.userId, type: role.type, created: role.created, last_updated: role.lastUpdated,
+  }).execute();
+}
+
+export async function deleteRole(db: Executor, tenantId: string, userId: string, roleId: string): Promise<RoleRow | undefined> {
+  const row = await db.deleteFrom('admin_roles').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('id', '=', roleId).returning(columns).executeTakeFirst();
+  return row && toRow(row);
+}
+
+export async function countUsersWithRole(db: Executor, tenantId: string, type: string, exceptUserId: string): Promise<number> {
+  const row = await db.selectFrom('admin_roles').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', tenantId).where('type', '=', type).where('user_id', '<>', exceptUserId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { claimServerPid } from './db/embedded-postgres.ts';
+import { openDatabaseRuntime } from './db/runtime.ts';
+import { createAuthenticator } from './http/auth.ts';
+import { createRateLimiter } from './http/rate-limit.ts';
+import { systemClock } from './lib/clock.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { loadSigningKey, signCheckpoints } from './syslog/checkpoints.ts';
+import { bootstrapDemoTenant } from './tenants/bootstrap.ts';
+import type { CreatedTenant } from './tenants/service.ts';
+import { touchLastUsed } from './tokens/store.ts';
+
+export type RunningServer = { app: FastifyInstance; url: string; close(): Promise<void> };
+
+const LAST_USED_FLUSH_MS = 5_000;
+
+function bootstrapBanner(created: CreatedTenant, url: string): string {
+  return [
+    '',
+    'First start: created tenant "demo" with a super admin. These credentials are shown only this once:',
+    `  admin login:    ${created.adminLogin}`,
+    `  admin password: ${created.adminPassword}`,
+    `  API token:      ${created.apiToken}`,
+    `Try: curl -H "Authorization: SSWS ${created.apiToken}" ${url}/api/v1/users`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs Bulwark: database (embedded unless DATABASE_URL), migrations, first-start bootstrap, HTTP server, the
+ * checkpoint signer and the token last-used writer. `close` drains requests, then stops each part in turn.
+ */
+export async function serve(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
+  const started = performance.now();
+  const runtime = await openDatabaseRuntime(config, 'server', print);
+  const releasePid = runtime.embedded ? claimServerPid(config.dataDir) : () => {};
+  const clock = systemClock;
+  const authenticator = createAuthenticator(runtime.db, clock);
+  const signingKey = loadSigningKey(config.dataDir);
+  const created = await bootstrapDemoTenant(runtime.db, clock, config);
+  // Printed before anything else can fail: these credentials exist nowhere else.
+  if (created) print(bootstrapBanner(created, `http://${config.host}:${config.port}`));
+  const app = await buildApp({ config, db: runtime.db, clock, authenticator, rateLimiter: createRateLimiter(clock), metrics: createMetrics() });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  const flushLastUsed = () => touchLastUsed(runtime.db, authenticator.drainLastUsed()).catch((err: unknown) => app.log.warn({ err }, 'could not record token use'));
+  const checkpoint = () => signCheckpoints(runtime.db, clock, signingKey).catch((err: unknown) => app.log.warn({ err }, 'checkpoint signing failed'));
+  await checkpoint();
+  const timers = [setInterval(flushLastUsed, LAST_USED_FLUSH_MS), setInterval(checkpoint, config.checkpointIntervalSeconds * 1000)];
+  for (const t of timers) t.unref();
+
+  print(`Bulwark is listening on ${url} (tenant API: ${url}/api/v1, Host {slug}.${config.baseDomain}:${port} also selects a tenant); ready in ${Math.round(performance.now() - started)} ms`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    close() {
+      closing ??= (async () => {
+        for (const t of timers) clearInterval(t);
+        await app.close();
+        await flushLastUsed();
+        await checkpoint();
+        await runtime.close();
+        releasePid();
+      })();
+      return closing;
+    },
+  };
+}

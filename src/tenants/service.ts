@@ -1,0 +1,121 @@
+import type { Db } from '#src/db/database.ts';
+import { createEveryoneGroup } from '#src/groups/service.ts';
+import { OktaErrors } from '#src/http/errors.ts';
+import type { Clock } from '#src/lib/clock.ts';
+import { newId } from '#src/lib/ids.ts';
+import { newSecret } from '#src/lib/secrets.ts';
+import { grantRole } from '#src/roles/service.ts';
+import { ROLE_TYPES } from '#src/roles/permissions.ts';
+import type { ServiceContext } from '#src/service-context.ts';
+import type { AuditContext } from '#src/syslog/log-event.ts';
+import { recordEvent } from '#src/syslog/service.ts';
+import { createChainHead } from '#src/syslog/store.ts';
+import { issueToken } from '#src/tokens/service.ts';
+import { insertNewUser, passwordHashFor, userTarget } from '#src/users/service.ts';
+import { findTenantBySlug, insertTenant, listTenantRows, setRetention, type TenantRow } from './store.ts';
+
+export type { TenantRow };
+
+const SLUG = /^[a-z][a-z0-9-]{1,62}$/;
+const CELL = /^[a-z][a-z0-9-]{0,31}$/;
+/** Names a tenant cannot take because they would shadow the operator's own hosts. */
+const RESERVED = new Set(['www', 'api', 'admin', 'login', 'support', 'status', 'static', 'assets', 'mail', 'system']);
+
+export type CreateTenantInput = {
+  slug: string;
+  name?: string;
+  cell?: string;
+  adminEmail: string;
+  adminPassword?: string;
+  /** The first token's value when the operator fixed it (BULWARK_BOOTSTRAP_API_TOKEN); generated otherwise. */
+  apiToken?: string;
+};
+
+export type CreatedTenant = { tenant: TenantRow; adminId: string; adminLogin: string; adminPassword: string; apiToken: string };
+
+/** The operator, as the actor of events that no tenant user caused. */
+export function operatorContext(transactionId: string): AuditContext {
+  return {
+    actor: { id: 'bulwark-operator', type: 'SystemPrincipal', alternateId: 'system@bulwark', displayName: 'Bulwark operator', detailEntry: null },
+    ipAddress: null,
+    userAgent: null,
+    transaction: { type: 'JOB', id: transactionId, detail: {} },
+    requestUri: null,
+  };
+}
+
+/** A service context acting as the operator inside one tenant (CLI commands, bootstrap, jobs). */
+export function operatorServiceContext(db: Db, clock: Clock, tenantId: string, transactionId: string): ServiceContext {
+  return {
+    db,
+    clock,
+    tenantId,
+    audit: operatorContext(transactionId),
+    actor: { userId: null, roles: new Set(ROLE_TYPES) },
+    authChanged: () => {},
+  };
+}
+
+/**
+ * Creates a tenant with its log chain, the built-in Everyone group, a first super admin and that admin's
+ * first API token, all in one transaction: a tenant exists whole or not at all.
+ */
+export async function createTenant(db: Db, clock: Clock, input: CreateTenantInput): Promise<CreatedTenant> {
+  if (!SLUG.test(input.slug) || RESERVED.has(input.slug)) {
+    throw OktaErrors.validation('slug', ['slug: 2-63 characters, lower-case letters, digits and hyphens, starting with a letter, not a reserved name']);
+  }
+  const cell = input.cell ?? 'commercial';
+  if (!CELL.test(cell)) throw OktaErrors.validation('cell', ['cell: lower-case letters, digits and hyphens, starting with a letter']);
+  const adminPassword = input.adminPassword ?? `${newSecret(12)}Aa1`;
+  const passwordHash = await passwordHashFor(adminPassword, input.adminEmail);
+  const tenant: TenantRow = { id: newId('00o'), slug: input.slug, name: input.name ?? input.slug, cell, logRetentionDays: 365, created: clock.now() };
+  const ctx = operatorServiceContext(db, clock, tenant.id, `tenant-create-${tenant.id}`);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      await insertTenant(tx, tenant);
+      await createChainHead(tx, tenant.id);
+      await recordEvent(tx, clock, tenant.id, ctx.audit, {
+        eventType: 'bulwark.tenant.create',
+        displayMessage: 'Create tenant',
+        target: [{ id: tenant.id, type: 'Org', alternateId: tenant.slug, displayName: tenant.name, detailEntry: { cell } }],
+      });
+      await createEveryoneGroup(tx, ctx);
+      const admin = await insertNewUser(tx, ctx, {
+        profile: { login: input.adminEmail, email: input.adminEmail, firstName: 'Super', lastName: 'Admin' },
+        activate: true,
+        expirePassword: false,
+      }, passwordHash);
+      await grantRole(tx, ctx, userTarget(admin), 'SUPER_ADMIN');
+      const token = await issueToken(tx, ctx, userTarget(admin), 'bootstrap', input.apiToken);
+      return { tenant, adminId: admin.id, adminLogin: input.adminEmail, adminPassword, apiToken: token.value };
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw OktaErrors.validation('slug', ['slug: A tenant with this slug already exists']);
+    throw err;
+  }
+}
+
+export function listTenants(db: Db): Promise<TenantRow[]> {
+  return listTenantRows(db);
+}
+
+export async function getTenantBySlug(db: Db, slug: string): Promise<TenantRow> {
+  const tenant = await findTenantBySlug(db, slug);
+  if (!tenant) throw OktaErrors.notFound(`${slug} (Tenant)`);
+  return tenant;
+}
+
+/** Sets how long the tenant's System Log keeps events (default 365 days; Okta keeps 90). */
+export async function setLogRetention(db: Db, clock: Clock, slug: string, days: number): Promise<void> {
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw OktaErrors.validation('days', ['days: an integer from 1 to 3650']);
+  const tenant = await getTenantBySlug(db, slug);
+  const ctx = operatorServiceContext(db, clock, tenant.id, `retention-${Date.now()}`);
+  await db.transaction().execute(async (tx) => {
+    await setRetention(tx, tenant.id, days);
+    await recordEvent(tx, clock, tenant.id, ctx.audit, {
+      eventType: 'bulwark.tenant.log_retention.update',
+      displayMessage: 'Update System Log retention',
+      target: [{ id: tenant.id, type: 'Org', alternateId: tenant.slug, displayName: tenant.name, detailEntry: null, changeDetails: { from: { days: tenant.logRetentionDays }, to: { days } } }],
+    });
+  });
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import { setPageLinks } from '#src/http/links.ts';
+import { baseUrlOf, serviceContextOf } from '#src/http/request-context.ts';
+import { toPublicUser } from './dto.ts';
+import type { LifecycleOp } from './lifecycle.ts';
+import {
+  createUserBody, createUserQuery, idParams, lifecycleQuery, listUsersQuery, partialUpdateBody, replaceUserBody, userResponse,
+} from './schemas.ts';
+import { listUsers, type ListUsersQuery } from './search.ts';
+import { changeLifecycle, createUser, deleteUser, getUser, updateUser, type Profile } from './service.ts';
+
+type IdParams = { id: string };
+type Credentials = { password?: { value?: string } };
+type CreateBody = { profile: Profile; credentials?: Credentials; groupIds?: string[] };
+type UpdateBody = { profile?: Profile; credentials?: Credentials };
+
+const users = { type: 'array', items: userResponse };
+
+/** /api/v1/users: Okta's Users API. HTTP only; the rules live in service.ts. */
+export async function userRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: ListUsersQuery }>('/', {
+    config: { permission: 'users.read' },
+    schema: { querystring: listUsersQuery, response: { 200: users } },
+  }, async (request, reply) => {
+    const ctx = serviceContextOf(request);
+    const page = await listUsers(ctx, request.query);
+    setPageLinks(request, reply, page.next === null ? null : { after: page.next });
+    const base = baseUrlOf(request);
+    return page.users.map((u) => toPublicUser(u, ctx.tenantId, base, false));
+  });
+
+  app.post<{ Body: CreateBody; Querystring: { activate: boolean; nextLogin?: string } }>('/', {
+    config: { permission: 'users.manage' },
+    schema: { body: createUserBody, querystring: createUserQuery, response: { 200: userResponse } },
+  }, async (request) => {
+    const ctx = serviceContextOf(request);
+    const { profile, credentials, groupIds } = request.body;
+    const user = await createUser(ctx, {
+      profile,
+      ...(credentials?.password?.value === undefined ? {} : { password: credentials.password.value }),
+      ...(groupIds === undefined ? {} : { groupIds }),
+      activate: request.query.activate,
+      expirePassword: request.query.nextLogin === 'changePassword',
+    });
+    return toPublicUser(user, ctx.tenantId, baseUrlOf(request), true);
+  });
+
+  app.get<{ Params: IdParams }>('/:id', {
+    config: { permission: 'users.read' },
+    schema: { params: idParams, response: { 200: userResponse } },
+  }, async (request) => {
+    const ctx = serviceContextOf(request);
+    return toPublicUser(await getUser(ctx, request.params.id), ctx.tenantId, baseUrlOf(request), true);
+  });
+
+  const update = (replace: boolean) => async (request: { params: IdParams; body: UpdateBody } & Parameters<typeof serviceContextOf>[0]) => {
+    const ctx = serviceContextOf(request);
+    const password = request.body.credentials?.password?.value;
+    const user = await updateUser(ctx, request.params.id, {
+      ...(request.body.profile === undefined ? {} : { profile: request.body.profile }),
+      ...(password === undefined ? {} : { password }),
+      replace,
+    });
+    return toPublicUser(user, ctx.tenantId, baseUrlOf(request), true);
+  };
+  app.post<{ Params: IdParams; Body: UpdateBody }>('/:id', {
+    config: { permission: 'users.manage' },
+    schema: { params: idParams, body: partialUpdateBody, response: { 200: userResponse } },
+  }, update(false));
+  app.put<{ Params: IdParams; Body: UpdateBody }>('/:id', {
+    config: { permission: 'users.manage' },
+    schema: { params: idParams, body: replaceUserBody, response: { 200: userResponse } },
+  }, update(true));
+
+  app.delete<{ Params: IdParams }>('/:id', {
+    config: { permission: 'users.manage' },
+    schema: { params: idParams, querystring: { type: 'object', properties: { sendEmail: { type: 'boolean' } }, additionalProperties: false } },
+  }, async (request, reply) => {
+    await deleteUser(serviceContextOf(request), request.params.id);
+    return reply.code(204).send();
+  });
+
+  /** Lifecycle operations that answer with an empty object, as Okta's do. */
+  const EMPTY_RESULT: readonly LifecycleOp[] = ['activate', 'reactivate', 'deactivate', 'suspend', 'unsuspend', 'unlock', 'reset_password'];
+  const HELPDESK: ReadonlySet<LifecycleOp> = new Set(['unlock', 'reset_password', 'expire_password']);
+  const lifecycle = (op: LifecycleOp) => ({
+    config: { permission: HELPDESK.has(op) ? ('users.helpdesk' as const) : ('users.manage' as const) },
+    schema: { params: idParams, querystring: { ...lifecycleQuery, properties: { ...lifecycleQuery.properties, tempPassword: { type: 'boolean' } } } },
+  });
+  for (const op of EMPTY_RESULT) {
+    app.post<{ Params: IdParams }>(`/:id/lifecycle/${op}`, lifecycle(op), async (request) => {
+      await changeLifecycle(serviceContextOf(request), request.params.id, op);
+      return {};
+    });
+  }
+  app.post<{ Params: IdParams; Querystring: { tempPassword?: boolean } }>('/:id/lifecycle/expire_password', lifecycle('expire_password'), async (request) => {
+    const ctx = serviceContextOf(request);
+    const result = await changeLifecycle(ctx, request.params.id, 'expire_password', { withTempPassword: request.query.tempPassword === true });
+    if (result.tempPassword !== undefined) return { tempPassword: result.tempPassword };
+    return toPublicUser(result.user, ctx.tenantId, baseUrlOf(request), true);
+  });
+  app.post<{ Params: IdParams }>('/:id/lifecycle/expire_password_with_temp_password', lifecycle('expire_password'), async (request) => {
+    const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'expire_password', { withTempPassword: true });
+    return { tempPassword: result.tempPassword };
+  });
+}

@@ -1,0 +1,214 @@
+import type { Tx } from '#src/db/database.ts';
+import { OktaErrors } from '#src/http/errors.ts';
+import { newId } from '#src/lib/ids.ts';
+import { newSecret } from '#src/lib/secrets.ts';
+import { addUserToGroups } from '#src/groups/service.ts';
+import { mayActOn } from '#src/roles/permissions.ts';
+import { roleTypesOf } from '#src/roles/service.ts';
+import type { ServiceContext } from '#src/service-context.ts';
+import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
+import { recordEvents } from '#src/syslog/service.ts';
+import { revokeTokensOfUser } from '#src/tokens/service.ts';
+import { LIFECYCLE_EVENTS, mayTransition, targetStatus, type LifecycleOp, type UserStatus } from './lifecycle.ts';
+import { hashPassword, passwordProblem } from './password.ts';
+import { displayNameOf } from './profile.ts';
+import { deleteUserRow, findUser, insertUser, loginTaken, saveUser, type UserRow } from './store.ts';
+
+export type Profile = Record<string, unknown>;
+
+export function userTarget(user: UserRow): LogTarget {
+  return { id: user.id, type: 'User', alternateId: String(user.profile['login'] ?? ''), displayName: displayNameOf(user.profile), detailEntry: null };
+}
+
+const loginExists = () =>
+  OktaErrors.validation('login', ['login: An object with this field already exists in the current organization']);
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}
+
+/** Runs `work` in a transaction and turns a lost race on the unique login into Okta's validation error. */
+async function inTransaction<T>(ctx: ServiceContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await ctx.db.transaction().execute(work);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw loginExists();
+    throw err;
+  }
+}
+
+export type CreateUserInput = {
+  profile: Profile;
+  password?: string;
+  groupIds?: string[];
+  activate: boolean;
+  expirePassword: boolean;
+};
+
+/** Creates a user (STAGED, or activated at once), adds it to groups, and logs create (+ activate). */
+export async function createUser(ctx: ServiceContext, input: CreateUserInput): Promise<UserRow> {
+  // Hashing is slow by design, so it happens before the transaction takes any lock.
+  const passwordHash = await passwordHashFor(input.password, String(input.profile['login']));
+  return inTransaction(ctx, (tx) => insertNewUser(tx, ctx, input, passwordHash));
+}
+
+/** The transactional half of createUser, for callers that create a user as part of a larger change. */
+export async function insertNewUser(tx: Tx, ctx: ServiceContext, input: CreateUserInput, passwordHash: string | undefined): Promise<UserRow> {
+  if (await loginTaken(tx, ctx.tenantId, String(input.profile['login']))) throw loginExists();
+  const now = ctx.clock.now();
+  let status: UserStatus = 'STAGED';
+  if (input.activate) status = passwordHash === undefined ? 'PROVISIONED' : input.expirePassword ? 'PASSWORD_EXPIRED' : 'ACTIVE';
+  const user: UserRow = {
+    id: newId('00u'),
+    status,
+    profile: input.profile,
+    passwordHash: passwordHash ?? null,
+    created: now,
+    activated: status === 'STAGED' ? null : now,
+    statusChanged: status === 'STAGED' ? null : now,
+    lastLogin: null,
+    lastUpdated: now,
+    passwordChanged: passwordHash === undefined ? null : now,
+  };
+  await insertUser(tx, ctx.tenantId, user);
+  const target = userTarget(user);
+  const events: EventInput[] = [{ eventType: 'user.lifecycle.create', displayMessage: 'Create Okta user', target: [target] }];
+  if (input.activate) events.push({ eventType: 'user.lifecycle.activate', displayMessage: 'Activate Okta user', target: [target] });
+  await addUserToGroups(tx, ctx, target, input.groupIds ?? []);
+  await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
+  return user;
+}
+
+/** Checks the password policy and hashes; undefined when no password was given. */
+export async function passwordHashFor(password: string | undefined, login: string): Promise<string | undefined> {
+  if (password === undefined) return undefined;
+  const problem = passwordProblem(password, login);
+  if (problem) throw OktaErrors.passwordPolicy(problem);
+  return hashPassword(password);
+}
+
+/** Finds a user by id, login or `me`; absent users and users of other tenants look exactly alike. */
+export async function getUser(ctx: ServiceContext, idOrLogin: string): Promise<UserRow> {
+  const key = idOrLogin === 'me' && ctx.actor.userId ? ctx.actor.userId : idOrLogin;
+  const user = await findUser(ctx.db, ctx.tenantId, key);
+  if (!user) throw OktaErrors.notFound(`${idOrLogin} (User)`);
+  return user;
+}
+
+/** Loads and locks the user, and checks the actor may change this user at all. */
+async function lockForChange(tx: Tx, ctx: ServiceContext, idOrLogin: string): Promise<UserRow> {
+  const user = await findUser(tx, ctx.tenantId, idOrLogin, true);
+  if (!user) throw OktaErrors.notFound(`${idOrLogin} (User)`);
+  const targetRoles = await roleTypesOf(tx, ctx.tenantId, user.id);
+  if (!mayActOn(ctx.actor.roles, targetRoles)) throw OktaErrors.forbidden();
+  return user;
+}
+
+export type UpdateUserInput = { profile?: Profile; password?: string; replace: boolean };
+
+const REQUIRED = ['login', 'email', 'firstName', 'lastName'] as const;
+
+/** Partial (merge) or full (replace) update of profile and password; no event when nothing changed. */
+export async function updateUser(ctx: ServiceContext, id: string, input: UpdateUserInput): Promise<UserRow> {
+  const current = await getUser(ctx, id);
+  const merged = input.replace ? { ...input.profile } : { ...current.profile, ...input.profile };
+  const missing = REQUIRED.filter((k) => merged[k] === undefined || merged[k] === null || merged[k] === '');
+  if (missing.length > 0) throw OktaErrors.validation(missing.join(', '), missing.map((k) => `${k}: The field cannot be left blank`));
+  const passwordHash = await passwordHashFor(input.password, String(merged['login']));
+  return inTransaction(ctx, async (tx) => {
+    const user = await lockForChange(tx, ctx, current.id);
+    const profile = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null || !input.replace));
+    const changed = [...new Set([...Object.keys(user.profile), ...Object.keys(profile)])]
+      .filter((k) => JSON.stringify(user.profile[k]) !== JSON.stringify(profile[k]))
+      .sort();
+    if (changed.includes('login') && (await loginTaken(tx, ctx.tenantId, String(profile['login']), user.id))) throw loginExists();
+    if (changed.length === 0 && passwordHash === undefined) return user;
+    const now = ctx.clock.now();
+    const updated: UserRow = {
+      ...user,
+      profile,
+      lastUpdated: now,
+      ...(passwordHash === undefined ? {} : { passwordHash, passwordChanged: now }),
+    };
+    await saveUser(tx, ctx.tenantId, updated);
+    const target = userTarget(updated);
+    const events: EventInput[] = [];
+    if (changed.length > 0) {
+      events.push({ eventType: 'user.account.update_profile', displayMessage: 'Update user profile for Okta', target: [target], debugData: { changedAttributes: changed.join(',') } });
+    }
+    if (changed.includes('email')) events.push({ eventType: 'user.account.update_primary_email', displayMessage: 'Update primary email', target: [target] });
+    if (passwordHash !== undefined) events.push({ eventType: 'user.account.update_password', displayMessage: 'Update password for Okta user', target: [target] });
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
+    return updated;
+  });
+}
+
+export type LifecycleResult = { user: UserRow; tempPassword?: string };
+
+function refuseTransition(op: LifecycleOp, status: UserStatus): never {
+  if (op === 'activate' && status !== 'PROVISIONED') throw OktaErrors.alreadyActive();
+  if (op === 'unlock') throw OktaErrors.unlockNotAllowed();
+  if (op === 'expire_password' || op === 'reset_password') throw OktaErrors.wrongStatus();
+  throw OktaErrors.wrongTransition(`Cannot ${op.replace('_', ' ')} a user whose status is ${status}`);
+}
+
+/**
+ * One lifecycle operation with Okta's legal transitions only. `withTempPassword` (expire_password) sets a
+ * generated temporary password, returned once and stored only as its hash.
+ */
+export async function changeLifecycle(ctx: ServiceContext, id: string, op: LifecycleOp, opts: { withTempPassword?: boolean } = {}): Promise<LifecycleResult> {
+  const current = await getUser(ctx, id);
+  if (!mayTransition(op, current.status)) refuseTransition(op, current.status);
+  if ((op === 'deactivate' || op === 'suspend') && current.id === ctx.actor.userId) {
+    throw OktaErrors.wrongTransition(`Cannot ${op} your own account`);
+  }
+  const tempPassword = opts.withTempPassword ? `${newSecret(9)}aA1` : undefined;
+  const tempHash = tempPassword === undefined ? undefined : await hashPassword(tempPassword);
+  const result = await inTransaction(ctx, async (tx) => {
+    const user = await lockForChange(tx, ctx, current.id);
+    if (!mayTransition(op, user.status)) refuseTransition(op, user.status);
+    const now = ctx.clock.now();
+    const status = targetStatus(op, user.passwordHash !== null);
+    const updated: UserRow = {
+      ...user,
+      status,
+      statusChanged: now,
+      lastUpdated: now,
+      ...(status === 'ACTIVE' && user.activated === null ? { activated: now } : {}),
+      // A reset password stops working at once: the user must set a new one through recovery.
+      ...(op === 'reset_password' ? { passwordHash: null } : {}),
+      ...(tempHash === undefined ? {} : { passwordHash: tempHash, passwordChanged: now }),
+    };
+    await saveUser(tx, ctx.tenantId, updated);
+    const target = userTarget(updated);
+    const events: EventInput[] = [{ ...LIFECYCLE_EVENTS[op], target: [target] }];
+    if (op === 'deactivate') events.push(...(await revokeTokensOfUser(tx, ctx, target)));
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
+    return updated;
+  });
+  ctx.authChanged();
+  return tempPassword === undefined ? { user: result } : { user: result, tempPassword };
+}
+
+/** Okta's DELETE: the first call deactivates, a call on a deactivated user deletes it for good. */
+export async function deleteUser(ctx: ServiceContext, id: string): Promise<'deactivated' | 'deleted'> {
+  const current = await getUser(ctx, id);
+  if (current.status !== 'DEPROVISIONED') {
+    await changeLifecycle(ctx, id, 'deactivate');
+    return 'deactivated';
+  }
+  await inTransaction(ctx, async (tx) => {
+    const user = await lockForChange(tx, ctx, current.id);
+    if (user.status !== 'DEPROVISIONED') throw OktaErrors.wrongTransition('Only a deactivated user can be deleted');
+    const target = userTarget(user);
+    const revoked = await revokeTokensOfUser(tx, ctx, target);
+    await deleteUserRow(tx, ctx.tenantId, user.id);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [
+      ...revoked,
+      { eventType: 'user.lifecycle.delete.initiated', displayMessage: 'Delete Okta user initiated', target: [target] },
+      { eventType: 'user.lifecycle.delete.completed', displayMessage: 'Delete Okta user completed', target: [target] },
+    ]);
+  });
+  ctx.authChanged();
+  return 'deleted';
+}

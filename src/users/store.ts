@@ -1,0 +1,119 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '#src/db/database.ts';
+import type { UserStatus } from './lifecycle.ts';
+
+export type UserRow = {
+  id: string;
+  status: UserStatus;
+  profile: Record<string, unknown>;
+  passwordHash: string | null;
+  created: Date;
+  activated: Date | null;
+  statusChanged: Date | null;
+  lastLogin: Date | null;
+  lastUpdated: Date;
+  passwordChanged: Date | null;
+};
+
+const columns = ['id', 'status', 'profile', 'password_hash', 'created', 'activated', 'status_changed', 'last_login', 'last_updated', 'password_changed'] as const;
+
+type Selected = {
+  id: string; status: string; profile: Record<string, unknown>; password_hash: string | null; created: Date; activated: Date | null;
+  status_changed: Date | null; last_login: Date | null; last_updated: Date; password_changed: Date | null;
+};
+
+function toRow(r: Selected): UserRow {
+  return {
+    id: r.id,
+    status: r.status as UserStatus,
+    profile: r.profile,
+    passwordHash: r.password_hash,
+    created: r.created,
+    activated: r.activated,
+    statusChanged: r.status_changed,
+    lastLogin: r.last_login,
+    lastUpdated: r.last_updated,
+    passwordChanged: r.password_changed,
+  };
+}
+
+export function loginKey(login: string): string {
+  return login.toLowerCase();
+}
+
+export async function insertUser(db: Executor, tenantId: string, user: UserRow): Promise<void> {
+  await db.insertInto('users').values({
+    tenant_id: tenantId,
+    id: user.id,
+    status: user.status,
+    login_lower: loginKey(String(user.profile['login'])),
+    profile: JSON.stringify(user.profile),
+    password_hash: user.passwordHash,
+    created: user.created,
+    activated: user.activated,
+    status_changed: user.statusChanged,
+    last_login: user.lastLogin,
+    last_updated: user.lastUpdated,
+    password_changed: user.passwordChanged,
+  }).execute();
+}
+
+/** Looks a user up by id or, failing that, by login (case-insensitive), as Okta's `{idOrLogin}` does. */
+export async function findUser(db: Executor, tenantId: string, idOrLogin: string, lock = false): Promise<UserRow | undefined> {
+  let q = db.selectFrom('users').select(columns).where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('id', '=', idOrLogin), eb('login_lower', '=', loginKey(idOrLogin))]))
+    .orderBy(sql`id = ${idOrLogin}`, 'desc')
+    .limit(1);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row && toRow(row);
+}
+
+export async function loginTaken(db: Executor, tenantId: string, login: string, exceptId?: string): Promise<boolean> {
+  let q = db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('login_lower', '=', loginKey(login));
+  if (exceptId) q = q.where('id', '<>', exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export async function saveUser(db: Executor, tenantId: string, user: UserRow): Promise<void> {
+  await db.updateTable('users').set({
+    status: user.status,
+    login_lower: loginKey(String(user.profile['login'])),
+    profile: JSON.stringify(user.profile),
+    password_hash: user.passwordHash,
+    activated: user.activated,
+    status_changed: user.statusChanged,
+    last_login: user.lastLogin,
+    last_updated: user.lastUpdated,
+    password_changed: user.passwordChanged,
+  }).where('tenant_id', '=', tenantId).where('id', '=', user.id).execute();
+}
+
+export async function deleteUserRow(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+export type UserQuery = {
+  where?: RawBuilder<boolean>;
+  includeDeprovisioned: boolean;
+  after?: string;
+  limit: number;
+  sort?: { by: RawBuilder<unknown>; descending: boolean };
+};
+
+/** A page of users in id order (or a sort key then id), one row beyond `limit` telling whether more exist. */
+export async function queryUsers(db: Executor, tenantId: string, query: UserQuery): Promise<UserRow[]> {
+  let q = db.selectFrom('users').select(columns).where('tenant_id', '=', tenantId);
+  if (!query.includeDeprovisioned) q = q.where('status', '<>', 'DEPROVISIONED');
+  if (query.where) q = q.where(query.where);
+  if (query.sort) {
+    const dir = query.sort.descending ? sql`desc` : sql`asc`;
+    q = q.orderBy(sql`${query.sort.by} ${dir} nulls last`).orderBy('id');
+    if (query.after) q = q.offset(Number(query.after));
+  } else {
+    if (query.after) q = q.where('id', '>', query.after);
+    q = q.orderBy('id');
+  }
+  const rows = await q.limit(query.limit + 1).execute();
+  return rows.map(toRow);
+}
