@@ -129,7 +129,7 @@ export async function acquireEmbeddedPostgres(
 
   const ownsCluster = role === 'server' || startedHere;
   return {
-    url: `postgresql://postgres@/postgres?host=${encodeURIComponent(sockets)}`,
+    url: `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(sockets)}`,
     async release() {
       if (!ownsCluster) return;
       if (role === 'cli' && liveServerPid(dataDir) !== undefined) return;
