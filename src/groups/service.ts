@@ -1,7 +1,7 @@
 import type { Tx } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import type { ServiceContext } from '#src/service-context.ts';
-import type { LogTarget } from '#src/syslog/log-event.ts';
+import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { newId } from '#src/lib/ids.ts';
 import { findGroup, findGroupByName, insertGroup, insertMember, touchMembership, type GroupRow } from './store.ts';
@@ -12,21 +12,23 @@ export function groupTarget(group: GroupRow): LogTarget {
   return { id: group.id, type: 'UserGroup', alternateId: 'unknown', displayName: group.name, detailEntry: null };
 }
 
-/** Adds a user (already locked or created in `tx`) to groups; an unknown group id fails the whole change. */
-export async function addUserToGroups(tx: Tx, ctx: ServiceContext, user: LogTarget, groupIds: readonly string[]): Promise<void> {
-  for (const groupId of groupIds) {
+/**
+ * Adds a user (already locked or created in `tx`) to groups and returns the events for the caller to record
+ * with its own, after all row locks: taking the log's chain head last, and groups in id order, keeps two
+ * concurrent changes from deadlocking. An unknown group id fails the whole change.
+ */
+export async function addUserToGroups(tx: Tx, ctx: ServiceContext, user: LogTarget, groupIds: readonly string[]): Promise<EventInput[]> {
+  const events: EventInput[] = [];
+  for (const groupId of [...new Set(groupIds)].sort()) {
     const group = await findGroup(tx, ctx.tenantId, groupId, true);
     if (!group) throw OktaErrors.validation('groupIds', [`groupIds: Group ${groupId} was not found`]);
     if (group.type === 'BUILT_IN') continue;
     const now = ctx.clock.now();
     if (!(await insertMember(tx, ctx.tenantId, group.id, user.id, now))) continue;
     await touchMembership(tx, ctx.tenantId, group.id, now);
-    await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, {
-      eventType: 'group.user_membership.add',
-      displayMessage: 'Add user to group membership',
-      target: [user, groupTarget(group)],
-    });
+    events.push({ eventType: 'group.user_membership.add', displayMessage: 'Add user to group membership', target: [user, groupTarget(group)] });
   }
+  return events;
 }
 
 /** Every tenant has Okta's built-in "Everyone" group; it is made with the tenant, in the same transaction. */

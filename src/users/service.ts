@@ -74,7 +74,7 @@ export async function insertNewUser(tx: Tx, ctx: ServiceContext, input: CreateUs
   const target = userTarget(user);
   const events: EventInput[] = [{ eventType: 'user.lifecycle.create', displayMessage: 'Create Okta user', target: [target] }];
   if (input.activate) events.push({ eventType: 'user.lifecycle.activate', displayMessage: 'Activate Okta user', target: [target] });
-  await addUserToGroups(tx, ctx, target, input.groupIds ?? []);
+  events.push(...(await addUserToGroups(tx, ctx, target, input.groupIds ?? [])));
   await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
   return user;
 }
