@@ -4,7 +4,7 @@ import type { ServiceContext } from '#src/service-context.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import type { LogTarget } from '#src/syslog/log-event.ts';
 import { ROLE_TYPES, type RoleType } from './permissions.ts';
-import { countUsersWithRole, deleteRole, insertRole, rolesOfUser, type RoleRow } from './store.ts';
+import { countUsersWithRole, deleteRole, insertRole, lockRoleAssignments, rolesOfUser, type RoleRow } from './store.ts';
 import type { Executor, Tx } from '#src/db/database.ts';
 
 export type { RoleRow };
@@ -31,6 +31,7 @@ export function roleLabel(type: string): string {
 
 /** Grants a role inside an open transaction; the caller has already checked the user exists in the tenant. */
 export async function grantRole(tx: Tx, ctx: ServiceContext, user: LogTarget, type: RoleType): Promise<RoleRow> {
+  await lockRoleAssignments(tx, ctx.tenantId);
   const existing = await rolesOfUser(tx, ctx.tenantId, user.id);
   if (existing.some((r) => r.type === type)) {
     throw OktaErrors.validation('type', ['The role specified is already assigned to the user.']);
@@ -50,6 +51,7 @@ export async function grantRole(tx: Tx, ctx: ServiceContext, user: LogTarget, ty
 
 /** Removes one role; the tenant's last super admin cannot lose the role, or nobody could manage admins again. */
 export async function revokeRole(tx: Tx, ctx: ServiceContext, user: LogTarget, roleId: string): Promise<void> {
+  await lockRoleAssignments(tx, ctx.tenantId);
   const roles = await rolesOfUser(tx, ctx.tenantId, user.id);
   const role = roles.find((r) => r.id === roleId);
   if (!role) throw OktaErrors.notFound(`${roleId} (Role)`);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '#src/db/database.ts';
 
 export type RoleRow = { id: string; userId: string; type: string; created: Date; lastUpdated: Date };
@@ -28,4 +29,9 @@ export async function countUsersWithRole(db: Executor, tenantId: string, type: s
   const row = await db.selectFrom('admin_roles').select((eb) => eb.fn.countAll<string>().as('n'))
     .where('tenant_id', '=', tenantId).where('type', '=', type).where('user_id', '<>', exceptUserId).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Serializes role changes within a tenant, so "the last super admin keeps the role" holds under concurrency. */
+export async function lockRoleAssignments(db: Executor, tenantId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`roles:${tenantId}`}, 0))`.execute(db);
 }
