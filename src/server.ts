@@ -8,6 +8,7 @@ import { createRateLimiter } from './http/rate-limit.ts';
 import { systemClock } from './lib/clock.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { loadSigningKey, signCheckpoints } from './syslog/checkpoints.ts';
+import { purgeExpiredEvents } from './syslog/retention.ts';
 import { bootstrapDemoTenant } from './tenants/bootstrap.ts';
 import type { CreatedTenant } from './tenants/service.ts';
 import { touchLastUsed } from './tokens/store.ts';
@@ -15,6 +16,7 @@ import { touchLastUsed } from './tokens/store.ts';
 export type RunningServer = { app: FastifyInstance; url: string; close(): Promise<void> };
 
 const LAST_USED_FLUSH_MS = 5_000;
+const RETENTION_PURGE_MS = 3_600_000;
 
 function bootstrapBanner(created: CreatedTenant, url: string): string {
   return [
@@ -51,7 +53,12 @@ export async function serve(config: Config, print: (line: string) => void = cons
   const flushLastUsed = () => touchLastUsed(runtime.db, authenticator.drainLastUsed()).catch((err: unknown) => app.log.warn({ err }, 'could not record token use'));
   const checkpoint = () => signCheckpoints(runtime.db, clock, signingKey).catch((err: unknown) => app.log.warn({ err }, 'checkpoint signing failed'));
   await checkpoint();
-  const timers = [setInterval(flushLastUsed, LAST_USED_FLUSH_MS), setInterval(checkpoint, config.checkpointIntervalSeconds * 1000)];
+  const purge = () => purgeExpiredEvents(runtime.db, clock).catch((err: unknown) => app.log.warn({ err }, 'log retention purge failed'));
+  const timers = [
+    setInterval(flushLastUsed, LAST_USED_FLUSH_MS),
+    setInterval(checkpoint, config.checkpointIntervalSeconds * 1000),
+    setInterval(purge, RETENTION_PURGE_MS),
+  ];
   for (const t of timers) t.unref();
 
   print(`Bulwark is listening on ${url} (tenant API: ${url}/api/v1, Host {slug}.${config.baseDomain}:${port} also selects a tenant); ready in ${Math.round(performance.now() - started)} ms`);
