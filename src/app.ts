@@ -8,6 +8,7 @@ import type { RateLimiter } from './http/rate-limit.ts';
 import { newRequestId } from './lib/ids.ts';
 import type { Clock } from './lib/clock.ts';
 import { groupRoutes } from './groups/routes.ts';
+import { userGroupRoutes } from './groups/user-groups-routes.ts';
 import { opsRoutes } from './ops/routes.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { roleRoutes } from './roles/routes.ts';
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(roleRoutes, { prefix: '/api/v1/users' });
   await app.register(groupRoutes, { prefix: '/api/v1/groups' });
+  await app.register(userGroupRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
   await app.register(logRoutes, { prefix: '/api/v1/logs' });
   return app;

@@ -4,7 +4,9 @@ import type { ServiceContext } from '#src/service-context.ts';
 import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { newId } from '#src/lib/ids.ts';
-import { findGroup, findGroupByName, insertGroup, insertMember, touchMembership, type GroupRow } from './store.ts';
+import {
+  deleteGroupRow, findGroup, findGroupByName, insertGroup, insertMember, saveGroup, touchMembership, type GroupRow,
+} from './store.ts';
 
 export type { GroupRow };
 
@@ -45,23 +47,76 @@ export async function createEveryoneGroup(tx: Tx, ctx: ServiceContext): Promise<
 
 export type GroupInput = { name: string; description: string | null };
 
-/** Creates an OKTA_GROUP; names are unique in a tenant, case-insensitively. */
-export async function createGroup(ctx: ServiceContext, input: GroupInput): Promise<GroupRow> {
+/** Runs `work` in a transaction and turns a lost race on the unique name into Okta's validation error. */
+async function inTransaction<T>(ctx: ServiceContext, work: (tx: Tx) => Promise<T>): Promise<T> {
   try {
-    return await ctx.db.transaction().execute(async (tx) => {
-      if (await findGroupByName(tx, ctx.tenantId, input.name)) throw groupNameTaken();
-      const now = ctx.clock.now();
-      const group: GroupRow = { id: newId('00g'), type: 'OKTA_GROUP', name: input.name, description: input.description, created: now, lastUpdated: now, lastMembershipUpdated: now };
-      await insertGroup(tx, ctx.tenantId, group);
-      await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, { eventType: 'group.lifecycle.create', displayMessage: 'Create Okta group', target: [groupTarget(group)] });
-      return group;
-    });
+    return await ctx.db.transaction().execute(work);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw groupNameTaken();
     throw err;
   }
 }
 
+/** Creates an OKTA_GROUP; names are unique in a tenant, case-insensitively. */
+export async function createGroup(ctx: ServiceContext, input: GroupInput): Promise<GroupRow> {
+  return inTransaction(ctx, async (tx) => {
+    if (await findGroupByName(tx, ctx.tenantId, input.name)) throw groupNameTaken();
+    const now = ctx.clock.now();
+    const group: GroupRow = { id: newId('00g'), type: 'OKTA_GROUP', name: input.name, description: input.description, created: now, lastUpdated: now, lastMembershipUpdated: now };
+    await insertGroup(tx, ctx.tenantId, group);
+    await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, { eventType: 'group.lifecycle.create', displayMessage: 'Create Okta group', target: [groupTarget(group)] });
+    return group;
+  });
+}
+
 function groupNameTaken() {
   return OktaErrors.validation('name', ['name: An object with this field already exists in the current organization']);
+}
+
+const groupNotFound = (id: string) => OktaErrors.notFound(`${id} (UserGroup)`);
+
+/** A group of this tenant; absent groups and other tenants' groups look exactly alike. */
+export async function getGroup(ctx: ServiceContext, id: string): Promise<GroupRow> {
+  const group = await findGroup(ctx.db, ctx.tenantId, id);
+  if (!group) throw groupNotFound(id);
+  return group;
+}
+
+/**
+ * Loads and locks a group that is about to change. Okta manages BUILT_IN groups itself: profile, existence and
+ * membership are all out of an admin's reach, and it answers such attempts with E0000006.
+ */
+export async function lockGroupForChange(tx: Tx, ctx: ServiceContext, id: string): Promise<GroupRow> {
+  const group = await findGroup(tx, ctx.tenantId, id, true);
+  if (!group) throw groupNotFound(id);
+  if (group.type !== 'OKTA_GROUP') throw OktaErrors.forbidden();
+  return group;
+}
+
+/** Replaces the profile (name and description); no event and no new `lastUpdated` when nothing changed. */
+export async function updateGroup(ctx: ServiceContext, id: string, input: GroupInput): Promise<GroupRow> {
+  return inTransaction(ctx, async (tx) => {
+    const group = await lockGroupForChange(tx, ctx, id);
+    const changed = (['name', 'description'] as const).filter((k) => group[k] !== input[k]);
+    if (changed.length === 0) return group;
+    if (await findGroupByName(tx, ctx.tenantId, input.name, group.id)) throw groupNameTaken();
+    const updated: GroupRow = { ...group, name: input.name, description: input.description, lastUpdated: ctx.clock.now() };
+    await saveGroup(tx, ctx.tenantId, updated);
+    await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, {
+      eventType: 'group.profile.update',
+      displayMessage: 'Okta group profile updated',
+      target: [groupTarget(updated)],
+      debugData: { changedAttributes: changed.join(',') },
+    });
+    return updated;
+  });
+}
+
+/** Deletes an OKTA_GROUP and, with it, its memberships. */
+export async function deleteGroup(ctx: ServiceContext, id: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const group = await lockGroupForChange(tx, ctx, id);
+    await deleteGroupRow(tx, ctx.tenantId, group.id);
+    await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, { eventType: 'group.lifecycle.delete', displayMessage: 'Delete Okta group', target: [groupTarget(group)] });
+  });
 }

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '#src/db/database.ts';
 
 export type GroupRow = {
@@ -40,9 +41,23 @@ export async function findGroup(db: Executor, tenantId: string, id: string, lock
   return row && toGroupRow(row);
 }
 
-export async function findGroupByName(db: Executor, tenantId: string, name: string): Promise<GroupRow | undefined> {
-  const row = await db.selectFrom('groups').select(columns).where('tenant_id', '=', tenantId).where('name_lower', '=', name.toLowerCase()).executeTakeFirst();
+/** Case-insensitive, as Okta's uniqueness of group names is; `exceptId` lets a group keep its own name. */
+export async function findGroupByName(db: Executor, tenantId: string, name: string, exceptId?: string): Promise<GroupRow | undefined> {
+  let q = db.selectFrom('groups').select(columns).where('tenant_id', '=', tenantId).where('name_lower', '=', name.toLowerCase());
+  if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+  const row = await q.executeTakeFirst();
   return row && toGroupRow(row);
+}
+
+export async function saveGroup(db: Executor, tenantId: string, g: GroupRow): Promise<void> {
+  await db.updateTable('groups').set({
+    name: g.name, name_lower: g.name.toLowerCase(), description: g.description, last_updated: g.lastUpdated,
+  }).where('tenant_id', '=', tenantId).where('id', '=', g.id).execute();
+}
+
+/** Memberships go with the group (foreign key `on delete cascade`). */
+export async function deleteGroupRow(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db.deleteFrom('groups').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
 /** Adds the membership; false when it already existed. */
@@ -52,6 +67,49 @@ export async function insertMember(db: Executor, tenantId: string, groupId: stri
   return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
+/** Removes the membership; false when there was none. */
+export async function deleteMember(db: Executor, tenantId: string, groupId: string, userId: string): Promise<boolean> {
+  const r = await db.deleteFrom('group_members')
+    .where('tenant_id', '=', tenantId).where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  return r.numDeletedRows > 0n;
+}
+
 export async function touchMembership(db: Executor, tenantId: string, groupId: string, at: Date): Promise<void> {
   await db.updateTable('groups').set({ last_membership_updated: at }).where('tenant_id', '=', tenantId).where('id', '=', groupId).execute();
+}
+
+/**
+ * A predicate over the users table for the users capability's own query: "is a member of this group". Users
+ * are read only through that capability; this is the one piece of group knowledge it needs.
+ */
+export function memberOfGroup(groupId: string): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from group_members m where m.tenant_id = users.tenant_id and m.group_id = ${groupId} and m.user_id = users.id)`;
+}
+
+/** A predicate over groups: the groups a user belongs to, the built-in ones (every user is in them) included. */
+export function groupsOfUser(userId: string): RawBuilder<boolean> {
+  return sql<boolean>`(groups.type = 'BUILT_IN' or exists (select 1 from group_members m where m.tenant_id = groups.tenant_id and m.group_id = groups.id and m.user_id = ${userId}))`;
+}
+
+export type GroupQuery = {
+  where?: RawBuilder<boolean>;
+  after?: string;
+  limit: number;
+  sort?: { by: RawBuilder<unknown>; descending: boolean };
+};
+
+/** A page of groups in id order (or a sort key then id, paged by offset), one row beyond `limit` telling whether more exist. */
+export async function queryGroups(db: Executor, tenantId: string, query: GroupQuery): Promise<GroupRow[]> {
+  let q = db.selectFrom('groups').select(columns).where('tenant_id', '=', tenantId);
+  if (query.where) q = q.where(query.where);
+  if (query.sort) {
+    const dir = query.sort.descending ? sql`desc` : sql`asc`;
+    q = q.orderBy(sql`${query.sort.by} ${dir} nulls last`).orderBy('id');
+    if (query.after) q = q.offset(Number(query.after));
+  } else {
+    if (query.after) q = q.where('id', '>', query.after);
+    q = q.orderBy('id');
+  }
+  const rows = await q.limit(query.limit + 1).execute();
+  return rows.map(toGroupRow);
 }

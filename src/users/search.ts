@@ -110,3 +110,18 @@ export async function listUsers(ctx: ServiceContext, query: ListUsersQuery): Pro
   if (more && query.q === undefined) next = spec.sort ? String(Number(query.after ?? 0) + spec.limit) : (users.at(-1)?.id ?? null);
   return { users, next };
 }
+
+/**
+ * A page of users (every status, in id order) matching a predicate over `users` that another capability
+ * supplies, such as group membership; no predicate lists them all.
+ */
+export async function listUsersWhere(ctx: ServiceContext, where: RawBuilder<boolean> | undefined, page: { after?: string; limit: number }): Promise<UserPage> {
+  if (page.after !== undefined && !isOktaId(page.after)) throw OktaErrors.invalidPaging();
+  const spec: UserQuery = { includeDeprovisioned: true, limit: page.limit };
+  if (where) spec.where = where;
+  if (page.after !== undefined) spec.after = page.after;
+  const rows = await queryUsers(ctx.db, ctx.tenantId, spec);
+  const more = rows.length > page.limit;
+  const users = more ? rows.slice(0, page.limit) : rows;
+  return { users, next: more ? (users.at(-1)?.id ?? null) : null };
+}
