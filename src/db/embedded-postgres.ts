@@ -112,7 +112,13 @@ export async function acquireEmbeddedPostgres(
     await run(bin.initdb, ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-instructions'], opts);
   }
 
-  const running = await run(bin.pg_ctl, ['status', '-D', pgData], opts).then(() => true, () => false);
+  let running = await run(bin.pg_ctl, ['status', '-D', pgData], opts).then(() => true, () => false);
+  if (running && !existsSync(join(sockets, '.s.PGSQL.5432'))) {
+    // Running but unreachable (its socket was deleted, e.g. by a tmp cleaner): restart it rather than fail.
+    log('embedded PostgreSQL lost its socket; restarting it');
+    await run(bin.pg_ctl, ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'], opts);
+    running = false;
+  }
   let startedHere = false;
   if (!running) {
     const pgOptions = [

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '#src/db/database.ts';
+import { isOktaId } from '#src/lib/ids.ts';
 import type { UserStatus } from './lifecycle.ts';
 
 export type UserRow = {
@@ -58,14 +59,17 @@ export async function insertUser(db: Executor, tenantId: string, user: UserRow):
   }).execute();
 }
 
-/** Looks a user up by id or, failing that, by login (case-insensitive), as Okta's `{idOrLogin}` does. */
+/**
+ * Looks a user up by id or, failing that, by login (case-insensitive), as Okta's `{idOrLogin}` does. An
+ * id-shaped key tries the primary key first, so the common read is a single index probe.
+ */
 export async function findUser(db: Executor, tenantId: string, idOrLogin: string, lock = false): Promise<UserRow | undefined> {
-  let q = db.selectFrom('users').select(columns).where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb('id', '=', idOrLogin), eb('login_lower', '=', loginKey(idOrLogin))]))
-    .orderBy(sql`id = ${idOrLogin}`, 'desc')
-    .limit(1);
-  if (lock) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
+  const by = async (column: 'id' | 'login_lower', value: string) => {
+    let q = db.selectFrom('users').select(columns).where('tenant_id', '=', tenantId).where(column, '=', value);
+    if (lock) q = q.forUpdate();
+    return q.executeTakeFirst();
+  };
+  const row = (isOktaId(idOrLogin) ? await by('id', idOrLogin) : undefined) ?? (await by('login_lower', loginKey(idOrLogin)));
   return row && toRow(row);
 }
 
