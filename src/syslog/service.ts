@@ -3,7 +3,7 @@ import type { Clock } from '#src/lib/clock.ts';
 import { buildEvent } from './build-event.ts';
 import { canonicalJson, chainHash } from './chain.ts';
 import type { AuditContext, EventInput, LogEvent } from './log-event.ts';
-import { appendRows, lockChainHead, type StoredEventRow } from './store.ts';
+import { appendRows, createChainHead, lockChainHead, type StoredEventRow } from './store.ts';
 
 /**
  * Appends events to the tenant's System Log inside the caller's transaction, so the change and its events
@@ -31,4 +31,9 @@ export async function recordEvents(tx: Tx, clock: Clock, tenantId: string, ctx: 
 export async function recordEvent(tx: Tx, clock: Clock, tenantId: string, ctx: AuditContext, input: EventInput): Promise<LogEvent> {
   const [event] = await recordEvents(tx, clock, tenantId, ctx, [input]);
   return event as LogEvent;
+}
+
+/** Starts a new tenant's chain at the genesis hash; part of the tenant's creating transaction. */
+export async function startTenantLog(tx: Tx, tenantId: string): Promise<void> {
+  await createChainHead(tx, tenantId);
 }

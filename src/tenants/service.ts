@@ -8,8 +8,7 @@ import { grantRole } from '#src/roles/service.ts';
 import { ROLE_TYPES } from '#src/roles/permissions.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import type { AuditContext } from '#src/syslog/log-event.ts';
-import { recordEvent } from '#src/syslog/service.ts';
-import { createChainHead } from '#src/syslog/store.ts';
+import { recordEvent, startTenantLog } from '#src/syslog/service.ts';
 import { issueToken } from '#src/tokens/service.ts';
 import { insertNewUser, passwordHashFor, userTarget } from '#src/users/service.ts';
 import { findTenantBySlug, insertTenant, listTenantRows, setRetention, type TenantRow } from './store.ts';
@@ -73,7 +72,7 @@ export async function createTenant(db: Db, clock: Clock, input: CreateTenantInpu
   try {
     return await db.transaction().execute(async (tx) => {
       await insertTenant(tx, tenant);
-      await createChainHead(tx, tenant.id);
+      await startTenantLog(tx, tenant.id);
       await recordEvent(tx, clock, tenant.id, ctx.audit, {
         eventType: 'bulwark.tenant.create',
         displayMessage: 'Create tenant',
