@@ -5,7 +5,7 @@ import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { newId } from '#src/lib/ids.ts';
 import {
-  deleteGroupRow, findGroup, findGroupByName, insertGroup, insertMember, saveGroup, touchMembership, type GroupRow,
+  deleteGroupRow, deleteMembershipsOfUser, findGroup, findGroupByName, insertGroup, insertMember, saveGroup, touchMembership, type GroupRow,
 } from './store.ts';
 
 export type { GroupRow };
@@ -119,4 +119,19 @@ export async function deleteGroup(ctx: ServiceContext, id: string): Promise<void
     await deleteGroupRow(tx, ctx.tenantId, group.id);
     await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, { eventType: 'group.lifecycle.delete', displayMessage: 'Delete Okta group', target: [groupTarget(group)] });
   });
+}
+
+/**
+ * Takes a user out of every group before the user is deleted, and returns the membership events for the
+ * caller to record: a deletion leaves no membership change unlogged.
+ */
+export async function removeUserFromAllGroups(tx: Tx, ctx: ServiceContext, user: LogTarget): Promise<EventInput[]> {
+  const groups = await deleteMembershipsOfUser(tx, ctx.tenantId, user.id);
+  const now = ctx.clock.now();
+  for (const group of groups) await touchMembership(tx, ctx.tenantId, group.id, now);
+  return groups.map((group) => ({
+    eventType: 'group.user_membership.remove',
+    displayMessage: 'Remove user from group membership',
+    target: [user, groupTarget(group)],
+  }));
 }

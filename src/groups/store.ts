@@ -113,3 +113,12 @@ export async function queryGroups(db: Executor, tenantId: string, query: GroupQu
   const rows = await q.limit(query.limit + 1).execute();
   return rows.map(toGroupRow);
 }
+
+/** Removes every membership of a user and returns the groups it was in, locked, in id order. */
+export async function deleteMembershipsOfUser(db: Executor, tenantId: string, userId: string): Promise<GroupRow[]> {
+  const removed = await db.deleteFrom('group_members').where('tenant_id', '=', tenantId).where('user_id', '=', userId).returning('group_id').execute();
+  if (removed.length === 0) return [];
+  const rows = await db.selectFrom('groups').select(columns).where('tenant_id', '=', tenantId)
+    .where('id', 'in', removed.map((r) => r.group_id)).orderBy('id').forUpdate().execute();
+  return rows.map(toGroupRow);
+}

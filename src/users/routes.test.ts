@@ -88,16 +88,20 @@ describe('/api/v1/users', () => {
     assert.equal((await api('GET', `/api/v1/users/${u.id}`)).body.status, 'RECOVERY');
   });
 
-  it('deactivates on the first DELETE and deletes on the second, logging both', async () => {
-    const u = (await api('POST', '/api/v1/users', { profile: profile('gone@example.com') })).body;
+  it('deactivates on the first DELETE and deletes on the second, logging both and the group memberships it ends', async () => {
+    const group = (await api('POST', '/api/v1/groups', { profile: { name: 'Leavers', description: null } })).body;
+    const u = (await api('POST', '/api/v1/users', { profile: profile('gone@example.com'), groupIds: [group.id] })).body;
+    assert.equal((await api('GET', `/api/v1/groups/${group.id}/users`)).body.length, 1);
     assert.equal((await api('DELETE', `/api/v1/users/${u.id}`)).status, 204);
     assert.equal((await api('GET', `/api/v1/users/${u.id}`)).body.status, 'DEPROVISIONED');
     assert.equal((await api('DELETE', `/api/v1/users/${u.id}`)).status, 204);
     assertOktaError(await api('GET', `/api/v1/users/${u.id}`), 404, 'E0000007');
     const log = await api('GET', `/api/v1/logs?filter=${encodeURIComponent(`target.id eq "${u.id}"`)}`);
     assert.deepEqual(log.body.map((e: { eventType: string }) => e.eventType), [
-      'user.lifecycle.create', 'user.lifecycle.activate', 'user.lifecycle.deactivate', 'user.lifecycle.delete.initiated', 'user.lifecycle.delete.completed',
+      'user.lifecycle.create', 'user.lifecycle.activate', 'group.user_membership.add', 'user.lifecycle.deactivate',
+      'group.user_membership.remove', 'user.lifecycle.delete.initiated', 'user.lifecycle.delete.completed',
     ]);
+    assert.deepEqual((await api('GET', `/api/v1/groups/${group.id}/users`)).body, []);
   });
 
   it('pages with limit and the Link header until there is no next link', async () => {

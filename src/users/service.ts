@@ -2,7 +2,7 @@ import type { Tx } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { newId } from '#src/lib/ids.ts';
 import { newSecret } from '#src/lib/secrets.ts';
-import { addUserToGroups } from '#src/groups/service.ts';
+import { addUserToGroups, removeUserFromAllGroups } from '#src/groups/service.ts';
 import { mayActOn } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
 import type { ServiceContext } from '#src/service-context.ts';
@@ -202,9 +202,11 @@ export async function deleteUser(ctx: ServiceContext, id: string): Promise<'deac
     if (user.status !== 'DEPROVISIONED') throw OktaErrors.wrongTransition('Only a deactivated user can be deleted');
     const target = userTarget(user);
     const revoked = await revokeTokensOfUser(tx, ctx, target);
+    const memberships = await removeUserFromAllGroups(tx, ctx, target);
     await deleteUserRow(tx, ctx.tenantId, user.id);
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [
       ...revoked,
+      ...memberships,
       { eventType: 'user.lifecycle.delete.initiated', displayMessage: 'Delete Okta user initiated', target: [target] },
       { eventType: 'user.lifecycle.delete.completed', displayMessage: 'Delete Okta user completed', target: [target] },
     ]);
