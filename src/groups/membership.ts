@@ -1,4 +1,5 @@
 import type { Executor } from '#src/db/database.ts';
+import { splitPage } from '#src/db/paging.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { isOktaId } from '#src/lib/ids.ts';
 import { mayActOn } from '#src/roles/permissions.ts';
@@ -26,10 +27,8 @@ export async function listGroupsOfUser(ctx: ServiceContext, userId: string, quer
   const user = await getUser(ctx, userId);
   const page = pageOf(query);
   if (page.after !== undefined && !isOktaId(page.after)) throw OktaErrors.invalidPaging();
-  const rows = await queryGroups(ctx.db, ctx.tenantId, { ...page, where: groupsOfUser(user.id) });
-  const more = rows.length > page.limit;
-  const groups = more ? rows.slice(0, page.limit) : rows;
-  return { groups, next: more ? (groups.at(-1)?.id ?? null) : null };
+  const { items, next } = splitPage(await queryGroups(ctx.db, ctx.tenantId, { ...page, where: groupsOfUser(user.id) }), page);
+  return { groups: items, next };
 }
 
 /** Who may change a user's memberships follows who may change the user: an ORG_ADMIN cannot touch a SUPER_ADMIN. */

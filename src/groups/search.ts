@@ -1,10 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { CompareOp } from '#src/lib/filter/ast.ts';
-import { parseFilter } from '#src/lib/filter/parse.ts';
-import { checkFilter, type FilterRules } from '#src/lib/filter/rules.ts';
-import { filterToSql, type FieldSql } from '#src/lib/filter/sql.ts';
-import { AppError, OktaErrors } from '#src/http/errors.ts';
+import type { FilterRules } from '#src/lib/filter/rules.ts';
+import { compileSearchCriteria } from '#src/http/search-criteria.ts';
+import type { FieldSql } from '#src/lib/filter/sql.ts';
+import { OktaErrors } from '#src/http/errors.ts';
 import { isOktaId } from '#src/lib/ids.ts';
+import { splitPage } from '#src/db/paging.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import { queryGroups, type GroupQuery, type GroupRow } from './store.ts';
 
@@ -43,13 +44,8 @@ const searchRules: FilterRules = {
   operatorsFor: (path) => (resolveField(path) === null ? null : path.startsWith('profile.') ? SEARCH_CO : SEARCH_OPS),
 };
 
-function compile(expression: string, rules: FilterRules, caseInsensitive: boolean): RawBuilder<boolean> {
-  const parsed = parseFilter(expression);
-  if (!parsed.ok) throw new AppError(400, 'E0000031', 'Invalid search criteria.', [parsed.error.message]);
-  const checked = checkFilter(parsed.value, rules);
-  if (!checked.ok) throw new AppError(400, 'E0000031', 'Invalid search criteria.', [checked.error.message]);
-  return filterToSql(parsed.value, resolveField, { caseInsensitive });
-}
+const compile = (expression: string, rules: FilterRules, caseInsensitive: boolean) =>
+  compileSearchCriteria(expression, rules, resolveField, caseInsensitive);
 
 function sortKey(sortBy: string): RawBuilder<unknown> {
   // Names sort the way people read them, not by code point of their capitals.
@@ -98,10 +94,7 @@ export async function listGroups(ctx: ServiceContext, query: ListGroupsQuery): P
   }
   if (query.after !== undefined && query.q === undefined) spec.after = query.after;
 
-  const rows = await queryGroups(ctx.db, ctx.tenantId, spec);
-  const more = rows.length > spec.limit;
-  const groups = more ? rows.slice(0, spec.limit) : rows;
-  let next: string | null = null;
-  if (more && query.q === undefined) next = sorted ? String(Number(query.after ?? 0) + spec.limit) : (groups.at(-1)?.id ?? null);
-  return { groups, next };
+  const { items, next } = splitPage(await queryGroups(ctx.db, ctx.tenantId, spec), spec);
+  // `q` is a single page, as in Okta.
+  return { groups: items, next: query.q === undefined ? next : null };
 }

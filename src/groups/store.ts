@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '#src/db/database.ts';
+import { applyPage, type Page } from '#src/db/paging.ts';
 
 export type GroupRow = {
   id: string;
@@ -91,26 +92,13 @@ export function groupsOfUser(userId: string): RawBuilder<boolean> {
   return sql<boolean>`(groups.type = 'BUILT_IN' or exists (select 1 from group_members m where m.tenant_id = groups.tenant_id and m.group_id = groups.id and m.user_id = ${userId}))`;
 }
 
-export type GroupQuery = {
-  where?: RawBuilder<boolean>;
-  after?: string;
-  limit: number;
-  sort?: { by: RawBuilder<unknown>; descending: boolean };
-};
+export type GroupQuery = Page & { where?: RawBuilder<boolean> };
 
-/** A page of groups in id order (or a sort key then id, paged by offset), one row beyond `limit` telling whether more exist. */
+/** A page of groups (see db/paging.ts), one row beyond `limit` telling whether more exist. */
 export async function queryGroups(db: Executor, tenantId: string, query: GroupQuery): Promise<GroupRow[]> {
   let q = db.selectFrom('groups').select(columns).where('tenant_id', '=', tenantId);
   if (query.where) q = q.where(query.where);
-  if (query.sort) {
-    const dir = query.sort.descending ? sql`desc` : sql`asc`;
-    q = q.orderBy(sql`${query.sort.by} ${dir} nulls last`).orderBy('id');
-    if (query.after) q = q.offset(Number(query.after));
-  } else {
-    if (query.after) q = q.where('id', '>', query.after);
-    q = q.orderBy('id');
-  }
-  const rows = await q.limit(query.limit + 1).execute();
+  const rows = await applyPage(q, query).execute();
   return rows.map(toGroupRow);
 }
 

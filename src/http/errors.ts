@@ -38,6 +38,7 @@ export const OktaErrors = {
     return new AppError(400, 'E0000001', `Api validation failed: ${detail}`, [detail]);
   },
   invalidSearch: (detail: string) => new AppError(400, 'E0000031', detail),
+  invalidSearchCriteria: (cause: string) => new AppError(400, 'E0000031', 'Invalid search criteria.', [cause]),
   searchAndFilter: () => new AppError(400, 'E0000033', "Bad request. Can't specify a search query and filter in the same request."),
   unlockNotAllowed: () => new AppError(403, 'E0000032', 'Unlock is not allowed for this user.'),
   wrongStatus: () => new AppError(403, 'E0000038', "This operation is not allowed in the user's current status."),

@@ -1,10 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { CompareOp } from '#src/lib/filter/ast.ts';
-import { parseFilter } from '#src/lib/filter/parse.ts';
-import { checkFilter, type FilterRules } from '#src/lib/filter/rules.ts';
-import { filterToSql, type FieldSql } from '#src/lib/filter/sql.ts';
-import { AppError, OktaErrors } from '#src/http/errors.ts';
+import type { FilterRules } from '#src/lib/filter/rules.ts';
+import { compileSearchCriteria } from '#src/http/search-criteria.ts';
+import type { FieldSql } from '#src/lib/filter/sql.ts';
+import { OktaErrors } from '#src/http/errors.ts';
 import { isOktaId } from '#src/lib/ids.ts';
+import { splitPage } from '#src/db/paging.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import { queryUsers, type UserQuery, type UserRow } from './store.ts';
 
@@ -49,13 +50,8 @@ const searchRules: FilterRules = {
   operatorsFor: (path) => (resolveField(path) === null ? null : CONTAINS_OK.has(path) ? SEARCH_CO : SEARCH_OPS),
 };
 
-function compile(expression: string, rules: FilterRules, caseInsensitive: boolean): RawBuilder<boolean> {
-  const parsed = parseFilter(expression);
-  if (!parsed.ok) throw new AppError(400, 'E0000031', 'Invalid search criteria.', [parsed.error.message]);
-  const checked = checkFilter(parsed.value, rules);
-  if (!checked.ok) throw new AppError(400, 'E0000031', 'Invalid search criteria.', [checked.error.message]);
-  return filterToSql(parsed.value, resolveField, { caseInsensitive });
-}
+const compile = (expression: string, rules: FilterRules, caseInsensitive: boolean) =>
+  compileSearchCriteria(expression, rules, resolveField, caseInsensitive);
 
 function sortKey(sortBy: string): RawBuilder<unknown> {
   const field = resolveField(sortBy);
@@ -102,13 +98,9 @@ export async function listUsers(ctx: ServiceContext, query: ListUsersQuery): Pro
   }
   if (query.after !== undefined) spec.after = query.after;
 
-  const rows = await queryUsers(ctx.db, ctx.tenantId, spec);
-  const more = rows.length > spec.limit;
-  const users = more ? rows.slice(0, spec.limit) : rows;
+  const { items, next } = splitPage(await queryUsers(ctx.db, ctx.tenantId, spec), spec);
   // The people picker (`q`) is a single page, as in Okta.
-  let next: string | null = null;
-  if (more && query.q === undefined) next = spec.sort ? String(Number(query.after ?? 0) + spec.limit) : (users.at(-1)?.id ?? null);
-  return { users, next };
+  return { users: items, next: query.q === undefined ? next : null };
 }
 
 /**
@@ -120,8 +112,6 @@ export async function listUsersWhere(ctx: ServiceContext, where: RawBuilder<bool
   const spec: UserQuery = { includeDeprovisioned: true, limit: page.limit };
   if (where) spec.where = where;
   if (page.after !== undefined) spec.after = page.after;
-  const rows = await queryUsers(ctx.db, ctx.tenantId, spec);
-  const more = rows.length > page.limit;
-  const users = more ? rows.slice(0, page.limit) : rows;
-  return { users, next: more ? (users.at(-1)?.id ?? null) : null };
+  const { items, next } = splitPage(await queryUsers(ctx.db, ctx.tenantId, spec), spec);
+  return { users: items, next };
 }

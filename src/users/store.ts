@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import type { Executor } from '#src/db/database.ts';
+import { applyPage, type Page } from '#src/db/paging.ts';
 import { isOktaId } from '#src/lib/ids.ts';
 import type { UserStatus } from './lifecycle.ts';
 
@@ -97,27 +98,16 @@ export async function deleteUserRow(db: Executor, tenantId: string, id: string):
   await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
-export type UserQuery = {
+export type UserQuery = Page & {
   where?: RawBuilder<boolean>;
   includeDeprovisioned: boolean;
-  after?: string;
-  limit: number;
-  sort?: { by: RawBuilder<unknown>; descending: boolean };
 };
 
-/** A page of users in id order (or a sort key then id), one row beyond `limit` telling whether more exist. */
+/** A page of users (see db/paging.ts), one row beyond `limit` telling whether more exist. */
 export async function queryUsers(db: Executor, tenantId: string, query: UserQuery): Promise<UserRow[]> {
   let q = db.selectFrom('users').select(columns).where('tenant_id', '=', tenantId);
   if (!query.includeDeprovisioned) q = q.where('status', '<>', 'DEPROVISIONED');
   if (query.where) q = q.where(query.where);
-  if (query.sort) {
-    const dir = query.sort.descending ? sql`desc` : sql`asc`;
-    q = q.orderBy(sql`${query.sort.by} ${dir} nulls last`).orderBy('id');
-    if (query.after) q = q.offset(Number(query.after));
-  } else {
-    if (query.after) q = q.where('id', '>', query.after);
-    q = q.orderBy('id');
-  }
-  const rows = await q.limit(query.limit + 1).execute();
+  const rows = await applyPage(q, query).execute();
   return rows.map(toRow);
 }
