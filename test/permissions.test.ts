@@ -1,0 +1,228 @@
+/**
+ * Every admin role against every route of the app: allowed calls succeed, denied ones answer 403 E0000006 and
+ * change nothing. The table below is written from the role definitions (Okta's standard admin roles), not read
+ * from src/roles/permissions.ts, so a wrong grant in the code fails here.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RoleType } from '../src/roles/permissions.ts';
+import { apiClient, assertOktaError, createTestTenant, logCount, startTestServer, tokenWithRole, type Api, type TestServer, type TestTenant } from './helpers.ts';
+import { assertCoversApp, listAppRoutes } from './support/app-routes.ts';
+import { grant, newGroup, newUser, type Fixture } from './support/fixtures.ts';
+import { methodOf, ROUTES } from './support/route-catalog.ts';
+import { tenantState } from './support/tenant-state.ts';
+
+type Caller = RoleType | 'NO_ROLE';
+
+const SUPER: readonly Caller[] = ['SUPER_ADMIN'];
+const MANAGERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN'];
+const HELPERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN'];
+const READERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'];
+const ADMINS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN'];
+const EVERYONE: readonly Caller[] = [...ADMINS, 'NO_ROLE'];
+
+/** Who may call each route. */
+const ALLOWED: Record<string, readonly Caller[]> = {
+  'GET /healthz': EVERYONE,
+  'GET /readyz': EVERYONE,
+  'GET /metrics': EVERYONE,
+
+  'GET /api/v1/users': ADMINS,
+  'POST /api/v1/users': MANAGERS,
+  'GET /api/v1/users/:id': ADMINS,
+  'POST /api/v1/users/:id': MANAGERS,
+  'PUT /api/v1/users/:id': MANAGERS,
+  'DELETE /api/v1/users/:id': MANAGERS,
+  'POST /api/v1/users/:id/lifecycle/activate': MANAGERS,
+  'POST /api/v1/users/:id/lifecycle/reactivate': MANAGERS,
+  'POST /api/v1/users/:id/lifecycle/deactivate': MANAGERS,
+  'POST /api/v1/users/:id/lifecycle/suspend': MANAGERS,
+  'POST /api/v1/users/:id/lifecycle/unsuspend': MANAGERS,
+  'POST /api/v1/users/:id/lifecycle/unlock': HELPERS,
+  'POST /api/v1/users/:id/lifecycle/reset_password': HELPERS,
+  'POST /api/v1/users/:id/lifecycle/expire_password': HELPERS,
+  'POST /api/v1/users/:id/lifecycle/expire_password_with_temp_password': HELPERS,
+
+  'GET /api/v1/users/:id/roles': READERS,
+  'POST /api/v1/users/:id/roles': SUPER,
+  'DELETE /api/v1/users/:id/roles/:roleId': SUPER,
+  'GET /api/v1/users/:id/groups': ADMINS,
+
+  'GET /api/v1/groups': ADMINS,
+  'POST /api/v1/groups': MANAGERS,
+  'GET /api/v1/groups/:groupId': ADMINS,
+  'PUT /api/v1/groups/:groupId': MANAGERS,
+  'DELETE /api/v1/groups/:groupId': MANAGERS,
+  'GET /api/v1/groups/:groupId/users': ADMINS,
+  'PUT /api/v1/groups/:groupId/users/:userId': MANAGERS,
+  'DELETE /api/v1/groups/:groupId/users/:userId': MANAGERS,
+
+  'GET /api/v1/api-tokens': SUPER,
+  'POST /api/v1/api-tokens': SUPER,
+  'GET /api/v1/api-tokens/:id': SUPER,
+  'DELETE /api/v1/api-tokens/:id': SUPER,
+
+  'GET /api/v1/logs': READERS,
+};
+
+const CALLERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN', 'NO_ROLE'];
+
+describe('every role against every route', () => {
+  let server: TestServer;
+  let tenant: TestTenant;
+  let setup: Fixture;
+  const callers = new Map<Caller, { userId: string; api: Api }>();
+
+  before(async () => {
+    server = await startTestServer({ config: { BULWARK_RATE_LIMIT_PER_MINUTE: '100000' } });
+    tenant = await createTestTenant(server.db);
+    setup = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
+    for (const caller of CALLERS) {
+      const { userId, token } = await tokenWithRole(server.db, tenant.id, caller === 'NO_ROLE' ? null : caller);
+      callers.set(caller, { userId, api: apiClient(server.url, token) });
+    }
+  });
+  after(() => server.close());
+
+  it('has an entry in the permission table and the route catalog for every route the app serves', async () => {
+    const routes = await listAppRoutes(server.db);
+    assertCoversApp(routes, Object.keys(ALLOWED));
+    assertCoversApp(routes, Object.keys(ROUTES));
+  });
+
+  for (const caller of CALLERS) {
+    it(`lets ${caller} call exactly the routes its role allows and refuses the rest with 403 E0000006, writing nothing`, async () => {
+      const api = (callers.get(caller) as { api: Api }).api;
+      const failures: string[] = [];
+      for (const [key, entry] of Object.entries(ROUTES)) {
+        const allowed = (ALLOWED[key] ?? []).includes(caller);
+        const call = await entry.prepare(setup);
+        const before = await tenantState(server.db, tenant.id);
+        const res = await api(methodOf(key), call.path, call.body);
+        if (allowed) {
+          if (res.status !== entry.ok) failures.push(`${key}: allowed, expected ${entry.ok}, got ${res.status} ${res.text.slice(0, 200)}`);
+          else if (entry.writes && (await logCount(server.db, tenant.id)) === before['log_events']?.length) failures.push(`${key}: succeeded without a System Log event`);
+        } else {
+          try {
+            assertOktaError(res, 403, 'E0000006');
+          } catch (err) {
+            failures.push(`${key}: denied, ${(err as Error).message.slice(0, 300)}`);
+            continue;
+          }
+          if (JSON.stringify(await tenantState(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${key}: denied but the tenant changed`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+});
+
+describe('who may act on whom', () => {
+  let server: TestServer;
+  let tenant: TestTenant;
+  let setup: Fixture;
+
+  before(async () => {
+    server = await startTestServer();
+    tenant = await createTestTenant(server.db);
+    setup = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
+  });
+  after(() => server.close());
+
+  async function as(role: RoleType): Promise<{ userId: string; api: Api }> {
+    const { userId, token } = await tokenWithRole(server.db, tenant.id, role);
+    return { userId, api: apiClient(server.url, token) };
+  }
+
+  /** Calls as `api` and checks the answer is 403 E0000006 with the tenant exactly as it was. */
+  async function assertRefused(api: Api, method: string, path: string, body?: unknown): Promise<void> {
+    const before = await tenantState(server.db, tenant.id);
+    assertOktaError(await api(method, path, body), 403, 'E0000006');
+    assert.deepEqual(await tenantState(server.db, tenant.id), before, `${method} ${path} changed nothing`);
+  }
+
+  it('keeps the help desk away from the passwords and locks of anyone holding an admin role', async () => {
+    const helpDesk = await as('HELP_DESK_ADMIN');
+    for (const role of ['READ_ONLY_ADMIN', 'HELP_DESK_ADMIN', 'ORG_ADMIN', 'SUPER_ADMIN']) {
+      const active = await newUser(setup, 'ACTIVE');
+      await grant(setup, active.id, role);
+      const locked = await newUser(setup, 'LOCKED_OUT');
+      await grant(setup, locked.id, role);
+      await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/reset_password`);
+      await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/expire_password`);
+      await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/expire_password_with_temp_password`);
+      await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${locked.id}/lifecycle/unlock`);
+    }
+  });
+
+  it('keeps an org admin away from a super admin, but not from other admins', async () => {
+    const orgAdmin = await as('ORG_ADMIN');
+    const superAdmin = await newUser(setup, 'ACTIVE');
+    await grant(setup, superAdmin.id, 'SUPER_ADMIN');
+    const group = await newGroup(setup);
+    const u = `/api/v1/users/${superAdmin.id}`;
+    await assertRefused(orgAdmin.api, 'POST', u, { profile: { title: 'Demoted' } });
+    await assertRefused(orgAdmin.api, 'PUT', u, { profile: { login: superAdmin.login, email: superAdmin.login, firstName: 'X', lastName: 'Y' } });
+    await assertRefused(orgAdmin.api, 'POST', u, { credentials: { password: { value: 'Taken-Over-Account-1' } } });
+    for (const op of ['suspend', 'deactivate', 'reset_password', 'expire_password', 'expire_password_with_temp_password']) {
+      await assertRefused(orgAdmin.api, 'POST', `${u}/lifecycle/${op}`);
+    }
+    await assertRefused(orgAdmin.api, 'DELETE', u);
+    await assertRefused(orgAdmin.api, 'PUT', `/api/v1/groups/${group.id}/users/${superAdmin.id}`);
+
+    const other = await newUser(setup, 'ACTIVE');
+    await grant(setup, other.id, 'ORG_ADMIN');
+    const res = await orgAdmin.api('POST', `/api/v1/users/${other.id}/lifecycle/suspend`);
+    assert.equal(res.status, 200, res.text);
+  });
+
+  it('lets only a super admin manage roles and tokens, so an org admin cannot promote itself', async () => {
+    const orgAdmin = await as('ORG_ADMIN');
+    await assertRefused(orgAdmin.api, 'POST', `/api/v1/users/${orgAdmin.userId}/roles`, { type: 'SUPER_ADMIN' });
+    await assertRefused(orgAdmin.api, 'POST', '/api/v1/api-tokens', { name: 'mine' });
+    const roles = await orgAdmin.api('GET', `/api/v1/users/${orgAdmin.userId}/roles`);
+    assert.deepEqual(roles.body.map((r: { type: string }) => r.type), ['ORG_ADMIN']);
+    const roleId = roles.body[0].id as string;
+    await assertRefused(orgAdmin.api, 'DELETE', `/api/v1/users/${orgAdmin.userId}/roles/${roleId}`);
+  });
+
+  it('refuses to take the role from the last super admin, and allows it once there is another', async () => {
+    // A tenant of its own: the tests above made more super admins in the shared one.
+    const solo = await createTestTenant(server.db);
+    const api = apiClient(server.url, solo.token);
+    const roles = await api('GET', `/api/v1/users/${solo.adminId}/roles`);
+    const superRole = roles.body.find((r: { type: string }) => r.type === 'SUPER_ADMIN');
+    const before = await tenantState(server.db, solo.id);
+    assertOktaError(await api('DELETE', `/api/v1/users/${solo.adminId}/roles/${superRole.id}`), 400, 'E0000001');
+    assert.deepEqual(await tenantState(server.db, solo.id), before);
+
+    const second = await newUser({ db: server.db, tenantId: solo.id, api }, 'PROVISIONED');
+    assert.equal((await api('POST', `/api/v1/users/${second.id}/roles`, { type: 'SUPER_ADMIN' })).status, 201);
+    const res = await api('DELETE', `/api/v1/users/${solo.adminId}/roles/${superRole.id}`);
+    assert.equal(res.status, 204, res.text);
+  });
+
+  it('does not let an admin deactivate, suspend or delete their own account', async () => {
+    for (const role of ['SUPER_ADMIN', 'ORG_ADMIN'] as const) {
+      const admin = await as(role);
+      for (const [method, path] of [
+        ['POST', `/api/v1/users/${admin.userId}/lifecycle/deactivate`],
+        ['POST', `/api/v1/users/${admin.userId}/lifecycle/suspend`],
+        ['POST', '/api/v1/users/me/lifecycle/deactivate'],
+        ['DELETE', `/api/v1/users/${admin.userId}`],
+      ] as const) {
+        const before = await tenantState(server.db, tenant.id);
+        assertOktaError(await admin.api(method, path), 400, 'E0000001');
+        assert.deepEqual(await tenantState(server.db, tenant.id), before, `${role} ${method} ${path} changed nothing`);
+      }
+    }
+  });
+
+  it('stops a token from acting once its owner loses every admin role', async () => {
+    const readOnly = await as('READ_ONLY_ADMIN');
+    assert.equal((await readOnly.api('GET', '/api/v1/users')).status, 200);
+    const roles = await setup.api('GET', `/api/v1/users/${readOnly.userId}/roles`);
+    assert.equal((await setup.api('DELETE', `/api/v1/users/${readOnly.userId}/roles/${roles.body[0].id}`)).status, 204);
+    assertOktaError(await readOnly.api('GET', '/api/v1/users'), 403, 'E0000006');
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The routes the app really registers, read from Fastify's own route tree, so that a matrix test fails when a
+ * route is added and nobody added it to the matrix. HEAD routes are Fastify's automatic twins of GET routes.
+ */
+import assert from 'node:assert/strict';
+import { buildApp } from '../../src/app.ts';
+import type { Db } from '../../src/db/database.ts';
+import { createAuthenticator } from '../../src/http/auth.ts';
+import { createRateLimiter } from '../../src/http/rate-limit.ts';
+import { systemClock } from '../../src/lib/clock.ts';
+import { createMetrics } from '../../src/ops/metrics.ts';
+import { testConfig } from '../helpers.ts';
+
+export type AppRoute = { method: string; url: string };
+
+const LINE = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/;
+
+/** Parses `printRoutes({ commonPrefix: false })`: each line is a path segment indented under its parent. */
+export function parseRouteTree(tree: string): AppRoute[] {
+  const stack: string[] = [];
+  const routes: AppRoute[] = [];
+  for (const line of tree.split('\n')) {
+    if (line.trim() === '') continue;
+    const m = LINE.exec(line);
+    if (!m) throw new Error(`unexpected line in Fastify's route tree: ${JSON.stringify(line)}`);
+    const depth = (m[1] ?? '').length / 4;
+    const path = (depth === 0 ? '' : (stack[depth - 1] ?? '')) + (m[2] ?? '');
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of (m[3] ?? '').split(', ').filter(Boolean)) routes.push({ method, url: path });
+  }
+  return routes;
+}
+
+/** Every method + path the app serves, HEAD left out. */
+export async function listAppRoutes(db: Db): Promise<AppRoute[]> {
+  const app = await buildApp({
+    config: testConfig(),
+    db,
+    clock: systemClock,
+    authenticator: createAuthenticator(db, systemClock),
+    rateLimiter: createRateLimiter(systemClock),
+    metrics: createMetrics(),
+  });
+  await app.ready();
+  const routes = parseRouteTree(app.printRoutes({ commonPrefix: false }));
+  await app.close();
+  return routes.filter((r) => r.method !== 'HEAD');
+}
+
+/**
+ * `GET /api/v1/users/:id/roles` with every parameter name erased: Fastify's tree prints a shared parameter
+ * as `:id|:userId`, and the name of a parameter does not change what the route is.
+ */
+export function routeKey(method: string, url: string): string {
+  return `${method} ${url.replace(/:[A-Za-z|:]+/g, ':')}`;
+}
+
+/** The matrix covers exactly the app's routes: none forgotten, none that no longer exists. */
+export function assertCoversApp(routes: readonly AppRoute[], matrixKeys: Iterable<string>): void {
+  const app = new Set(routes.map((r) => routeKey(r.method, r.url)));
+  const matrix = new Set([...matrixKeys].map((k) => {
+    const [method = '', url = ''] = k.split(' ');
+    return routeKey(method, url);
+  }));
+  assert.deepEqual([...app].filter((k) => !matrix.has(k)).sort(), [], 'routes the app serves that the matrix does not cover');
+  assert.deepEqual([...matrix].filter((k) => !app.has(k)).sort(), [], 'matrix entries the app does not serve');
+}
