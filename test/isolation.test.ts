@@ -99,9 +99,16 @@ describe('tenant isolation', () => {
     const bBefore = await tenantState(server.db, b.id);
     const res = await bApi('POST', '/api/v1/users', { profile: { login: 'cross@beta.example.com', email: 'cross@beta.example.com', firstName: 'C', lastName: 'X' }, groupIds: [aGroup.id] });
     assertOktaError(res, 400, 'E0000001');
-    // A's user put into B's group: the user does not exist for B.
+    // A's user put into B's group, and B's user into A's group: the other tenant's object does not exist for B.
     assertOktaError(await bApi('PUT', `/api/v1/groups/${bGroup.id}/users/${aUser.id}`), 404, 'E0000007');
+    assertOktaError(await bApi('PUT', `/api/v1/groups/${aGroup.id}/users/${b.adminId}`), 404, 'E0000007');
     assert.deepEqual(await tenantState(server.db, a.id), aBefore);
+    assert.deepEqual(await tenantState(server.db, b.id), bBefore);
+    // A's role assignment id under B's own user.
+    const aRole = await grant(aFixture, aUser.id, 'READ_ONLY_ADMIN');
+    const aWithRole = await tenantState(server.db, a.id);
+    assertOktaError(await bApi('DELETE', `/api/v1/users/${b.adminId}/roles/${aRole}`), 404, 'E0000007');
+    assert.deepEqual(await tenantState(server.db, a.id), aWithRole);
     assert.deepEqual(await tenantState(server.db, b.id), bBefore);
   });
 

@@ -96,6 +96,50 @@ describe('the official Okta Node.js SDK against Bulwark', () => {
     assert.deepEqual(members, [member.id]);
   });
 
+  it('runs lifecycle operations, searches and group membership through the SDK', async () => {
+    const user = await client.userApi.createUser({ body: { profile: profile('life@sdk.example.com', { department: 'Engines' }), credentials: { password: { value: 'Difference-Engine-1822' } } } });
+    const userId = user.id ?? '';
+    await client.userApi.suspendUser({ userId });
+    assert.equal((await client.userApi.getUser({ userId })).status, 'SUSPENDED');
+    await client.userApi.unsuspendUser({ userId });
+    const expired = await client.userApi.expirePassword({ userId });
+    assert.equal(expired.status, 'PASSWORD_EXPIRED');
+
+    const found: string[] = [];
+    for await (const u of await client.userApi.listUsers({ search: 'profile.department eq "Engines"' })) if (u) found.push(u.id ?? '');
+    assert.deepEqual(found, [userId]);
+
+    const group = await client.groupApi.createGroup({ group: { profile: { name: 'Engineers' } } });
+    const groupId = group.id ?? '';
+    await client.groupApi.assignUserToGroup({ groupId, userId });
+    const names: string[] = [];
+    for await (const g of await client.userApi.listUserGroups({ userId })) if (g) names.push(g.profile?.name ?? '');
+    assert.deepEqual(names.sort(), ['Engineers', 'Everyone']);
+    const renamed = await client.groupApi.replaceGroup({ groupId, group: { profile: { name: 'Engine Builders', description: 'renamed' } } });
+    assert.equal(renamed.profile?.name, 'Engine Builders');
+    await client.groupApi.unassignUserFromGroup({ groupId, userId });
+    await client.groupApi.deleteGroup({ groupId });
+    await assert.rejects(client.groupApi.getGroup({ groupId }), (err: { status?: number }) => err.status === 404);
+  });
+
+  it('assigns and removes an admin role and manages API tokens through the SDK', async () => {
+    const user = await client.userApi.getUser({ userId: 'life@sdk.example.com' });
+    const userId = user.id ?? '';
+    const assigned = await client.roleAssignmentApi.assignRoleToUser({ userId, assignRoleRequest: { type: 'READ_ONLY_ADMIN' } });
+    const roleId = (assigned as { id?: string }).id ?? '';
+    assert.match(roleId, /^ra1/);
+    const roles: string[] = [];
+    for await (const r of await client.roleAssignmentApi.listAssignedRolesForUser({ userId })) if (r) roles.push((r as { type?: string }).type ?? '');
+    assert.deepEqual(roles, ['READ_ONLY_ADMIN']);
+    await client.roleAssignmentApi.unassignRoleFromUser({ userId, roleId });
+
+    const tokens: string[] = [];
+    for await (const t of await client.apiTokenApi.listApiTokens()) if (t) tokens.push(t.id ?? '');
+    assert.ok(tokens.length >= 1);
+    const mine = await client.apiTokenApi.getApiToken({ apiTokenId: tokens[0] ?? '' });
+    assert.equal(mine.userId, tenant.adminId);
+  });
+
   it('reads the System Log with a filter and finds every user it created', async () => {
     const logins = new Set<string>();
     const events = await client.systemLogApi.listLogEvents({
