@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RoleType } from '../src/roles/permissions.ts';
 import { apiClient, assertOktaError, createTestTenant, logCount, startTestServer, tokenWithRole, type Api, type TestServer, type TestTenant } from './helpers.ts';
 import { assertCoversApp, listAppRoutes } from './support/app-routes.ts';
-import { grant, newGroup, newUser, type Fixture } from './support/fixtures.ts';
+import { addMember, grant, newGroup, newUser, type Fixture } from './support/fixtures.ts';
 import { methodOf, ROUTES } from './support/route-catalog.ts';
 import { tenantState } from './support/tenant-state.ts';
 
@@ -169,6 +169,9 @@ describe('who may act on whom', () => {
     }
     await assertRefused(orgAdmin.api, 'DELETE', u);
     await assertRefused(orgAdmin.api, 'PUT', `/api/v1/groups/${group.id}/users/${superAdmin.id}`);
+    const theirs = await newGroup(setup);
+    await addMember(setup, theirs.id, superAdmin.id);
+    await assertRefused(orgAdmin.api, 'DELETE', `/api/v1/groups/${theirs.id}/users/${superAdmin.id}`);
 
     const other = await newUser(setup, 'ACTIVE');
     await grant(setup, other.id, 'ORG_ADMIN');
