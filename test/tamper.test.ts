@@ -188,6 +188,14 @@ describe('tampering with the System Log', () => {
     await expectBroken(f, seq, `checkpoint at seq ${seq} has an invalid signature`);
   });
 
+  it('catches the oldest events deleted and the anchor moved as if a retention purge had run', async () => {
+    const f = await fresh();
+    const { hash } = await eventAt(f, 8);
+    await f.db.deleteFrom('log_events').where('tenant_id', '=', f.victim.id).where('seq', '<=', '8').execute();
+    await f.db.updateTable('log_chain_heads').set({ anchor_seq: 8, anchor_hash: hash }).where('tenant_id', '=', f.victim.id).execute();
+    await expectBroken(f, 8, 'events up to seq 8 were removed without a retention purge');
+  });
+
   it('reports events hidden beyond a rolled-back chain head', async () => {
     const f = await fresh();
     const { hash } = await eventAt(f, f.events - 1);

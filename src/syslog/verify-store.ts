@@ -20,6 +20,14 @@ export function linksAfter(db: Executor, tenantId: string, afterSeq: number, lim
     .orderBy('seq').limit(limit).execute();
 }
 
+/** The newest event of one type after `afterSeq`, as its stored canonical JSON. */
+export async function lastEventOfType(db: Executor, tenantId: string, eventType: string, afterSeq: number): Promise<string | undefined> {
+  const row = await db.selectFrom('log_events').select('event')
+    .where('tenant_id', '=', tenantId).where('event_type', '=', eventType).where('seq', '>', String(afterSeq))
+    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row?.event;
+}
+
 export async function checkpointsAfter(db: Executor, tenantId: string, afterSeq: number, limit: number): Promise<CheckpointRow[]> {
   const rows = await db.selectFrom('log_checkpoints').select(['seq', 'hash', 'signed_at', 'key_id', 'signature'])
     .where('tenant_id', '=', tenantId).where('seq', '>', String(afterSeq))

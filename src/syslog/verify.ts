@@ -3,7 +3,7 @@ import type { Db, Executor } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { listTenants, type TenantRow } from '#src/tenants/service.ts';
 import { keyIdOf, verifyCheckpointSignature } from './checkpoints.ts';
-import { checkpointsAfter, findHead, linksAfter, type CheckpointRow, type LinkRow } from './verify-store.ts';
+import { checkpointsAfter, findHead, lastEventOfType, linksAfter, type CheckpointRow, type HeadRow, type LinkRow } from './verify-store.ts';
 
 export type VerifyProblem = { seq: number; message: string };
 export type TenantVerdict = { slug: string; events: number; ok: boolean; problem?: VerifyProblem };
@@ -68,6 +68,19 @@ function checkpointProblem(tenantId: string, cp: CheckpointRow, key: KeyObject, 
 type TenantResult = { events: number; problem?: VerifyProblem };
 
 /**
+ * A chain that does not start at genesis must have been cut by the retention purge, which logs itself on the
+ * chain right after the cut (src/syslog/retention.ts). Without that event, someone deleted the oldest events
+ * and moved the anchor by hand. Runs after the walk, so the event it reads has been verified.
+ */
+async function anchorProblem(db: Executor, tenantId: string, head: HeadRow): Promise<VerifyProblem | undefined> {
+  if (head.anchorSeq === 0) return undefined;
+  const text = await lastEventOfType(db, tenantId, 'bulwark.log.retention.purge', head.anchorSeq);
+  const data = text === undefined ? undefined : (JSON.parse(text) as { debugContext?: { debugData?: Record<string, unknown> } }).debugContext?.debugData;
+  if (data?.['purgedThroughSeq'] === head.anchorSeq && data['anchorHash'] === head.anchorHash) return undefined;
+  return { seq: head.anchorSeq, message: `events up to seq ${head.anchorSeq} were removed without a retention purge` };
+}
+
+/**
  * Walks one tenant's chain from its anchor to its head. The next batch is requested before the current one is
  * hashed, so PostgreSQL reads while this process hashes.
  */
@@ -117,6 +130,8 @@ async function walkChain(db: Executor, tenantId: string, key: KeyObject, keyId: 
     }
   }
 
+  const cut = await anchorProblem(db, tenantId, head);
+  if (cut) return { events, problem: cut };
   if (head.seq > seq) return { events, problem: { seq: seq + 1, message: `events after seq ${seq} are missing (head says ${head.seq})` } };
   const beyond = await checkpoints.peek();
   if (beyond) return { events, problem: { seq: seq + 1, message: `checkpoint at seq ${beyond.seq} is beyond the last event ${seq}` } };
