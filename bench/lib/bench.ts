@@ -1,0 +1,77 @@
+/**
+ * What every benchmark shares: quick mode, cleanup that also runs on Ctrl-C, percentiles, and the one result
+ * line each benchmark ends with (`bench NAME: key=value … target=… met=true|false`), printed after cleanup so
+ * that it really is the last line.
+ */
+
+export const QUICK = process.env['BENCH_QUICK'] === '1';
+
+/** The full-mode value, or the quick-mode one under BENCH_QUICK=1. */
+export function sized<T>(full: T, quick: T): T {
+  return QUICK ? quick : full;
+}
+
+export type BenchResult = { figures: Record<string, string | number>; target: string; met: boolean };
+
+type Cleanup = () => Promise<void> | void;
+const cleanups: Cleanup[] = [];
+
+/** Registers an undo step; steps run in reverse order when the benchmark ends, fails or is interrupted. */
+export function onCleanup(step: Cleanup): void {
+  cleanups.push(step);
+}
+
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop() as Cleanup;
+    try {
+      await step();
+    } catch (err) {
+      console.error(`cleanup step failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+export function log(line: string): void {
+  console.log(`  ${line}`);
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+export function round(value: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Runs one benchmark: its result line last, exit 1 (and no result line) when it failed. */
+export async function runBench(name: string, main: () => Promise<BenchResult>): Promise<void> {
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // `on`, not `once`: a second signal (the terminal's and run.ts's) must not kill the cleanup.
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      console.error(`bench ${name}: interrupted, cleaning up`);
+      void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
+  console.log(`bench ${name}: ${QUICK ? 'quick' : 'full'} mode`);
+  let result: BenchResult | undefined;
+  try {
+    result = await main();
+  } catch (err) {
+    console.error(`bench ${name} failed:`, err);
+    process.exitCode = 1;
+  }
+  await cleanUp();
+  if (interrupted || !result) return;
+  const pairs = Object.entries(result.figures).map(([k, v]) => `${k}=${v}`);
+  console.log(`bench ${name}: ${[...pairs, `target=${result.target}`, `met=${result.met}`].join(' ')}`);
+  // Everything this run started is stopped by now; do not let a stray timer keep the process around.
+  process.exit(process.exitCode ?? 0);
+}
