@@ -49,8 +49,10 @@ describe('embedded PostgreSQL lifecycle across server and CLI processes', () => 
   let baseUrl: string;
   let server: Server | undefined;
 
-  function startServer(): Promise<Server> {
-    const child = spawn(NODE, [join(ROOT, 'src', 'main.ts')], { cwd: ROOT, env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `npm start`'s entry by default; `bulwark serve` through the launcher when asked. */
+  function startServer(command = [NODE, join(ROOT, 'src', 'main.ts')]): Promise<Server> {
+    const [cmd, ...args] = command as [string, ...string[]];
+    const child = spawn(cmd, args, { cwd: ROOT, env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return new Promise((resolve, reject) => {
@@ -86,7 +88,15 @@ describe('embedded PostgreSQL lifecycle across server and CLI processes', () => 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves on a first start, creating the cluster in the data dir', async () => {
+  it('migrates a fresh data dir, starting the cluster for it and stopping it again', async () => {
+    const res = await cli(['migrate']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /^applied migrations: \S+/m);
+    assert.match(res.stdout, /^Database schema migrated: \d+ migrations, latest \S+\.$/m);
+    assert.equal(await clusterStatus(dir), 3);
+  });
+
+  it('serves on a first start', async () => {
     server = await startServer();
     assert.match(server.output(), /First start: created tenant "demo"/);
     assert.equal((await fetch(`${baseUrl}/readyz`)).status, 200);
@@ -122,8 +132,8 @@ describe('embedded PostgreSQL lifecycle across server and CLI processes', () => 
     assert.equal(await clusterStatus(dir), 3);
   });
 
-  it('keeps the data over a restart and reports how long the restart took', async () => {
-    server = await startServer();
+  it('keeps the data over a restart (with `bulwark serve`) and reports how long the restart took', async () => {
+    server = await startServer(['node', join(ROOT, 'bin', 'bulwark.js'), 'serve']);
     assert.match(server.output(), /Bulwark is listening on http:\/\/127\.0\.0\.1:\d+ .*; ready in \d+ ms/);
     assert.doesNotMatch(server.output(), /First start/);
     const listed = await cli(['tenant', 'list', '--json']);

@@ -75,7 +75,12 @@ type TenantResult = { events: number; problem?: VerifyProblem };
 async function anchorProblem(db: Executor, tenantId: string, head: HeadRow): Promise<VerifyProblem | undefined> {
   if (head.anchorSeq === 0) return undefined;
   const text = await lastEventOfType(db, tenantId, 'bulwark.log.retention.purge', head.anchorSeq);
-  const data = text === undefined ? undefined : (JSON.parse(text) as { debugContext?: { debugData?: Record<string, unknown> } }).debugContext?.debugData;
+  let data: Record<string, unknown> | undefined;
+  try {
+    data = text === undefined ? undefined : (JSON.parse(text) as { debugContext?: { debugData?: Record<string, unknown> } }).debugContext?.debugData;
+  } catch {
+    // A stored event that is not JSON vouches for nothing.
+  }
   if (data?.['purgedThroughSeq'] === head.anchorSeq && data['anchorHash'] === head.anchorHash) return undefined;
   return { seq: head.anchorSeq, message: `events up to seq ${head.anchorSeq} were removed without a retention purge` };
 }
