@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts';
 import { installAuth, type Authenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { OktaErrors } from './http/errors.ts';
+import { installValidation } from './http/validation.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { newRequestId } from './lib/ids.ts';
 import type { Clock } from './lib/clock.ts';
@@ -37,7 +38,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: deps.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true, allowMatchingProperties: true, allowUnionTypes: true } },
   });
   app.decorate('deps', deps);
   app.addHook('onSend', async (request, reply) => {
@@ -57,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('*', (_req, _payload, done) => done(OktaErrors.unsupportedMediaType(), undefined));
 
   installErrorHandling(app);
+  installValidation(app);
   installAuth(app);
   deps.metrics.instrument(app);
 

@@ -144,10 +144,10 @@ describe('GET /api/v1/groups', () => {
     }
   });
 
-  it('answers a type mismatch such as a non-date for a date with an empty list, not an error', async () => {
-    const res = await list(`search=${enc('lastUpdated gt "yesterday"')}`);
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.body, []);
+  it('refuses a non-date compared with a date with E0000030 instead of quietly matching nothing', async () => {
+    assertOktaError(await list(`search=${enc('lastUpdated gt "yesterday"')}`), 400, 'E0000030');
+    assertOktaError(await list(`filter=${enc('lastUpdated gt "2026-02-30T00:00:00.000Z"')}`), 400, 'E0000030');
+    assert.equal((await list(`search=${enc('lastUpdated gt "2020-01-01T00:00:00.000Z"')}`)).status, 200);
   });
 
   it('refuses q, filter and search together, bad cursors, limits and unknown parameters', async () => {

@@ -32,6 +32,8 @@ export const OktaErrors = {
   invalidToken: () => new AppError(401, 'E0000011', 'Invalid token provided'),
   alreadyActive: () => new AppError(403, 'E0000016', 'Activation failed because the user is already active'),
   methodNotAllowed: () => new AppError(405, 'E0000022', 'The endpoint does not support the provided HTTP method'),
+  invalidDateValue: (field: string) => new AppError(400, 'E0000030',
+    "Bad request. Invalid date. Dates must be of the form yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00.", [`${field}: not a date`]),
   invalidPaging: () => new AppError(400, 'E0000029', 'Invalid paging request.'),
   invalidDate: (param: string) => {
     const detail = `'${param}': The date format in your query is not recognized. Please enter dates using ISO8601 string format.`;
