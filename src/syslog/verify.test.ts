@@ -104,6 +104,19 @@ describe('verifyLog', () => {
     assert.deepEqual(moved.tenants[0]?.problem, { seq: purged.throughSeq, message: `checkpoint at seq ${purged.throughSeq} does not match the chain's anchor` });
   });
 
+  it('re-hashes multi-byte characters and events larger than its buffer exactly as they were chained', async () => {
+    const wide = await createTestTenant(database.db, 'wide');
+    const ctx = operatorServiceContext(database.db, systemClock, wide.id, 'verify-test-wide');
+    for (const firstName of ['Zoë 漢字 😀', 'Ünïcødé'.repeat(10_000), 'x']) {
+      const login = `${firstName.length}@example.com`;
+      await createUser(ctx, { profile: { login, email: login, firstName, lastName: 'Wide' }, activate: false, expirePassword: false });
+    }
+    const big = await database.db.selectFrom('log_events').select((eb) => eb.fn.max(eb.fn('octet_length', ['event'])).as('n')).where('tenant_id', '=', wide.id).executeTakeFirstOrThrow();
+    assert.ok(Number(big.n) > 64 * 1024, `largest event ${big.n} bytes`);
+    const report = await verifyLog(database.db, { tenantId: wide.id, publicKey: key.publicKey, batchSize: 2 });
+    assert.deepEqual(report.tenants, [{ slug: 'wide', events: await logCount(database.db, wide.id), ok: true }]);
+  });
+
   it('reports a tenant whose chain head row is gone', async () => {
     const headless = await createTestTenant(database.db, 'headless');
     await database.db.deleteFrom('log_chain_heads').where('tenant_id', '=', headless.id).execute();

