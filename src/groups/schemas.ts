@@ -1,3 +1,5 @@
+import { listQuerySchema } from '#src/http/list-query.ts';
+
 /** Wire schemas of /api/v1/groups: what Fastify validates on the way in and serializes on the way out. */
 
 const groupProfile = {
@@ -41,19 +43,7 @@ export const userParams = { type: 'object', required: ['userId'], properties: { 
 const limit = { type: 'integer', minimum: 1, maximum: 10000 };
 const after = { type: 'string', minLength: 1, maxLength: 100 };
 
-export const listGroupsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    q: { type: 'string', minLength: 1, maxLength: 256 },
-    filter: { type: 'string', minLength: 1, maxLength: 4096 },
-    search: { type: 'string', minLength: 1, maxLength: 4096 },
-    limit,
-    after,
-    sortBy: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.]{0,100}$' },
-    sortOrder: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'] },
-  },
-};
+export const listGroupsQuery = listQuerySchema;
 
 export const pageQuery = { type: 'object', additionalProperties: false, properties: { limit, after } };
 

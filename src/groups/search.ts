@@ -2,9 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import type { CompareOp } from '#src/lib/filter/ast.ts';
 import type { FilterRules } from '#src/lib/filter/rules.ts';
 import { compileSearchCriteria } from '#src/http/search-criteria.ts';
+import { checkListQuery, type ListQuery } from '#src/http/list-query.ts';
 import type { FieldSql } from '#src/lib/filter/sql.ts';
 import { OktaErrors } from '#src/http/errors.ts';
-import { isOktaId } from '#src/lib/ids.ts';
 import { splitPage } from '#src/db/paging.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import { queryGroups, type GroupQuery, type GroupRow } from './store.ts';
@@ -55,15 +55,7 @@ function sortKey(sortBy: string): RawBuilder<unknown> {
   throw OktaErrors.validation('sortBy', [`sortBy: ${sortBy} is not a sortable property`]);
 }
 
-export type ListGroupsQuery = {
-  q?: string;
-  filter?: string;
-  search?: string;
-  limit?: number;
-  after?: string;
-  sortBy?: string;
-  sortOrder?: string;
-};
+export type ListGroupsQuery = ListQuery;
 
 export type GroupPage = { groups: GroupRow[]; next: string | null };
 
@@ -74,10 +66,7 @@ const Q_LIMIT = 300;
 
 /** Okta's four listing modes: plain, `q` (name picker), `filter` and `search`. */
 export async function listGroups(ctx: ServiceContext, query: ListGroupsQuery): Promise<GroupPage> {
-  if (query.q !== undefined && (query.filter !== undefined || query.search !== undefined)) throw OktaErrors.searchAndFilter();
-  if (query.filter !== undefined && query.search !== undefined) throw OktaErrors.searchAndFilter();
-  const sorted = query.search !== undefined && query.sortBy !== undefined;
-  if (query.after !== undefined && !(sorted ? /^\d{1,9}$/.test(query.after) : isOktaId(query.after))) throw OktaErrors.invalidPaging();
+  checkListQuery(query);
 
   const spec: GroupQuery = { limit: Math.min(query.limit ?? MAX_PAGE, MAX_PAGE) };
   if (query.q !== undefined) {

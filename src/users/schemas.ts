@@ -1,3 +1,5 @@
+import { listQuerySchema } from '#src/http/list-query.ts';
+
 /** Wire schemas of /api/v1/users: what Fastify validates on the way in and serializes on the way out. */
 
 const str = (maxLength: number, minLength = 0) => ({ type: ['string', 'null'], minLength, maxLength });
@@ -119,21 +121,7 @@ export const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
 };
 
-export const listUsersQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    q: { type: 'string', minLength: 1, maxLength: 256 },
-    filter: { type: 'string', minLength: 1, maxLength: 4096 },
-    search: { type: 'string', minLength: 1, maxLength: 4096 },
-    limit: { type: 'integer', minimum: 1, maximum: 10000 },
-    after: { type: 'string', minLength: 1, maxLength: 100 },
-    sortBy: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.]{0,100}$' },
-    sortOrder: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'] },
-    fields: { type: 'string', maxLength: 1024 },
-    expand: { type: 'string', maxLength: 100 },
-  },
-};
+export const listUsersQuery = listQuerySchema;
 
 export const lifecycleQuery = {
   type: 'object',

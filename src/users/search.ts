@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { CompareOp } from '#src/lib/filter/ast.ts';
 import type { FilterRules } from '#src/lib/filter/rules.ts';
 import { compileSearchCriteria } from '#src/http/search-criteria.ts';
+import { checkListQuery, type ListQuery } from '#src/http/list-query.ts';
 import type { FieldSql } from '#src/lib/filter/sql.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { isOktaId } from '#src/lib/ids.ts';
@@ -61,15 +62,7 @@ function sortKey(sortBy: string): RawBuilder<unknown> {
   throw OktaErrors.validation('sortBy', [`sortBy: ${sortBy} is not a sortable property`]);
 }
 
-export type ListUsersQuery = {
-  q?: string;
-  filter?: string;
-  search?: string;
-  limit?: number;
-  after?: string;
-  sortBy?: string;
-  sortOrder?: string;
-};
+export type ListUsersQuery = ListQuery;
 
 export type UserPage = { users: UserRow[]; next: string | null };
 
@@ -77,10 +70,7 @@ const MAX_PAGE = 200;
 
 /** Okta's four listing modes: plain, `q` (people picker), `filter` and `search`. */
 export async function listUsers(ctx: ServiceContext, query: ListUsersQuery): Promise<UserPage> {
-  if (query.q !== undefined && (query.filter !== undefined || query.search !== undefined)) throw OktaErrors.searchAndFilter();
-  if (query.filter !== undefined && query.search !== undefined) throw OktaErrors.searchAndFilter();
-  const sorted = query.search !== undefined && query.sortBy !== undefined;
-  if (query.after !== undefined && !(sorted ? /^\d{1,9}$/.test(query.after) : isOktaId(query.after))) throw OktaErrors.invalidPaging();
+  checkListQuery(query);
 
   const spec: UserQuery = { includeDeprovisioned: true, limit: Math.min(query.limit ?? MAX_PAGE, MAX_PAGE) };
   if (query.q !== undefined) {
