@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { log, onCleanup, round, runBench, sized } from './lib/bench.ts';
-import { pidsWithCommandLine, postmasterPid, processTree, pssMb, rssMb } from './lib/proc.ts';
+import { commandLine, pidsWithCommandLine, postmasterPid, processTree, pssMb, rssMb } from './lib/proc.ts';
 
 const IDLE_SECONDS = sized(3, 3);
 const RSS_TARGET_MB = 250;
@@ -111,6 +111,8 @@ await runBench('footprint', async () => {
   const nodeMb = rssMb(nodePid);
   const pgMb = pgPids.reduce((sum, pid) => sum + rssMb(pid), 0);
   const pssTotal = [nodePid, ...pgPids].reduce((sum, pid) => sum + pssMb(pid), 0);
+  const titles = pgPids.map((pid) => `${commandLine(pid).replace(/^\S*postgres(: )?/, '').split(' -')[0] || 'postmaster'} ${round(rssMb(pid), 1)}`);
+  log(`PostgreSQL processes (VmRSS MB): ${titles.join(', ')}`);
   log(`Node ${round(nodeMb, 1)} MB; ${pgPids.length} PostgreSQL processes ${round(pgMb, 1)} MB (VmRSS, shared pages counted in each); PSS of all ${round(pssTotal, 1)} MB`);
   await stop(second);
   const stillUp = postgresPids(dataDir);

@@ -45,7 +45,12 @@ export function processTree(root: number): number[] {
 
 /** Processes whose command line contains `needle` (arguments are NUL-separated in /proc). */
 export function pidsWithCommandLine(needle: string): number[] {
-  return allPids().filter((pid) => (read(`/proc/${pid}/cmdline`) ?? '').replaceAll('\0', ' ').includes(needle));
+  return allPids().filter((pid) => commandLine(pid).includes(needle));
+}
+
+/** The command line as `ps` shows it (PostgreSQL children rewrite theirs to `postgres: checkpointer` etc.). */
+export function commandLine(pid: number): string {
+  return (read(`/proc/${pid}/cmdline`) ?? '').replaceAll('\0', ' ').trim();
 }
 
 /** User + system CPU seconds a process has used so far (0 once it is gone). */
