@@ -81,15 +81,19 @@ function postgresPids(dataDir: string): number[] {
   return [...new Set([...tree, ...pidsWithCommandLine(dataDir)])];
 }
 
+/** Stops (fast shutdown) a cluster that a server killed before its own shutdown left running. */
+async function stopLeftoverCluster(dataDir: string): Promise<void> {
+  const postmaster = postmasterPid(join(dataDir, 'pg'));
+  if (postmaster === undefined || processTree(postmaster).length === 0) return;
+  process.kill(postmaster, 'SIGINT');
+  for (let i = 0; i < 100 && processTree(postmaster).length > 0; i++) await sleep(100);
+}
+
 await runBench('footprint', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-footprint-'));
   chmodSync(dataDir, 0o711);
   onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  // Should a server be killed before it could stop its cluster, stop the cluster here.
-  onCleanup(() => {
-    const postmaster = postmasterPid(join(dataDir, 'pg'));
-    if (postmaster !== undefined) try { process.kill(postmaster, 'SIGINT'); } catch { /* already gone */ }
-  });
+  onCleanup(() => stopLeftoverCluster(dataDir));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
 

@@ -21,15 +21,21 @@ export function onCleanup(step: Cleanup): void {
   cleanups.push(step);
 }
 
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const step = cleanups.pop() as Cleanup;
-    try {
-      await step();
-    } catch (err) {
-      console.error(`cleanup step failed: ${err instanceof Error ? err.message : String(err)}`);
+let cleaning: Promise<void> | undefined;
+
+/** Runs the undo steps once, however many times it is called (the end of the run and a signal may race). */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const step = cleanups.pop() as Cleanup;
+      try {
+        await step();
+      } catch (err) {
+        console.error(`cleanup step failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
-  }
+  })();
+  return cleaning;
 }
 
 export function log(line: string): void {
@@ -60,18 +66,19 @@ export async function runBench(name: string, main: () => Promise<BenchResult>): 
       void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
-  console.log(`bench ${name}: ${QUICK ? 'quick' : 'full'} mode`);
+  console.log(`bench ${name} (${QUICK ? 'quick' : 'full'} mode)`);
   let result: BenchResult | undefined;
   try {
     result = await main();
   } catch (err) {
-    console.error(`bench ${name} failed:`, err);
-    process.exitCode = 1;
+    // After an interrupt the clean-up pulls the ground from under the run; its failure is no news.
+    if (!interrupted) console.error(`bench ${name} failed:`, err);
   }
   await cleanUp();
-  if (interrupted || !result) return;
+  if (interrupted) return;
+  if (!result) process.exit(1);
   const pairs = Object.entries(result.figures).map(([k, v]) => `${k}=${v}`);
   console.log(`bench ${name}: ${[...pairs, `target=${result.target}`, `met=${result.met}`].join(' ')}`);
   // Everything this run started is stopped by now; do not let a stray timer keep the process around.
-  process.exit(process.exitCode ?? 0);
+  process.exit(0);
 }
