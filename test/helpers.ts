@@ -3,6 +3,9 @@
  * a real listening server on 127.0.0.1, tenants with tokens of each admin role, and a small fetch client.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -157,4 +160,19 @@ export function assertOktaError(res: ApiResponse, status: number, errorCode: str
 export async function logCount(db: Db, tenantId: string): Promise<number> {
   const row = await db.selectFrom('log_events').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The public sample data (Okta events, the event-type catalog) lives beside the repository, not in it:
+ * BULWARK_SHARED_DATA, else `../shared/data` next to the checkout, else the workplace's `/work/shared/data`.
+ */
+export function sharedDataDir(): string {
+  const candidates = [
+    process.env['BULWARK_SHARED_DATA'],
+    fileURLToPath(new URL('../../shared/data/', import.meta.url)),
+    '/work/shared/data/',
+  ].filter((c): c is string => Boolean(c));
+  const found = candidates.find((c) => existsSync(join(c, 'README.md')));
+  if (!found) throw new Error(`shared sample data not found (looked in ${candidates.join(', ')}); set BULWARK_SHARED_DATA`);
+  return found.endsWith('/') ? found : `${found}/`;
 }

@@ -5,17 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
 import { validateBulwarkLogEvent, validateOktaLogEvent } from '../src/syslog/log-event-schema.ts';
 import { purgeExpiredEvents } from '../src/syslog/retention.ts';
 import { setLogRetention } from '../src/tenants/service.ts';
-import { apiClient, createTestTenant, startTestServer, tokenWithRole, type TestServer, type TestTenant } from './helpers.ts';
+import { apiClient, createTestTenant, sharedDataDir, startTestServer, tokenWithRole, type TestServer, type TestTenant } from './helpers.ts';
 import { addMember, grant, newGroup, newToken, newUser, PASSWORD, profileOf, type Fixture } from './support/fixtures.ts';
 import { readAllEvents, type LogEventJson } from './support/log-reader.ts';
 import { methodOf, ROUTES } from './support/route-catalog.ts';
 
-const sharedData = new URL('../../shared/data/', import.meta.url);
+const sharedData = pathToFileURL(sharedDataDir());
 
 /** Okta's event-type catalog (okta-developer-docs data/event-types.json). */
 function oktaEventTypes(): Set<string> {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { sharedDataDir } from '../../test/helpers.ts';
 import { validateBulwarkLogEvent, validateOktaLogEvent } from './log-event-schema.ts';
 
-// The sample data is shared between checkouts and lives beside the repository, not in it.
-const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const dataDir = sharedDataDir();
 
 function loadSampleEvents(): { where: string; event: unknown }[] {
   if (!existsSync(dataDir)) {
