@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor, Tx } from '#src/db/database.ts';
 import { GENESIS_HASH } from './chain.ts';
 
@@ -18,19 +19,18 @@ export async function lockChainHead(tx: Tx, tenantId: string): Promise<ChainHead
   return { seq: Number(row.seq), hash: row.hash };
 }
 
+/**
+ * Inserts the events and moves the head in one statement: arrays bound as eight parameters (however many
+ * events) keep the statement small to send and cheap to plan.
+ */
 export async function appendRows(tx: Tx, tenantId: string, rows: StoredEventRow[], head: ChainHead): Promise<void> {
-  await tx
-    .insertInto('log_events')
-    .values(rows.map((r) => ({
-      tenant_id: tenantId,
-      seq: r.seq,
-      uuid: r.uuid,
-      published: r.published,
-      event_type: r.eventType,
-      actor_id: r.actorId,
-      event: r.event,
-      hash: r.hash,
-    })))
-    .execute();
-  await tx.updateTable('log_chain_heads').set({ seq: head.seq, hash: head.hash }).where('tenant_id', '=', tenantId).execute();
+  await sql`
+    with appended as (
+      insert into log_events (tenant_id, seq, uuid, published, event_type, actor_id, event, hash)
+      select ${tenantId}, * from unnest(
+        ${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.uuid)}::uuid[], ${rows.map((r) => r.published)}::timestamptz[],
+        ${rows.map((r) => r.eventType)}::text[], ${rows.map((r) => r.actorId)}::text[], ${rows.map((r) => r.event)}::text[],
+        ${rows.map((r) => r.hash)}::text[])
+    )
+    update log_chain_heads set seq = ${head.seq}, hash = ${head.hash} where tenant_id = ${tenantId}`.execute(tx);
 }
