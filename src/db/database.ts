@@ -1,4 +1,6 @@
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import {
+  CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler, type Compilable, type Transaction,
+} from 'kysely';
 import { Migrator, type MigrationResult } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
@@ -9,11 +11,68 @@ export type Tx = Transaction<Database>;
 /** Either the pool or an open transaction: stores accept both so services decide the transaction. */
 export type Executor = Db | Tx;
 
+/** The pg pool behind each database openDatabase made, for prepared statements. */
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function openDatabase(url: string, poolSize: number): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bulwark' });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** Builds and compiles queries without a connection, for statements compiled once when their module loads. */
+const builder = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/** Where each `$n` of a prepared statement takes its value from: a named input or a constant of the query. */
+type Slot<P> = { key: P } | { value: unknown };
+
+export type Prepared<P extends string, R> = { readonly name: string; readonly text: string; readonly slots: readonly Slot<P>[]; readonly row?: R };
+
+const preparedTexts = new Map<string, string>();
+
+/**
+ * A query compiled once, at module load, and run as a pg named prepared statement: PostgreSQL parses and plans
+ * it once per connection instead of on every call, and no query is built per call. `build` receives the
+ * connection-less builder and `param(key)`, a placeholder for a string input supplied at run time.
+ */
+export function prepare<P extends string, R>(name: string, build: (db: Kysely<Database>, param: (key: P) => string) => Compilable<R>): Prepared<P, R> {
+  const placeholders = new Map<string, P>();
+  const param = (key: P) => {
+    const placeholder = `\u0000${name}:${key}`;
+    placeholders.set(placeholder, key);
+    return placeholder;
+  };
+  const compiled = build(builder, param).compile();
+  const slots = compiled.parameters.map((v): Slot<P> => {
+    const key = typeof v === 'string' ? placeholders.get(v) : undefined;
+    return key === undefined ? { value: v } : { key };
+  });
+  const known = preparedTexts.get(name);
+  if (known !== undefined && known !== compiled.sql) throw new Error(`prepared statement ${name} is defined twice`);
+  preparedTexts.set(name, compiled.sql);
+  return { name, text: compiled.sql, slots };
+}
+
+/**
+ * Runs a prepared statement on the pool, or inside the transaction `db` is (unnamed there: Kysely does not
+ * expose a transaction's connection). Rows come back exactly as Kysely's own queries return them.
+ */
+export async function runPrepared<P extends string, R>(db: Executor, statement: Prepared<P, R>, input: Readonly<Record<P, string>>): Promise<R[]> {
+  const values = statement.slots.map((s) => ('key' in s ? input[s.key] : s.value));
+  const pool = db.isTransaction ? undefined : pools.get(db as Db);
+  if (pool === undefined) return (await db.executeQuery<R>(CompiledQuery.raw(statement.text, values))).rows;
+  const result = await pool.query({ name: statement.name, text: statement.text, values });
+  return result.rows as R[];
 }
 
 export type MigrationOutcome = { ok: true; applied: string[] } | { ok: false; message: string };

@@ -1,5 +1,5 @@
 import type { RawBuilder } from 'kysely';
-import type { Executor } from '#src/db/database.ts';
+import { prepare, runPrepared, type Executor } from '#src/db/database.ts';
 import { applyPage, type Page } from '#src/db/paging.ts';
 import { isOktaId } from '#src/lib/ids.ts';
 import type { UserStatus } from './lifecycle.ts';
@@ -60,18 +60,26 @@ export async function insertUser(db: Executor, tenantId: string, user: UserRow):
   }).execute();
 }
 
+/** One user by id or by login, plain or locked FOR UPDATE: compiled once and prepared on each connection. */
+function userBy(column: 'id' | 'login_lower', lock: boolean) {
+  return prepare(`users.by-${column}${lock ? '.lock' : ''}`, (db, param: (key: 'tenantId' | 'key') => string) => {
+    const q = db.selectFrom('users').select(columns).where('tenant_id', '=', param('tenantId')).where(column, '=', param('key'));
+    return lock ? q.forUpdate() : q;
+  });
+}
+
+const byId = { plain: userBy('id', false), locked: userBy('id', true) };
+const byLogin = { plain: userBy('login_lower', false), locked: userBy('login_lower', true) };
+
 /**
  * Looks a user up by id or, failing that, by login (case-insensitive), as Okta's `{idOrLogin}` does. An
  * id-shaped key tries the primary key first, so the common read is a single index probe.
  */
 export async function findUser(db: Executor, tenantId: string, idOrLogin: string, lock = false): Promise<UserRow | undefined> {
-  const by = async (column: 'id' | 'login_lower', value: string) => {
-    let q = db.selectFrom('users').select(columns).where('tenant_id', '=', tenantId).where(column, '=', value);
-    if (lock) q = q.forUpdate();
-    return q.executeTakeFirst();
-  };
-  const row = (isOktaId(idOrLogin) ? await by('id', idOrLogin) : undefined) ?? (await by('login_lower', loginKey(idOrLogin)));
-  return row && toRow(row);
+  const mode = lock ? 'locked' : 'plain';
+  const [row] = isOktaId(idOrLogin) ? await runPrepared(db, byId[mode], { tenantId, key: idOrLogin }) : [];
+  const found = row ?? (await runPrepared(db, byLogin[mode], { tenantId, key: loginKey(idOrLogin) }))[0];
+  return found && toRow(found);
 }
 
 export async function loginTaken(db: Executor, tenantId: string, login: string, exceptId?: string): Promise<boolean> {
