@@ -1,4 +1,4 @@
-import type { Executor } from '#src/db/database.ts';
+import { prepare, runPrepared, type Executor } from '#src/db/database.ts';
 
 export type ApiTokenRow = {
   id: string;
@@ -37,19 +37,21 @@ export async function insertToken(db: Executor, tenantId: string, row: ApiTokenR
   }).execute();
 }
 
+/** Prepared: every authenticated path runs it on a cache miss (per token and process, at most once in two seconds). */
+const tokenOwner = prepare('api_tokens.owner', (db, param: (key: 'tokenHash') => string) => db
+  .selectFrom('api_tokens as t')
+  .innerJoin('tenants as o', 'o.id', 't.tenant_id')
+  .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 't.tenant_id').onRef('u.id', '=', 't.user_id'))
+  .select((eb) => [
+    't.tenant_id', 'o.slug', 'o.cell', 't.id', 't.expires_at', 'u.id as user_id', 'u.status', 'u.profile',
+    eb.selectFrom('admin_roles as r')
+      .select((e) => e.fn.coalesce(e.fn<string[]>('array_agg', ['r.type']), e.val<string[]>([])).as('roles'))
+      .whereRef('r.tenant_id', '=', 't.tenant_id').whereRef('r.user_id', '=', 't.user_id').as('roles'),
+  ])
+  .where('t.token_hash', '=', param('tokenHash')));
+
 export async function findTokenOwner(db: Executor, tokenHash: string): Promise<TokenOwner | undefined> {
-  const row = await db
-    .selectFrom('api_tokens as t')
-    .innerJoin('tenants as o', 'o.id', 't.tenant_id')
-    .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 't.tenant_id').onRef('u.id', '=', 't.user_id'))
-    .select((eb) => [
-      't.tenant_id', 'o.slug', 'o.cell', 't.id', 't.expires_at', 'u.id as user_id', 'u.status', 'u.profile',
-      eb.selectFrom('admin_roles as r')
-        .select((e) => e.fn.coalesce(e.fn<string[]>('array_agg', ['r.type']), e.val<string[]>([])).as('roles'))
-        .whereRef('r.tenant_id', '=', 't.tenant_id').whereRef('r.user_id', '=', 't.user_id').as('roles'),
-    ])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const [row] = await runPrepared(db, tokenOwner, { tokenHash });
   if (!row) return undefined;
   return {
     tenantId: row.tenant_id,
