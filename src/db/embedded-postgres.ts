@@ -127,6 +127,8 @@ export async function acquireEmbeddedPostgres(
       '-c unix_socket_permissions=0700',
       '-c max_connections=200',
       '-c shared_buffers=64MB',
+      // One process fewer per I/O worker: synchronous I/O is plenty for a single-machine cluster.
+      '-c io_method=sync',
     ].join(' ');
     log('starting embedded PostgreSQL');
     await run(bin.pg_ctl, ['start', '-D', pgData, '-w', '-t', '60', '-l', join(pgData, 'server.log'), '-o', pgOptions], opts);
