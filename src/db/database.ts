@@ -1,9 +1,10 @@
 import {
-  CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler, type Compilable, type Transaction,
+  CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler, type Compilable, type KyselyConfig, type Transaction,
 } from 'kysely';
 import { Migrator, type MigrationResult } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { createReadPipeline, type ReadPipeline } from './pipeline.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -11,15 +12,30 @@ export type Tx = Transaction<Database>;
 /** Either the pool or an open transaction: stores accept both so services decide the transaction. */
 export type Executor = Db | Tx;
 
-/** The pg pool behind each database openDatabase made, for prepared statements. */
-const pools = new WeakMap<Db, pg.Pool>();
+/** The read pipeline of each database openDatabase made, for prepared statements. */
+const pipelines = new WeakMap<Db, ReadPipeline>();
+
+/** Kysely whose destroy() also closes the read pipeline, which Kysely's own driver knows nothing of. */
+class PipelinedKysely extends Kysely<Database> {
+  readonly #pipeline: ReadPipeline;
+  constructor(config: KyselyConfig, pipeline: ReadPipeline) {
+    super(config);
+    this.#pipeline = pipeline;
+  }
+
+  override async destroy(): Promise<void> {
+    await this.#pipeline.close();
+    await super.destroy();
+  }
+}
 
 export function openDatabase(url: string, poolSize: number): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bulwark' });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  pools.set(db, pool);
+  const pipeline = createReadPipeline(url);
+  const db = new PipelinedKysely({ dialect: new PostgresDialect({ pool }) }, pipeline);
+  pipelines.set(db, pipeline);
   return db;
 }
 
@@ -42,7 +58,8 @@ const preparedTexts = new Map<string, string>();
 
 /**
  * A query compiled once, at module load, and run as a pg named prepared statement: PostgreSQL parses and plans
- * it once per connection instead of on every call, and no query is built per call. `build` receives the
+ * it once per connection instead of on every call, and no query is built per call. Meant for short indexed
+ * lookups on hot paths: outside a transaction they run on the read pipeline (see pipeline.ts). `build` receives the
  * connection-less builder and `param(key)`, a placeholder for a string input supplied at run time.
  */
 export function prepare<P extends string, R>(name: string, build: (db: Kysely<Database>, param: (key: P) => string) => Compilable<R>): Prepared<P, R> {
@@ -64,14 +81,14 @@ export function prepare<P extends string, R>(name: string, build: (db: Kysely<Da
 }
 
 /**
- * Runs a prepared statement on the pool, or inside the transaction `db` is (unnamed there: Kysely does not
- * expose a transaction's connection). Rows come back exactly as Kysely's own queries return them.
+ * Runs a prepared statement on the database's read pipeline, or inside the transaction `db` is (unnamed there:
+ * Kysely does not expose a transaction's connection). Rows come back exactly as Kysely's own queries return them.
  */
 export async function runPrepared<P extends string, R>(db: Executor, statement: Prepared<P, R>, input: Readonly<Record<P, string>>): Promise<R[]> {
   const values = statement.slots.map((s) => ('key' in s ? input[s.key] : s.value));
-  const pool = db.isTransaction ? undefined : pools.get(db as Db);
-  if (pool === undefined) return (await db.executeQuery<R>(CompiledQuery.raw(statement.text, values))).rows;
-  const result = await pool.query({ name: statement.name, text: statement.text, values });
+  const pipeline = db.isTransaction ? undefined : pipelines.get(db as Db);
+  if (pipeline === undefined) return (await db.executeQuery<R>(CompiledQuery.raw(statement.text, values))).rows;
+  const result = await pipeline.query(statement.name, statement.text, values);
   return result.rows as R[];
 }
 
