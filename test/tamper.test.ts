@@ -8,9 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { systemClock } from '../src/lib/clock.ts';
 import { chainHash } from '../src/syslog/chain.ts';
-import { checkpointPayload, keyIdOf, loadSigningKey, signCheckpoints, type SigningKey } from '../src/syslog/checkpoints.ts';
+import { batchPayload, keyIdOf, loadSigningKey, signCheckpoints, type SigningKey } from '../src/syslog/checkpoints.ts';
+import { buildTree, headLeaf } from '../src/syslog/merkle.ts';
 import { verifyLog, type VerifyReport } from '../src/syslog/verify.ts';
 import { operatorServiceContext } from '../src/tenants/service.ts';
 import { createUser } from '../src/users/service.ts';
@@ -29,7 +31,10 @@ async function addUsers(db: TestDatabase['db'], tenantId: string, names: string[
   }
 }
 
-/** Two tenants; the victim's log has two checkpoints and a few events after the last one. */
+/**
+ * Two tenants; the victim's log has two checkpoints and a few events after the last one. The first batch holds
+ * both tenants' heads, the second only the victim's (the bystander's log did not move).
+ */
 async function freshLog(): Promise<Fixture> {
   const database = await testDatabase();
   const victim = await createTestTenant(database.db, 'victim');
@@ -45,6 +50,13 @@ async function freshLog(): Promise<Fixture> {
 
 async function eventAt(f: Fixture, seq: number): Promise<{ event: string; hash: string }> {
   return f.db.selectFrom('log_events').select(['event', 'hash']).where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).executeTakeFirstOrThrow();
+}
+
+/** The victim's checkpoint row at `seq`, and its batch. */
+async function checkpointAt(f: Fixture, seq: number) {
+  const row = await f.db.selectFrom('log_checkpoints').selectAll().where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).executeTakeFirstOrThrow();
+  const batch = await f.db.selectFrom('log_checkpoint_batches').selectAll().where('id', '=', row.batch_id).executeTakeFirstOrThrow();
+  return { row, batch };
 }
 
 /** The victim's verdict, with the default batch size and with batches of 2 (every boundary crossed). */
@@ -91,6 +103,8 @@ describe('tampering with the System Log', () => {
   it('finds an intact log intact, through the API and through `bulwark log verify` (exit 0)', async () => {
     const f = await fresh();
     assert.equal(f.checkpoints.length, 2);
+    const [first, second] = [await checkpointAt(f, f.checkpoints[0] as number), await checkpointAt(f, f.checkpoints[1] as number)];
+    assert.deepEqual([first.batch.size, second.batch.size], [2, 1], 'one signature per interval over every head that moved');
     for (const v of await victimVerdicts(f)) assert.deepEqual(v, { slug: 'victim', events: f.events, ok: true });
     const cli = await runCli(['log', 'verify'], { env: { DATABASE_URL: f.url, BULWARK_DATA_DIR: keyDir } });
     assert.equal(cli.code, 0, cli.stdout + cli.stderr);
@@ -160,32 +174,99 @@ describe('tampering with the System Log', () => {
     await expectBroken(f, first, `checkpoint at seq ${first} does not match the chain: events up to seq ${first} were changed`);
   });
 
-  it('reports a checkpoint whose signature was forged', async () => {
+  it('reports a checkpoint whose batch signature was forged', async () => {
     const f = await fresh();
     const seq = f.checkpoints[1] as number;
+    const { batch } = await checkpointAt(f, seq);
     const forged = Buffer.alloc(64, 7).toString('base64');
-    await f.db.updateTable('log_checkpoints').set({ signature: forged }).where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).execute();
+    await f.db.updateTable('log_checkpoint_batches').set({ signature: forged }).where('id', '=', batch.id).execute();
     await expectBroken(f, seq, `checkpoint at seq ${seq} has an invalid signature`);
   });
 
-  it('reports a checkpoint re-signed by a key the operator does not hold', async () => {
+  it('reports a checkpoint whose batch was re-signed by a key the operator does not hold', async () => {
     const f = await fresh();
-    const seq = f.checkpoints[0] as number;
-    const row = await f.db.selectFrom('log_checkpoints').selectAll().where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).executeTakeFirstOrThrow();
+    const seq = f.checkpoints[1] as number;
+    const { batch } = await checkpointAt(f, seq);
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const keyId = keyIdOf(publicKey);
-    const signature = sign(null, checkpointPayload({ tenantId: f.victim.id, seq, hash: row.hash, signedAt: row.signed_at.toISOString(), keyId }), privateKey).toString('base64');
-    await f.db.updateTable('log_checkpoints').set({ key_id: keyId, signature }).where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).execute();
+    const statement = { batchId: Number(batch.id), root: batch.root, size: batch.size, signedAt: batch.signed_at.toISOString(), keyId };
+    const signature = sign(null, batchPayload(statement), privateKey).toString('base64');
+    await f.db.updateTable('log_checkpoint_batches').set({ key_id: keyId, signature }).where('id', '=', batch.id).execute();
     await expectBroken(f, seq, `checkpoint at seq ${seq} is signed by unknown key ${keyId}`);
   });
 
-  it('reports a checkpoint of another tenant copied over this tenant\'s', async () => {
+  it('reports a checkpoint whose Merkle proof was changed', async () => {
     const f = await fresh();
-    const theirs = await f.db.selectFrom('log_checkpoints').selectAll().where('tenant_id', '=', f.bystander.id).executeTakeFirstOrThrow();
     const seq = f.checkpoints[0] as number;
-    await f.db.updateTable('log_checkpoints').set({ signature: theirs.signature, signed_at: theirs.signed_at })
+    const { row } = await checkpointAt(f, seq);
+    const proof = Buffer.from(row.proof);
+    assert.equal(proof.length, 32, 'the first batch has two leaves');
+    proof[5] = (proof[5] as number) ^ 0x40;
+    await f.db.updateTable('log_checkpoints').set({ proof }).where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).execute();
+    await expectBroken(f, seq, `checkpoint at seq ${seq} has an invalid Merkle proof: it is not in its signed batch`);
+  });
+
+  it('reports a checkpoint that borrowed another tenant\'s leaf index and proof in the same batch', async () => {
+    const f = await fresh();
+    const seq = f.checkpoints[0] as number;
+    const theirs = await f.db.selectFrom('log_checkpoints').selectAll().where('tenant_id', '=', f.bystander.id).executeTakeFirstOrThrow();
+    const { row } = await checkpointAt(f, seq);
+    assert.equal(theirs.batch_id, row.batch_id);
+    await f.db.updateTable('log_checkpoints').set({ leaf_index: theirs.leaf_index, proof: theirs.proof })
       .where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).execute();
-    await expectBroken(f, seq, `checkpoint at seq ${seq} has an invalid signature`);
+    await expectBroken(f, seq, `checkpoint at seq ${seq} has an invalid Merkle proof: it is not in its signed batch`);
+  });
+
+  it('reports another tenant\'s checkpoint moved into this tenant\'s log', async () => {
+    const f = await fresh();
+    const theirs = await f.db.selectFrom('log_checkpoints').select('seq').where('tenant_id', '=', f.bystander.id).executeTakeFirstOrThrow();
+    const seq = Number(theirs.seq);
+    assert.ok(seq < (f.checkpoints[0] as number), 'it lands before the victim\'s own first checkpoint');
+    await f.db.updateTable('log_checkpoints').set({ tenant_id: f.victim.id }).where('tenant_id', '=', f.bystander.id).execute();
+    await expectBroken(f, seq, `checkpoint at seq ${seq} has an invalid Merkle proof: it is not in its signed batch`);
+  });
+
+  it('reports a rewritten history whose hashes, checkpoints, Merkle proofs and batch roots were all recomputed', async () => {
+    const f = await fresh();
+    const rows = await f.db.selectFrom('log_events').select(['seq', 'event']).where('tenant_id', '=', f.victim.id).orderBy('seq').execute();
+    let prev = '0'.repeat(64);
+    const hashes = new Map<number, string>();
+    for (const row of rows) {
+      const event = Number(row.seq) === 3 ? row.event.replace('"displayMessage":"', '"displayMessage":"Z') : row.event;
+      prev = chainHash(prev, event);
+      hashes.set(Number(row.seq), prev);
+      await f.db.updateTable('log_events').set({ event, hash: prev }).where('tenant_id', '=', f.victim.id).where('seq', '=', row.seq).execute();
+    }
+    await f.db.updateTable('log_chain_heads').set({ hash: prev }).where('tenant_id', '=', f.victim.id).execute();
+    for (const seq of f.checkpoints) {
+      await f.db.updateTable('log_checkpoints').set({ hash: hashes.get(seq) as string }).where('tenant_id', '=', f.victim.id).where('seq', '=', String(seq)).execute();
+      const { batch } = await checkpointAt(f, seq);
+      const members = await f.db.selectFrom('log_checkpoints').selectAll().where('batch_id', '=', batch.id).orderBy('leaf_index').execute();
+      const tree = buildTree(members.map((m) => headLeaf(m.tenant_id, Number(m.seq), m.hash)));
+      for (const [i, m] of members.entries()) {
+        await f.db.updateTable('log_checkpoints').set({ proof: tree.proofs[i] as Buffer }).where('tenant_id', '=', m.tenant_id).where('seq', '=', m.seq).execute();
+      }
+      await f.db.updateTable('log_checkpoint_batches').set({ root: tree.root }).where('id', '=', batch.id).execute();
+    }
+    const first = f.checkpoints[0] as number;
+    // Only the signature stands in the way; the bystander shares the first batch, so its log reads broken too.
+    for (const r of [await verifyLog(f.db, { publicKey: key.publicKey }), await verifyLog(f.db, { publicKey: key.publicKey, batchSize: 2 })]) {
+      const byTenant = new Map(r.tenants.map((t) => [t.slug, t]));
+      assert.deepEqual(byTenant.get('victim')?.problem, { seq: first, message: `checkpoint at seq ${first} has an invalid signature` });
+      assert.equal(byTenant.get('bystander')?.ok, false);
+    }
+  });
+
+  it('reports a checkpoint whose batch was deleted', async () => {
+    const f = await fresh();
+    const seq = f.checkpoints[1] as number;
+    const { batch } = await checkpointAt(f, seq);
+    // The foreign key is no obstacle to someone who can write to the database.
+    await f.db.transaction().execute(async (tx) => {
+      await sql`set local session_replication_role = replica`.execute(tx);
+      await tx.deleteFrom('log_checkpoint_batches').where('id', '=', batch.id).execute();
+    });
+    await expectBroken(f, seq, `checkpoint at seq ${seq} has no signed batch`);
   });
 
   it('catches the oldest events deleted and the anchor moved as if a retention purge had run', async () => {

@@ -89,13 +89,26 @@ export type LogEventsTable = {
   hash: string;
 };
 
+/** One tenant head in a signed batch: its leaf index and audit path (32-byte hashes, leaf to root). */
 export type LogCheckpointsTable = {
   tenant_id: string;
   seq: Int8;
   hash: string;
+  batch_id: Int8;
+  leaf_index: number;
+  proof: Buffer;
+};
+
+/** One signature over the Merkle root of every head that moved in an interval. Global, like `tenants`. */
+export type LogCheckpointBatchesTable = {
+  id: ColumnType<string, number | string | undefined, never>;
   signed_at: Ts;
   key_id: string;
+  root: string;
+  size: number;
   signature: string;
+  /** A checkpoint signed before batches existed: a one-leaf batch whose signature covers the old statement. */
+  legacy: Generated<boolean>;
 };
 
 export type Database = {
@@ -108,4 +121,5 @@ export type Database = {
   log_chain_heads: LogChainHeadsTable;
   log_events: LogEventsTable;
   log_checkpoints: LogCheckpointsTable;
+  log_checkpoint_batches: LogCheckpointBatchesTable;
 };

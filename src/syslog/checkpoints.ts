@@ -5,7 +5,8 @@ import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { sha256Hex } from '#src/lib/secrets.ts';
 import { canonicalJson } from './chain.ts';
-import { headsNeedingCheckpoint, insertCheckpoint } from './checkpoint-store.ts';
+import { headsNeedingCheckpoint, insertBatch, lockSigner, nextBatchId } from './checkpoint-store.ts';
+import { buildTree, headLeaf } from './merkle.ts';
 
 export type SigningKey = { keyId: string; privateKey: KeyObject; publicKey: KeyObject };
 
@@ -33,29 +34,42 @@ export function loadSigningKey(dataDir: string): SigningKey {
   return { keyId: keyIdOf(publicKey), privateKey, publicKey };
 }
 
-export type Checkpoint = { tenantId: string; seq: number; hash: string; signedAt: string; keyId: string };
+/** What one signature covers: the Merkle root over the heads of every tenant whose log moved. */
+export type BatchStatement = { batchId: number; root: string; size: number; signedAt: string; keyId: string };
 
-/** The signed statement: canonical JSON of the checkpoint's fields, so any Ed25519 tool can check it. */
-export function checkpointPayload(c: Checkpoint): Buffer {
+/** The signed bytes: canonical JSON of the statement, so any Ed25519 tool can check it. */
+export function batchPayload(s: BatchStatement): Buffer {
+  return Buffer.from(canonicalJson({ batchId: s.batchId, root: s.root, size: s.size, signedAt: s.signedAt, keyId: s.keyId }), 'utf8');
+}
+
+/** A checkpoint signed on its own, before batches (migration 2026-11-23T01-00); still verified as such. */
+export type LegacyCheckpoint = { tenantId: string; seq: number; hash: string; signedAt: string; keyId: string };
+
+export function legacyCheckpointPayload(c: LegacyCheckpoint): Buffer {
   return Buffer.from(canonicalJson({ tenantId: c.tenantId, seq: c.seq, hash: c.hash, signedAt: c.signedAt, keyId: c.keyId }), 'utf8');
 }
 
-export function verifyCheckpointSignature(c: Checkpoint, signatureB64: string, publicKey: KeyObject): boolean {
-  return verify(null, checkpointPayload(c), publicKey, Buffer.from(signatureB64, 'base64'));
+export function verifySignature(payload: Buffer, signatureB64: string, publicKey: KeyObject): boolean {
+  return verify(null, payload, publicKey, Buffer.from(signatureB64, 'base64'));
 }
 
 /**
- * Signs the chain head of every tenant whose log moved since its last checkpoint. Run at start, on a timer
- * (BULWARK_CHECKPOINT_INTERVAL_SECONDS, at most 300) and at shutdown. A checkpoint is evidence about the log,
- * not a change to it, so it is not itself a System Log event.
+ * Checkpoints the chain head of every tenant whose log moved since its last checkpoint, all under one
+ * signature: the heads are the leaves of a Merkle tree whose root is signed, and each tenant's row keeps its
+ * audit path. Run at start, on a timer (BULWARK_CHECKPOINT_INTERVAL_SECONDS, at most 300) and at shutdown.
+ * One transaction: a batch exists with all its rows or not at all. A checkpoint is evidence about the log,
+ * not a change to it, so it is not itself a System Log event. Returns the number of heads checkpointed.
  */
 export async function signCheckpoints(db: Db, clock: Clock, key: SigningKey): Promise<number> {
-  const heads = await headsNeedingCheckpoint(db);
-  const signedAt = clock.now();
-  for (const head of heads) {
-    const c: Checkpoint = { tenantId: head.tenantId, seq: head.seq, hash: head.hash, signedAt: signedAt.toISOString(), keyId: key.keyId };
-    const signature = sign(null, checkpointPayload(c), key.privateKey).toString('base64');
-    await insertCheckpoint(db, c, signedAt, signature);
-  }
-  return heads.length;
+  return db.transaction().execute(async (tx) => {
+    await lockSigner(tx);
+    const heads = await headsNeedingCheckpoint(tx);
+    if (heads.length === 0) return 0;
+    const tree = buildTree(heads.map((h) => headLeaf(h.tenantId, h.seq, h.hash)));
+    const signedAt = clock.now();
+    const statement: BatchStatement = { batchId: await nextBatchId(tx), root: tree.root, size: heads.length, signedAt: signedAt.toISOString(), keyId: key.keyId };
+    const signature = sign(null, batchPayload(statement), key.privateKey).toString('base64');
+    await insertBatch(tx, { id: statement.batchId, signedAt, keyId: key.keyId, root: tree.root, size: heads.length, signature }, heads, tree.proofs);
+    return heads.length;
+  });
 }

@@ -1,6 +1,7 @@
 import type { Db, Executor } from '#src/db/database.ts';
 import { GENESIS_HASH } from './chain.ts';
-import { checkpointsAfter, exportRowsAfter, findHead, hashAt, seqRange } from './verify-store.ts';
+import { proofToHex } from './merkle.ts';
+import { batchesById, checkpointsAfter, exportRowsAfter, findHead, hashAt, seqRange, type BatchRow, type CheckpointRow } from './verify-store.ts';
 
 export type ExportOptions = {
   /** Events published at or after this instant. */
@@ -62,20 +63,37 @@ export async function exportLog(db: Db, tenantId: string, write: (line: string) 
 }
 
 /**
- * Writes a tenant's signed checkpoints as NDJSON in seq order: `{tenantId, seq, hash, signedAt, keyId,
- * signature}`. The signature covers the canonical JSON of the other five fields (`checkpointPayload`).
+ * One checkpoint as an outside verifier needs it (docs/system-log.md): the head, its leaf index and audit path,
+ * and its batch's signed statement. Other tenants appear only as the hashes on the path. A legacy checkpoint
+ * keeps the form it was signed in: `{tenantId, seq, hash, signedAt, keyId, signature}`.
+ */
+function checkpointLine(tenantId: string, c: CheckpointRow, b: BatchRow | undefined): string {
+  if (!b) throw new Error(`checkpoint at seq ${c.seq} has no signed batch; run \`bulwark log verify\``);
+  const signedAt = b.signedAt.toISOString();
+  if (b.legacy) return `${JSON.stringify({ tenantId, seq: c.seq, hash: c.hash, signedAt, keyId: b.keyId, signature: b.signature })}\n`;
+  const batch = { id: b.id, root: b.root, size: b.size, signedAt, keyId: b.keyId, signature: b.signature };
+  return `${JSON.stringify({ tenantId, seq: c.seq, hash: c.hash, leafIndex: c.leafIndex, proof: proofToHex(c.proof), batch })}\n`;
+}
+
+/**
+ * Writes a tenant's checkpoints as NDJSON in seq order: `{tenantId, seq, hash, leafIndex, proof, batch: {id,
+ * root, size, signedAt, keyId, signature}}`. The signature covers the canonical JSON of `{batchId, root, size,
+ * signedAt, keyId}` (`batchPayload`); the proof leads from the head's leaf to `root`. One snapshot.
  */
 export async function exportCheckpoints(db: Db, tenantId: string, write: (line: string) => void | Promise<void>, batchSize = DEFAULT_BATCH): Promise<number> {
-  let after = -1;
-  let written = 0;
-  for (;;) {
-    const rows = await checkpointsAfter(db, tenantId, after, batchSize);
-    for (const c of rows) {
-      await write(`${JSON.stringify({ tenantId, seq: c.seq, hash: c.hash, signedAt: c.signedAt.toISOString(), keyId: c.keyId, signature: c.signature })}\n`);
-      written += 1;
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (tx) => {
+    let after = -1;
+    let written = 0;
+    for (;;) {
+      const rows = await checkpointsAfter(tx, tenantId, after, batchSize);
+      const batches = new Map((await batchesById(tx, [...new Set(rows.map((r) => r.batchId))])).map((b) => [b.id, b]));
+      for (const c of rows) {
+        await write(checkpointLine(tenantId, c, batches.get(c.batchId)));
+        written += 1;
+      }
+      const last = rows.at(-1);
+      if (rows.length < batchSize || !last) return written;
+      after = last.seq;
     }
-    const last = rows.at(-1);
-    if (rows.length < batchSize || !last) return written;
-    after = last.seq;
-  }
+  });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '#src/db/database.ts';
 
 /** The tenant's chain head: where its log ends, and where a retention purge last cut its beginning. */
@@ -6,7 +7,11 @@ export type HeadRow = { seq: number; hash: string; anchorSeq: number; anchorHash
 /** One stored link: only what re-hashing needs, so no JSON is parsed on the way. */
 export type LinkRow = { seq: string; event: string; hash: string };
 
-export type CheckpointRow = { seq: number; hash: string; signedAt: Date; keyId: string; signature: string };
+/** A signed batch as stored; `legacy` batches hold one checkpoint signed on its own (checkpoints.ts). */
+export type BatchRow = { id: number; root: string; size: number; signedAt: Date; keyId: string; signature: string; legacy: boolean };
+
+/** A checkpoint: a chain head, the batch it was signed in, and its leaf index and audit path there. */
+export type CheckpointRow = { seq: number; hash: string; batchId: number; leafIndex: number; proof: Buffer };
 
 export async function findHead(db: Executor, tenantId: string): Promise<HeadRow | undefined> {
   const row = await db.selectFrom('log_chain_heads').select(['seq', 'hash', 'anchor_seq', 'anchor_hash']).where('tenant_id', '=', tenantId).executeTakeFirst();
@@ -29,10 +34,18 @@ export async function lastEventOfType(db: Executor, tenantId: string, eventType:
 }
 
 export async function checkpointsAfter(db: Executor, tenantId: string, afterSeq: number, limit: number): Promise<CheckpointRow[]> {
-  const rows = await db.selectFrom('log_checkpoints').select(['seq', 'hash', 'signed_at', 'key_id', 'signature'])
+  const rows = await db.selectFrom('log_checkpoints').select(['seq', 'hash', 'batch_id', 'leaf_index', 'proof'])
     .where('tenant_id', '=', tenantId).where('seq', '>', String(afterSeq))
     .orderBy('seq').limit(limit).execute();
-  return rows.map((r) => ({ seq: Number(r.seq), hash: r.hash, signedAt: r.signed_at, keyId: r.key_id, signature: r.signature }));
+  return rows.map((r) => ({ seq: Number(r.seq), hash: r.hash, batchId: Number(r.batch_id), leafIndex: r.leaf_index, proof: r.proof }));
+}
+
+/** The batches with these ids; a deleted one is simply absent. */
+export async function batchesById(db: Executor, ids: readonly number[]): Promise<BatchRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('log_checkpoint_batches').select(['id', 'root', 'size', 'signed_at', 'key_id', 'signature', 'legacy'])
+    .where('id', '=', sql<string>`any(${ids.map(String)}::bigint[])`).execute();
+  return rows.map((r) => ({ id: Number(r.id), root: r.root, size: r.size, signedAt: r.signed_at, keyId: r.key_id, signature: r.signature, legacy: r.legacy }));
 }
 
 export type ExportRow = { seq: string; event: string; hash: string };

@@ -2,8 +2,9 @@ import { hash as sha, type KeyObject } from 'node:crypto';
 import type { Db, Executor } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { listTenants, type TenantRow } from '#src/tenants/service.ts';
-import { keyIdOf, verifyCheckpointSignature } from './checkpoints.ts';
-import { checkpointsAfter, findHead, lastEventOfType, linksAfter, type CheckpointRow, type HeadRow, type LinkRow } from './verify-store.ts';
+import { keyIdOf } from './checkpoints.ts';
+import { CheckpointChecker, CheckpointCursor } from './verify-checkpoints.ts';
+import { findHead, lastEventOfType, linksAfter, type CheckpointRow, type HeadRow, type LinkRow } from './verify-store.ts';
 
 export type VerifyProblem = { seq: number; message: string };
 export type TenantVerdict = { slug: string; events: number; ok: boolean; problem?: VerifyProblem };
@@ -19,51 +20,6 @@ export type VerifyOptions = {
 };
 
 const DEFAULT_BATCH = 10_000;
-
-/**
- * Checkpoints of one tenant in seq order, fetched in batches as the walk reaches them. `nextSeq` is a plain
- * field so the per-event check in the hot loop costs a comparison, not an await.
- */
-class CheckpointCursor {
-  nextSeq = Number.POSITIVE_INFINITY;
-  private buffer: CheckpointRow[] = [];
-  private index = 0;
-  private done = false;
-  private readonly db: Executor;
-  private readonly tenantId: string;
-  private readonly batch: number;
-
-  constructor(db: Executor, tenantId: string, batch: number) {
-    this.db = db;
-    this.tenantId = tenantId;
-    this.batch = batch;
-  }
-
-  /** The next checkpoint, loading the following batch when this one is used up. */
-  async peek(): Promise<CheckpointRow | undefined> {
-    if (this.index === this.buffer.length && !this.done) {
-      const after = this.buffer.at(-1)?.seq ?? -1;
-      this.buffer = await checkpointsAfter(this.db, this.tenantId, after, this.batch);
-      this.index = 0;
-      this.done = this.buffer.length < this.batch;
-    }
-    const next = this.buffer[this.index];
-    this.nextSeq = next?.seq ?? Number.POSITIVE_INFINITY;
-    return next;
-  }
-
-  async shift(): Promise<void> {
-    this.index += 1;
-    await this.peek();
-  }
-}
-
-function checkpointProblem(tenantId: string, cp: CheckpointRow, key: KeyObject, keyId: string): VerifyProblem | undefined {
-  if (cp.keyId !== keyId) return { seq: cp.seq, message: `checkpoint at seq ${cp.seq} is signed by unknown key ${cp.keyId}` };
-  const statement = { tenantId, seq: cp.seq, hash: cp.hash, signedAt: cp.signedAt.toISOString(), keyId: cp.keyId };
-  if (!verifyCheckpointSignature(statement, cp.signature, key)) return { seq: cp.seq, message: `checkpoint at seq ${cp.seq} has an invalid signature` };
-  return undefined;
-}
 
 type TenantResult = { events: number; problem?: VerifyProblem };
 
@@ -106,20 +62,22 @@ async function anchorProblem(db: Executor, tenantId: string, head: HeadRow): Pro
  * Walks one tenant's chain from its anchor to its head. The next batch is requested before the current one is
  * hashed, so PostgreSQL reads while this process hashes.
  */
-async function walkChain(db: Executor, tenantId: string, key: KeyObject, keyId: string, batch: number): Promise<TenantResult> {
+async function walkChain(db: Executor, tenantId: string, checker: CheckpointChecker, batch: number): Promise<TenantResult> {
   const head = await findHead(db, tenantId);
   if (!head) return { events: 0, problem: { seq: 0, message: 'the chain head is missing' } };
-  const checkpoints = new CheckpointCursor(db, tenantId, batch);
+  const checkpoints = new CheckpointCursor(db, tenantId, batch, checker);
+  await checkpoints.start();
   let seq = head.anchorSeq;
   let hash = head.anchorHash;
   let events = 0;
 
-  // Checkpoints before the anchor sign events a retention purge removed: only their signatures can be checked.
-  for (let cp = await checkpoints.peek(); cp && cp.seq <= seq; cp = await checkpoints.peek()) {
-    const problem = checkpointProblem(tenantId, cp, key, keyId)
+  // Checkpoints before the anchor sign events a retention purge removed: only their signatures and proofs
+  // can be checked.
+  for (let cp = checkpoints.current(); cp && cp.seq <= seq; cp = checkpoints.current()) {
+    const problem = checkpoints.problem(tenantId, cp)
       ?? (cp.seq === seq && cp.hash !== hash ? { seq, message: `checkpoint at seq ${seq} does not match the chain's anchor` } : undefined);
     if (problem) return { events, problem };
-    await checkpoints.shift();
+    await checkpoints.advance();
   }
 
   const next = chainHasher(hash);
@@ -146,11 +104,12 @@ async function walkChain(db: Executor, tenantId: string, key: KeyObject, keyId: 
       if (hash !== row.hash) return { events, problem: { seq, message: `event seq ${seq} does not match its hash` } };
       events += 1;
       while (checkpoints.nextSeq === seq) {
-        const cp = (await checkpoints.peek()) as CheckpointRow;
-        const problem = checkpointProblem(tenantId, cp, key, keyId)
+        const cp = checkpoints.current() as CheckpointRow;
+        const problem = checkpoints.problem(tenantId, cp)
           ?? (cp.hash === hash ? undefined : { seq, message: `checkpoint at seq ${seq} does not match the chain: events up to seq ${seq} were changed` });
         if (problem) return { events, problem };
-        await checkpoints.shift();
+        const turning = checkpoints.advance();
+        if (turning) await turning;
       }
     }
   }
@@ -158,7 +117,7 @@ async function walkChain(db: Executor, tenantId: string, key: KeyObject, keyId: 
   const cut = await anchorProblem(db, tenantId, head);
   if (cut) return { events, problem: cut };
   if (head.seq > seq) return { events, problem: { seq: seq + 1, message: `events after seq ${seq} are missing (head says ${head.seq})` } };
-  const beyond = await checkpoints.peek();
+  const beyond = checkpoints.current();
   if (beyond) return { events, problem: { seq: seq + 1, message: `checkpoint at seq ${beyond.seq} is beyond the last event ${seq}` } };
   if (head.seq < seq) return { events, problem: { seq: head.seq + 1, message: `event seq ${head.seq + 1} is beyond the chain head (head says ${head.seq})` } };
   if (head.hash !== hash) return { events, problem: { seq, message: `the chain head does not match event seq ${seq}` } };
@@ -169,15 +128,16 @@ async function walkChain(db: Executor, tenantId: string, key: KeyObject, keyId: 
  * One snapshot per tenant: events, head and checkpoints committed while the walk runs (the server keeps
  * appending) stay out of it, so they can neither hide a problem nor look like one.
  */
-function verifyTenant(db: Db, tenantId: string, key: KeyObject, keyId: string, batch: number): Promise<TenantResult> {
+function verifyTenant(db: Db, tenantId: string, checker: CheckpointChecker, batch: number): Promise<TenantResult> {
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
-    .execute((tx) => walkChain(tx, tenantId, key, keyId, batch));
+    .execute((tx) => walkChain(tx, tenantId, checker, batch));
 }
 
 /**
  * Re-verifies the System Log of one tenant or of all: every event re-hashed from its predecessor in seq order
- * without gaps, the last event equal to the chain head, and every checkpoint signed by `publicKey` and equal to
- * the chain at its seq. The first problem of each tenant is reported.
+ * without gaps, the last event equal to the chain head, and every checkpoint equal to the chain at its seq and
+ * proven (Merkle audit path) to be in a batch signed by `publicKey`. The first problem of each tenant is
+ * reported.
  */
 export async function verifyLog(db: Db, opts: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
@@ -187,12 +147,12 @@ export async function verifyLog(db: Db, opts: VerifyOptions): Promise<VerifyRepo
     tenants = all.filter((t) => t.id === opts.tenantId);
     if (tenants.length === 0) throw OktaErrors.notFound(`${opts.tenantId} (Tenant)`);
   }
-  const keyId = keyIdOf(opts.publicKey);
+  const checker = new CheckpointChecker(opts.publicKey, keyIdOf(opts.publicKey));
   const batch = opts.batchSize ?? DEFAULT_BATCH;
   const verdicts: TenantVerdict[] = [];
   let eventsChecked = 0;
   for (const tenant of tenants) {
-    const result = await verifyTenant(db, tenant.id, opts.publicKey, keyId, batch);
+    const result = await verifyTenant(db, tenant.id, checker, batch);
     eventsChecked += result.events;
     verdicts.push({ slug: tenant.slug, events: result.events, ok: !result.problem, ...(result.problem ? { problem: result.problem } : {}) });
   }
