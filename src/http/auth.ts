@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { permissionsOf, ROLE_TYPES, type RoleType } from '#src/roles/permissions.ts';
 import { findTokenOwner } from '#src/tokens/store.ts';
 import { hashToken } from '#src/tokens/token-secret.ts';
 import { displayNameOf } from '#src/users/profile.ts';
-import { OktaErrors } from './errors.ts';
+import { OktaErrors, type AppError } from './errors.ts';
 import type { Principal } from './principal.ts';
 
 /** A user whose token may act: the states in which Okta still lets an admin work. */
@@ -16,18 +16,21 @@ const CACHE_LIMIT = 10_000;
 
 type Cached = { principal: Principal | null; at: number; expiresAt: number | null };
 
+const SSWS = /^SSWS ([A-Za-z0-9_-]{20,200})$/;
+
 /**
  * Caches token → principal for two seconds so that a read costs one query, not three. Any change to tokens,
  * roles or admin users in this process clears it at once (`invalidate`); other processes see it within the TTL.
  */
 export function createAuthenticator(db: Db, clock: Clock) {
   const cache = new Map<string, Cached>();
-  const lastUsed = new Map<string, Date>();
+  /** Epoch milliseconds of each token's latest use, by `tenantId/tokenId`. */
+  const lastUsed = new Map<string, number>();
+  /** Bumped by `invalidate`, so that a lookup already under way when it ran does not refill the cache. */
+  let generation = 0;
 
-  async function lookup(tokenHash: string): Promise<Principal | null> {
-    const now = clock.now().getTime();
-    const hit = cache.get(tokenHash);
-    if (hit && now - hit.at < CACHE_TTL_MS && (hit.expiresAt === null || hit.expiresAt > now)) return hit.principal;
+  async function lookup(tokenHash: string, now: number): Promise<Principal | null> {
+    const started = generation;
     const owner = await findTokenOwner(db, tokenHash);
     let principal: Principal | null = null;
     if (owner && ACTING_STATUSES.has(owner.userStatus) && (owner.expiresAt === null || owner.expiresAt.getTime() > now)) {
@@ -40,25 +43,39 @@ export function createAuthenticator(db: Db, clock: Clock) {
         permissions: permissionsOf(roles),
       };
     }
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(tokenHash, { principal, at: now, expiresAt: owner?.expiresAt?.getTime() ?? null });
+    if (generation === started) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(tokenHash, { principal, at: now, expiresAt: owner?.expiresAt?.getTime() ?? null });
+    }
+    return principal;
+  }
+
+  function used(principal: Principal | null, now: number): Principal | null {
+    if (principal) lastUsed.set(`${principal.tenant.id}/${principal.tokenId}`, now);
     return principal;
   }
 
   return {
-    async authenticate(header: string | undefined): Promise<Principal | null> {
-      const match = /^SSWS ([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
+    /**
+     * The principal an `Authorization: SSWS …` header stands for, or null. A cached answer comes back at
+     * once, not as a promise, so that the request hook needs no extra turn of the event loop.
+     */
+    authenticate(header: string | undefined): Principal | null | Promise<Principal | null> {
+      const match = SSWS.exec(header ?? '');
       if (!match?.[1]) return null;
-      const principal = await lookup(hashToken(match[1]));
-      if (principal) lastUsed.set(`${principal.tenant.id}/${principal.tokenId}`, clock.now());
-      return principal;
+      const tokenHash = hashToken(match[1]);
+      const now = clock.now().getTime();
+      const hit = cache.get(tokenHash);
+      if (hit && now - hit.at < CACHE_TTL_MS && (hit.expiresAt === null || hit.expiresAt > now)) return used(hit.principal, now);
+      return lookup(tokenHash, now).then((principal) => used(principal, now));
     },
     invalidate(): void {
+      generation += 1;
       cache.clear();
     },
     /** Token ids used since the last call, with when; written back in batches, not per request. */
     drainLastUsed(): Map<string, Date> {
-      const out = new Map(lastUsed);
+      const out = new Map([...lastUsed].map(([key, at]) => [key, new Date(at)]));
       lastUsed.clear();
       return out;
     },
@@ -77,26 +94,34 @@ export function tenantSlugFromHost(host: string | undefined, baseDomain: string)
   return /^[a-z0-9-]+$/.test(slug) ? slug : undefined;
 }
 
+/** Tenant, rate limit and permission checks of an authenticated request; the error to answer with, if any. */
+function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, principal: Principal | null): AppError | undefined {
+  if (!principal) return OktaErrors.invalidToken();
+  const { config, rateLimiter } = app.deps;
+  const hostSlug = tenantSlugFromHost(request.headers.host, config.baseDomain);
+  if (hostSlug !== undefined && hostSlug !== principal.tenant.slug) return OktaErrors.invalidToken();
+  request.principal = principal;
+
+  const bucket = request.url.startsWith('/api/v1/logs') ? 'logs' : 'core';
+  const limit = bucket === 'logs' ? Math.max(1, Math.floor(config.rateLimitPerMinute / 10)) : config.rateLimitPerMinute;
+  const decision = rateLimiter.hit(`${principal.tenant.id}/${principal.tokenId}/${bucket}`, limit);
+  if (!decision.allowed) return OktaErrors.rateLimited(decision.headers);
+  reply.headers(decision.headers);
+
+  if (request.is404) return undefined;
+  const permission = request.routeOptions.config.permission;
+  // Fail closed: a route under /api that forgot to declare its permission serves nobody.
+  if (permission === undefined || !principal.permissions.has(permission)) return OktaErrors.forbidden();
+  return undefined;
+}
+
 export function installAuth(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
-    if (!request.url.startsWith('/api/')) return;
-    const { authenticator, config, rateLimiter } = app.deps;
-    const principal = await authenticator.authenticate(request.headers.authorization);
-    if (!principal) throw OktaErrors.invalidToken();
-    const hostSlug = tenantSlugFromHost(request.headers.host, config.baseDomain);
-    if (hostSlug !== undefined && hostSlug !== principal.tenant.slug) throw OktaErrors.invalidToken();
-    request.principal = principal;
-
-    const bucket = request.url.startsWith('/api/v1/logs') ? 'logs' : 'core';
-    const limit = bucket === 'logs' ? Math.max(1, Math.floor(config.rateLimitPerMinute / 10)) : config.rateLimitPerMinute;
-    const decision = rateLimiter.hit(`${principal.tenant.id}/${principal.tokenId}/${bucket}`, limit);
-    if (!decision.allowed) throw OktaErrors.rateLimited(decision.headers);
-    reply.headers(decision.headers);
-
-    if (request.is404) return;
-    const permission = request.routeOptions.config.permission;
-    // Fail closed: a route under /api that forgot to declare its permission serves nobody.
-    if (permission === undefined || !principal.permissions.has(permission)) throw OktaErrors.forbidden();
+  // Callback style, not async: a request whose token is cached passes without a promise.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    if (!request.url.startsWith('/api/')) return done();
+    const found = app.deps.authenticator.authenticate(request.headers.authorization);
+    if (found instanceof Promise) found.then((principal) => admit(app, request, reply, principal)).then(done, done);
+    else done(admit(app, request, reply, found));
   });
 }
