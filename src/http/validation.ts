@@ -1,6 +1,6 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OktaErrors } from './errors.ts';
 
 // ajv-formats is CommonJS: its plugin is the `default` property of what ESM imports.
@@ -19,11 +19,10 @@ export function installValidation(app: FastifyInstance): void {
   addFormats(strict);
   addFormats(coercing);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  app.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     const bad = findUnstorableText(request.body) ?? findUnstorableText(request.query) ?? findUnstorableText(request.params);
-    if (bad !== undefined) {
-      throw OktaErrors.validation(bad || 'body', [`${bad || 'body'}: Text cannot contain NUL characters or unpaired surrogates`]);
-    }
+    if (bad === undefined) return done();
+    done(OktaErrors.validation(bad || 'body', [`${bad || 'body'}: Text cannot contain NUL characters or unpaired surrogates`]));
   });
 }
 
