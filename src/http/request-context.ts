@@ -27,15 +27,22 @@ export function baseUrlOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/** The service context of an /api request: the tenant comes from the authenticated token, nowhere else. */
+/**
+ * The service context of an /api request: the tenant comes from the authenticated token, nowhere else. The
+ * audit context is built when a service first reads it: reads, the common case, never do.
+ */
 export function serviceContextOf(request: FastifyRequest): ServiceContext {
   const p = principalOf(request);
   const { db, clock, authenticator } = request.server.deps;
+  let audit: AuditContext | undefined;
   return {
     db,
     clock,
     tenantId: p.tenant.id,
-    audit: auditContextOf(request),
+    get audit() {
+      audit ??= auditContextOf(request);
+      return audit;
+    },
     actor: { userId: p.user.id, roles: p.roles },
     authChanged: () => authenticator.invalidate(),
   };
