@@ -27,22 +27,15 @@ export function baseUrlOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/**
- * The service context of an /api request: the tenant comes from the authenticated token, nowhere else. The
- * audit context is built when a service first reads it: reads, the common case, never do.
- */
+/** The service context of an /api request: the tenant comes from the authenticated token, nowhere else. */
 export function serviceContextOf(request: FastifyRequest): ServiceContext {
   const p = principalOf(request);
   const { db, clock, authenticator } = request.server.deps;
-  let audit: AuditContext | undefined;
   return {
     db,
     clock,
     tenantId: p.tenant.id,
-    get audit() {
-      audit ??= auditContextOf(request);
-      return audit;
-    },
+    audit: auditContextOf(request),
     actor: { userId: p.user.id, roles: p.roles },
     authChanged: () => authenticator.invalidate(),
   };
