@@ -14,7 +14,8 @@ const ACTING_STATUSES = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY', 'LOCK
 const CACHE_TTL_MS = 2_000;
 const CACHE_LIMIT = 10_000;
 
-type Cached = { principal: Principal | null; at: number; expiresAt: number | null };
+/** `useKey` (`tenantId/tokenId`) is built once per lookup: a fresh string per request would be hashed anew. */
+type Cached = { principal: Principal | null; useKey: string | null; at: number; expiresAt: number | null };
 
 const SSWS = /^SSWS ([A-Za-z0-9_-]{20,200})$/;
 
@@ -29,7 +30,7 @@ export function createAuthenticator(db: Db, clock: Clock) {
   /** Bumped by `invalidate`, so that a lookup already under way when it ran does not refill the cache. */
   let generation = 0;
 
-  async function lookup(tokenHash: string, now: number): Promise<Principal | null> {
+  async function lookup(tokenHash: string, now: number): Promise<Cached> {
     const started = generation;
     const owner = await findTokenOwner(db, tokenHash);
     let principal: Principal | null = null;
@@ -43,16 +44,18 @@ export function createAuthenticator(db: Db, clock: Clock) {
         permissions: permissionsOf(roles),
       };
     }
+    const useKey = principal && `${principal.tenant.id}/${principal.tokenId}`;
+    const entry = { principal, useKey, at: now, expiresAt: owner?.expiresAt?.getTime() ?? null };
     if (generation === started) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(tokenHash, { principal, at: now, expiresAt: owner?.expiresAt?.getTime() ?? null });
+      cache.set(tokenHash, entry);
     }
-    return principal;
+    return entry;
   }
 
-  function used(principal: Principal | null, now: number): Principal | null {
-    if (principal) lastUsed.set(`${principal.tenant.id}/${principal.tokenId}`, now);
-    return principal;
+  function used(entry: Cached, now: number): Principal | null {
+    if (entry.useKey !== null) lastUsed.set(entry.useKey, now);
+    return entry.principal;
   }
 
   return {
@@ -66,8 +69,8 @@ export function createAuthenticator(db: Db, clock: Clock) {
       const tokenHash = hashToken(match[1]);
       const now = clock.now().getTime();
       const hit = cache.get(tokenHash);
-      if (hit && now - hit.at < CACHE_TTL_MS && (hit.expiresAt === null || hit.expiresAt > now)) return used(hit.principal, now);
-      return lookup(tokenHash, now).then((principal) => used(principal, now));
+      if (hit && now - hit.at < CACHE_TTL_MS && (hit.expiresAt === null || hit.expiresAt > now)) return used(hit, now);
+      return lookup(tokenHash, now).then((entry) => used(entry, now));
     },
     invalidate(): void {
       generation += 1;
