@@ -14,10 +14,11 @@ export function principalOf(request: FastifyRequest): Principal {
 export function auditContextOf(request: FastifyRequest): AuditContext {
   const p = principalOf(request);
   return {
-    actor: { id: p.user.id, type: 'User', alternateId: p.user.login, displayName: p.user.displayName, detailEntry: null },
+    // Actor and transaction keys in RFC 8785 order, as build-event.ts explains.
+    actor: { alternateId: p.user.login, detailEntry: null, displayName: p.user.displayName, id: p.user.id, type: 'User' },
     ipAddress: request.ip,
     userAgent: request.headers['user-agent'] ?? null,
-    transaction: { type: 'WEB', id: request.id, detail: { requestApiTokenId: p.tokenId } },
+    transaction: { detail: { requestApiTokenId: p.tokenId }, id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,
   };
 }

@@ -3,42 +3,33 @@ import { newUuid } from '#src/lib/ids.ts';
 import type { AuditContext, EventInput, LogEvent } from './log-event.ts';
 import { describeUserAgent } from './user-agent.ts';
 
-/** Fills every LogEvent field from the service's input and the request's audit context. */
+/**
+ * Fills every LogEvent field from the service's input and the request's audit context. Keys are written in
+ * RFC 8785 order, so canonicalJson (chain.ts) checks the event's order instead of copying it.
+ */
 export function buildEvent(ctx: AuditContext, input: EventInput, published: Date): LogEvent {
   const agent = describeUserAgent(ctx.userAgent);
   const ip = ctx.ipAddress;
   return {
-    uuid: newUuid(),
-    published: published.toISOString(),
-    eventType: input.eventType,
-    version: '0',
-    severity: input.severity ?? 'INFO',
-    legacyEventType: input.legacyEventType ?? null,
-    displayMessage: input.displayMessage,
     actor: ctx.actor,
-    client: {
-      userAgent: agent.userAgent,
-      zone: null,
-      device: agent.device,
-      id: null,
-      ipAddress: ip,
-      geographicalContext: null,
-    },
-    device: null,
     authenticationContext: {
       authenticationProvider: null,
+      authenticationStep: 0,
       credentialProvider: null,
       credentialType: null,
-      issuer: null,
-      interface: null,
-      authenticationStep: 0,
       externalSessionId: null,
+      interface: null,
+      issuer: null,
       rootSessionId: null,
     },
-    securityContext: { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
-    outcome: { result: input.outcome?.result ?? 'SUCCESS', reason: input.outcome?.reason ?? null },
-    target: input.target ?? [],
-    transaction: ctx.transaction,
+    client: {
+      device: agent.device,
+      geographicalContext: null,
+      id: null,
+      ipAddress: ip,
+      userAgent: agent.userAgent,
+      zone: null,
+    },
     debugContext: {
       debugData: {
         // The query string is left out: it is the one part of a URL that may carry a secret.
@@ -46,6 +37,18 @@ export function buildEvent(ctx: AuditContext, input: EventInput, published: Date
         ...input.debugData,
       },
     },
-    request: { ipChain: ip === null ? [] : [{ ip, geographicalContext: null, version: isIPv6(ip) ? 'V6' : 'V4', source: null }] },
+    device: null,
+    displayMessage: input.displayMessage,
+    eventType: input.eventType,
+    legacyEventType: input.legacyEventType ?? null,
+    outcome: { reason: input.outcome?.reason ?? null, result: input.outcome?.result ?? 'SUCCESS' },
+    published: published.toISOString(),
+    request: { ipChain: ip === null ? [] : [{ geographicalContext: null, ip, source: null, version: isIPv6(ip) ? 'V6' : 'V4' }] },
+    securityContext: { asNumber: null, asOrg: null, domain: null, isProxy: null, isp: null },
+    severity: input.severity ?? 'INFO',
+    target: input.target ?? [],
+    transaction: ctx.transaction,
+    uuid: newUuid(),
+    version: '0',
   };
 }

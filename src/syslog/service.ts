@@ -22,9 +22,9 @@ export async function recordEvents(tx: Tx, clock: Clock, tenantId: string, ctx: 
     head.seq += 1;
     head.hash = chainHash(head.hash, text);
     events.push(event);
-    rows.push({ seq: head.seq, uuid: event.uuid, published, eventType: event.eventType, actorId: event.actor.id, event: text, hash: head.hash });
+    rows.push({ uuid: event.uuid, eventType: event.eventType, actorId: event.actor.id, event: text, hash: head.hash });
   }
-  await appendRows(tx, tenantId, rows, head);
+  await appendRows(tx, tenantId, published, rows, head);
   return events;
 }
 

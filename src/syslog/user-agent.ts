@@ -16,7 +16,7 @@ export function describeUserAgent(raw: string | null): ClientAgent {
   if (os === 'Mac OS') os = 'Mac OS X';
   else if (os === 'Windows' && ua.os.version) os = `Windows ${ua.os.version}`;
   const device = ua.device.type === 'mobile' ? 'Mobile' : ua.device.type === 'tablet' ? 'Tablet' : ua.browser.name ? 'Computer' : 'Unknown';
-  const described = { userAgent: { rawUserAgent: raw, os, browser }, device };
+  const described = { userAgent: { browser, os, rawUserAgent: raw }, device };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(raw, described);
   return described;

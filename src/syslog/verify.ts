@@ -1,7 +1,8 @@
-import { hash as sha, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Db, Executor } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { listTenants, type TenantRow } from '#src/tenants/service.ts';
+import { chainHash } from './chain.ts';
 import { keyIdOf } from './checkpoints.ts';
 import { CheckpointChecker, CheckpointCursor } from './verify-checkpoints.ts';
 import { findHead, lastEventOfType, linksAfter, type CheckpointRow, type HeadRow, type LinkRow } from './verify-store.ts';
@@ -22,23 +23,6 @@ export type VerifyOptions = {
 const DEFAULT_BATCH = 10_000;
 
 type TenantResult = { events: number; problem?: VerifyProblem };
-
-/**
- * `chainHash` (chain.ts) for a run of events: hash(n-1)'s bytes and event n's UTF-8 bytes sit in one reused
- * buffer that is hashed in one call. No Hash object per event: about 40% less CPU than
- * createHash().update().update() on 1.3 KB events. UTF-8 takes at most 3 bytes per UTF-16 unit.
- */
-function chainHasher(startHash: string): (event: string) => string {
-  let input = Buffer.allocUnsafe(64 * 1024);
-  input.write(startHash, 0, 'hex');
-  return (event) => {
-    if (32 + event.length * 3 > input.length) input = Buffer.concat([input.subarray(0, 32)], 32 + event.length * 3);
-    const length = 32 + input.write(event, 32, 'utf8');
-    const hash = sha('sha256', input.subarray(0, length), 'hex');
-    input.write(hash, 0, 'hex');
-    return hash;
-  };
-}
 
 /**
  * A chain that does not start at genesis must have been cut by the retention purge, which logs itself on the
@@ -80,7 +64,6 @@ async function walkChain(db: Executor, tenantId: string, checker: CheckpointChec
     await checkpoints.advance();
   }
 
-  const next = chainHasher(hash);
   const fetch = (after: number) => {
     const p = linksAfter(db, tenantId, after, batch);
     // An early return leaves the prefetched batch unread; its failure must not surface as an unhandled rejection.
@@ -100,7 +83,7 @@ async function walkChain(db: Executor, tenantId: string, checker: CheckpointChec
       const rowSeq = Number(row.seq);
       if (rowSeq !== seq + 1) return { events, problem: { seq: seq + 1, message: `event seq ${seq + 1} is missing` } };
       seq = rowSeq;
-      hash = next(row.event);
+      hash = chainHash(hash, row.event);
       if (hash !== row.hash) return { events, problem: { seq, message: `event seq ${seq} does not match its hash` } };
       events += 1;
       while (checkpoints.nextSeq === seq) {

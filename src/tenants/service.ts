@@ -35,10 +35,11 @@ export type CreatedTenant = { tenant: TenantRow; adminId: string; adminLogin: st
 /** The operator, as the actor of events that no tenant user caused. */
 export function operatorContext(transactionId: string): AuditContext {
   return {
-    actor: { id: 'bulwark-operator', type: 'SystemPrincipal', alternateId: 'system@bulwark', displayName: 'Bulwark operator', detailEntry: null },
+    // Actor and transaction keys in RFC 8785 order, as build-event.ts explains.
+    actor: { alternateId: 'system@bulwark', detailEntry: null, displayName: 'Bulwark operator', id: 'bulwark-operator', type: 'SystemPrincipal' },
     ipAddress: null,
     userAgent: null,
-    transaction: { type: 'JOB', id: transactionId, detail: {} },
+    transaction: { detail: {}, id: transactionId, type: 'JOB' },
     requestUri: null,
   };
 }
