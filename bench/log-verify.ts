@@ -21,7 +21,7 @@ import { insertBatch, nextBatchId } from '../src/syslog/checkpoint-store.ts';
 import { batchPayload, keyIdOf, signCheckpoints, type SigningKey } from '../src/syslog/checkpoints.ts';
 import { buildTree, headLeaf } from '../src/syslog/merkle.ts';
 import { verifyLog } from '../src/syslog/verify.ts';
-import { log, round, runBench, sized } from './lib/bench.ts';
+import { log, profiled, round, runBench, sized } from './lib/bench.ts';
 import { startBenchDatabase } from './lib/database.ts';
 import { EVENT_KINDS, webAudit, type Scene } from './lib/events.ts';
 import { cpuShares } from './lib/proc.ts';
@@ -140,7 +140,7 @@ async function measure(db: Db, pgData: string | undefined, label: string): Promi
   const { batches, checkpoints } = counts.rows[0] as { batches: string; checkpoints: string };
   log(`${label}: ${TENANTS} tenants, ${EVENTS.toLocaleString('en')} events, ${Number(checkpoints).toLocaleString('en')} checkpoints in ${Number(batches).toLocaleString('en')} signed batches (one checkpoint per ${round(EVENTS / Number(checkpoints), 1)} events)`);
   const stop = cpuShares({ pgData });
-  const report = await verifyLog(db, { publicKey });
+  const report = await profiled(`verify-${label}`, () => verifyLog(db, { publicKey }));
   const cpu = stop();
   if (!report.ok) throw new Error(`verifyLog found a problem in a valid chain: ${JSON.stringify(report.tenants.find((t) => !t.ok))}`);
   if (report.eventsChecked !== EVENTS) throw new Error(`verifyLog checked ${report.eventsChecked} events, expected ${EVENTS}`);

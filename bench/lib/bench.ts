@@ -82,3 +82,27 @@ export async function runBench(name: string, main: () => Promise<BenchResult>): 
   // Everything this run started is stopped by now; do not let a stray timer keep the process around.
   process.exit(0);
 }
+
+/**
+ * Runs `work` under the V8 CPU profiler when BENCH_CPU_PROF names a directory, writing `<label>.cpuprofile`
+ * there: a profile of the measured step alone, without the set-up around it.
+ */
+export async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env['BENCH_CPU_PROF'];
+  if (!dir) return work();
+  const { Session } = await import('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${label}.cpuprofile`, JSON.stringify(profile));
+    log(`CPU profile of ${label} written to ${dir}/${label}.cpuprofile`);
+  }
+}
