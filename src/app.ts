@@ -1,21 +1,26 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { installAuth, type Authenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { OktaErrors } from './http/errors.ts';
+import { createTenantResolver } from './http/tenant-host.ts';
 import { installValidation } from './http/validation.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { newRequestId } from './lib/ids.ts';
 import type { Clock } from './lib/clock.ts';
+import { authnRoutes } from './authn/routes.ts';
 import { groupRoutes } from './groups/routes.ts';
 import { userGroupRoutes } from './groups/user-groups-routes.ts';
 import { opsRoutes } from './ops/routes.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { roleRoutes } from './roles/routes.ts';
+import { sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { logRoutes } from './syslog/routes.ts';
 import { tokenRoutes } from './tokens/routes.ts';
 import { userRoutes } from './users/routes.ts';
+import { configurePasswordHashing } from './users/password.ts';
 
 export type AppDeps = {
   config: Config;
@@ -28,6 +33,7 @@ export type AppDeps = {
 
 /** Assembles the HTTP server; used as-is by `serve` and by the tests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  configurePasswordHashing(deps.config.argon2);
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : {
       level: deps.config.logLevel,
@@ -40,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('deps', deps);
+  app.decorate('tenantOf', createTenantResolver(deps.db, deps.clock, deps.config.baseDomain));
   // Hooks on every request are callback style: an async hook costs a promise and a microtask per request.
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-okta-request-id', request.id);
@@ -63,7 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app);
   deps.metrics.instrument(app);
 
+  await app.register(fastifyCookie);
   await app.register(opsRoutes);
+  await app.register(authnRoutes, { prefix: '/api/v1/authn' });
+  await app.register(sessionRoutes, { prefix: '/api/v1/sessions' });
+  await app.register(sessionRedirectRoutes, { prefix: '/login' });
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(roleRoutes, { prefix: '/api/v1/users' });
   await app.register(groupRoutes, { prefix: '/api/v1/groups' });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Argon2Parameters } from './users/password.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -22,6 +23,13 @@ const envSchema = z.object({
   BULWARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   BULWARK_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
   BULWARK_TRUST_PROXY: bool.default(false),
+  BULWARK_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456, 'must be at least 19456 (OWASP)').max(4 * 1024 * 1024).default(19456),
+  BULWARK_ARGON2_ITERATIONS: z.coerce.number().int().min(2, 'must be at least 2 (OWASP)').max(100).default(2),
+  BULWARK_ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  BULWARK_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  BULWARK_LOCKOUT_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  BULWARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(30 * 24 * 60).default(120),
+  BULWARK_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(12),
 });
 
 export type Config = Readonly<{
@@ -37,6 +45,11 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   checkpointIntervalSeconds: number;
   trustProxy: boolean;
+  argon2: Argon2Parameters;
+  /** Wrong passwords in a row before the account locks, and minutes until it unlocks by itself (0: only an admin unlocks). */
+  lockout: Readonly<{ attempts: number; minutes: number }>;
+  /** Default session lifetimes, until sign-on policies set them per app. */
+  session: Readonly<{ idleMinutes: number; maxHours: number }>;
 }>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -69,6 +82,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     rateLimitPerMinute: e.BULWARK_RATE_LIMIT_PER_MINUTE,
     checkpointIntervalSeconds: e.BULWARK_CHECKPOINT_INTERVAL_SECONDS,
     trustProxy: e.BULWARK_TRUST_PROXY,
+    argon2: Object.freeze({ memoryKib: e.BULWARK_ARGON2_MEMORY_KIB, iterations: e.BULWARK_ARGON2_ITERATIONS, parallelism: e.BULWARK_ARGON2_PARALLELISM }),
+    lockout: Object.freeze({ attempts: e.BULWARK_LOCKOUT_ATTEMPTS, minutes: e.BULWARK_LOCKOUT_MINUTES }),
+    session: Object.freeze({ idleMinutes: e.BULWARK_SESSION_IDLE_MINUTES, maxHours: e.BULWARK_SESSION_MAX_HOURS }),
   };
   return { ok: true, config: Object.freeze(config) };
 }

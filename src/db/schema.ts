@@ -28,6 +28,8 @@ export type UsersTable = {
   last_login: TsNull;
   last_updated: Ts;
   password_changed: TsNull;
+  /** Wrong passwords since the last sign-in; reaching the policy's limit locks the account. */
+  failed_logins: Generated<number>;
 };
 
 export type GroupsTable = {
@@ -111,6 +113,42 @@ export type LogCheckpointBatchesTable = {
   legacy: Generated<boolean>;
 };
 
+/** An unfinished Classic sign-in, found by the SHA-256 of its stateToken. */
+export type AuthnTransactionsTable = {
+  tenant_id: string;
+  token_hash: string;
+  user_id: string;
+  status: string;
+  created: Ts;
+  expires_at: Ts;
+};
+
+/** A finished sign-in's one-time sessionToken, found by its SHA-256, exchanged for a session once. */
+export type SessionTokensTable = {
+  tenant_id: string;
+  token_hash: string;
+  user_id: string;
+  amr: string[];
+  created: Ts;
+  expires_at: Ts;
+};
+
+/** A server-side session; the cookie holds a secret whose SHA-256 is `token_hash`, never the id. */
+export type SessionsTable = {
+  tenant_id: string;
+  id: string;
+  token_hash: string;
+  user_id: string;
+  amr: string[];
+  created: Ts;
+  last_password_verification: TsNull;
+  last_factor_verification: TsNull;
+  last_seen: Ts;
+  expires_at: Ts;
+  ip_address: string | null;
+  user_agent: string | null;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -122,4 +160,7 @@ export type Database = {
   log_events: LogEventsTable;
   log_checkpoints: LogCheckpointsTable;
   log_checkpoint_batches: LogCheckpointBatchesTable;
+  authn_transactions: AuthnTransactionsTable;
+  session_tokens: SessionTokensTable;
+  sessions: SessionsTable;
 };

@@ -122,7 +122,7 @@ export function installAuth(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
   // Callback style, not async: a request whose token is cached passes without a promise.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    if (!request.url.startsWith('/api/')) return done();
+    if (!request.url.startsWith('/api/') || request.routeOptions.config.auth === 'public') return done();
     const found = app.deps.authenticator.authenticate(request.headers.authorization);
     if (found instanceof Promise) found.then((principal) => admit(app, request, reply, principal)).then(done, done);
     else done(admit(app, request, reply, found));

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ServiceContext } from '#src/service-context.ts';
-import type { AuditContext } from '#src/syslog/log-event.ts';
+import type { AuditContext, LogActor } from '#src/syslog/log-event.ts';
 import { OktaErrors } from './errors.ts';
 import type { Principal } from './principal.ts';
 
@@ -19,6 +19,17 @@ export function auditContextOf(request: FastifyRequest): AuditContext {
     ipAddress: request.ip,
     userAgent: request.headers['user-agent'] ?? null,
     transaction: { detail: { requestApiTokenId: p.tokenId }, id: request.id, type: 'WEB' },
+    requestUri: request.url.split('?')[0] ?? request.url,
+  };
+}
+
+/** The audit context of a request made without an API token (sign-in, a session cookie), for `actor`. */
+export function publicAuditContext(request: FastifyRequest, actor: LogActor): AuditContext {
+  return {
+    actor,
+    ipAddress: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+    transaction: { detail: {}, id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,
   };
 }

@@ -13,12 +13,14 @@ export const PERMISSIONS = [
   'roles.read',
   'roles.manage',
   'tokens.manage',
+  /** read, refresh and end any session by id, and turn a sessionToken into a session (Okta's Sessions API) */
+  'sessions.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<RoleType, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS,
-  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'logs.read', 'roles.read'],
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'logs.read', 'roles.read', 'sessions.manage'],
   HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'groups.read'],
   READ_ONLY_ADMIN: ['users.read', 'groups.read', 'logs.read', 'roles.read'],
 };

@@ -13,14 +13,14 @@ export function buildEvent(ctx: AuditContext, input: EventInput, published: Date
   return {
     actor: ctx.actor,
     authenticationContext: {
-      authenticationProvider: null,
+      authenticationProvider: input.authenticationContext?.authenticationProvider ?? null,
       authenticationStep: 0,
       credentialProvider: null,
-      credentialType: null,
-      externalSessionId: null,
+      credentialType: input.authenticationContext?.credentialType ?? null,
+      externalSessionId: input.authenticationContext?.externalSessionId ?? null,
       interface: null,
       issuer: null,
-      rootSessionId: null,
+      rootSessionId: input.authenticationContext?.rootSessionId ?? null,
     },
     client: {
       device: agent.device,

@@ -74,6 +74,8 @@ export type EventInput = {
   outcome?: { result: LogOutcomeResult; reason?: string | null };
   target?: LogTarget[];
   debugData?: Record<string, unknown>;
+  /** Sign-in events say how the user authenticated and which session they are about. */
+  authenticationContext?: Partial<Pick<LogEvent['authenticationContext'], 'authenticationProvider' | 'credentialType' | 'externalSessionId' | 'rootSessionId'>>;
 };
 
 /** Who is acting, from where, in which request: built once per request (or per CLI command / job). */

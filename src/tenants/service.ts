@@ -99,6 +99,11 @@ export function listTenants(db: Db): Promise<TenantRow[]> {
   return listTenantRows(db);
 }
 
+/** The tenant with this slug, or undefined. */
+export function findTenant(db: Db, slug: string): Promise<TenantRow | undefined> {
+  return findTenantBySlug(db, slug);
+}
+
 export async function getTenantBySlug(db: Db, slug: string): Promise<TenantRow> {
   const tenant = await findTenantBySlug(db, slug);
   if (!tenant) throw OktaErrors.notFound(`${slug} (Tenant)`);

@@ -7,7 +7,7 @@ import {
   createUserBody, createUserQuery, idParams, lifecycleQuery, listUsersQuery, partialUpdateBody, replaceUserBody, userResponse,
 } from './schemas.ts';
 import { listUsers, type ListUsersQuery } from './search.ts';
-import { changeLifecycle, createUser, deleteUser, getUser, updateUser, type Profile } from './service.ts';
+import { changeLifecycle, clearUserSessions, createUser, deleteUser, getUser, updateUser, type Profile } from './service.ts';
 
 type IdParams = { id: string };
 type Credentials = { password?: { value?: string } };
@@ -77,6 +77,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     schema: { params: idParams, querystring: { type: 'object', properties: { sendEmail: { type: 'boolean' } }, additionalProperties: false } },
   }, async (request, reply) => {
     await deleteUser(serviceContextOf(request), request.params.id);
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: IdParams }>('/:id/sessions', {
+    config: { permission: 'users.helpdesk' },
+    schema: { params: idParams, querystring: { type: 'object', properties: { oauthTokens: { type: 'boolean' } }, additionalProperties: false } },
+  }, async (request, reply) => {
+    await clearUserSessions(serviceContextOf(request), request.params.id);
     return reply.code(204).send();
   });
 

@@ -8,9 +8,11 @@ import { roleTypesOf } from '#src/roles/service.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
+import { clearSessionsOfUser } from '#src/sessions/service.ts';
 import { revokeTokensOfUser } from '#src/tokens/service.ts';
 import { LIFECYCLE_EVENTS, mayTransition, targetStatus, type LifecycleOp, type UserStatus } from './lifecycle.ts';
 import { hashPassword, passwordProblem } from './password.ts';
+import { clearFailedLogins } from './sign-in.ts';
 import { displayNameOf } from './profile.ts';
 import { deleteUserRow, findUser, insertUser, loginTaken, saveUser, type UserRow } from './store.ts';
 
@@ -180,14 +182,26 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
       ...(tempHash === undefined ? {} : { passwordHash: tempHash, passwordChanged: now }),
     };
     await saveUser(tx, ctx.tenantId, updated);
+    if (op === 'unlock') await clearFailedLogins(tx, ctx.tenantId, updated.id);
     const target = userTarget(updated);
     const events: EventInput[] = [{ ...LIFECYCLE_EVENTS[op], target: [target] }];
     if (op === 'deactivate') events.push(...(await revokeTokensOfUser(tx, ctx, target)));
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
+    // A user who may no longer sign in, or whose password was taken away, keeps no session either.
+    if (op === 'deactivate' || op === 'suspend' || op === 'reset_password') await clearSessionsOfUser(tx, ctx.clock, ctx.tenantId, ctx.audit, target, 'lifecycle');
     return updated;
   });
   ctx.authChanged();
   return tempPassword === undefined ? { user: result } : { user: result, tempPassword };
+}
+
+/** Ends every session of the user (DELETE /api/v1/users/{id}/sessions), if the actor may act on them. */
+export async function clearUserSessions(ctx: ServiceContext, id: string): Promise<void> {
+  const current = await getUser(ctx, id);
+  await inTransaction(ctx, async (tx) => {
+    const user = await lockForChange(tx, ctx, current.id);
+    await clearSessionsOfUser(tx, ctx.clock, ctx.tenantId, ctx.audit, userTarget(user), 'admin');
+  });
 }
 
 /** Okta's DELETE: the first call deactivates, a call on a deactivated user deletes it for good. */

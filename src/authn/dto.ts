@@ -1,0 +1,41 @@
+import type { UserRow } from '#src/users/store.ts';
+import type { AuthnOutcome } from './service.ts';
+
+/** The password rules an expired-password screen shows (Okta's default policy, as users/password.ts checks it). */
+const PASSWORD_POLICY = {
+  expiration: { passwordExpireDays: 0 },
+  complexity: { minLength: 8, minLowerCase: 1, minUpperCase: 1, minNumber: 1, minSymbol: 0, excludeUsername: true },
+  age: { minAgeMinutes: 0, historyCount: 0 },
+};
+
+/** The user as an authentication transaction embeds it: identity and names only, never credentials. */
+function embeddedUser(user: UserRow) {
+  const p = user.profile;
+  return {
+    id: user.id,
+    passwordChanged: user.passwordChanged?.toISOString() ?? null,
+    profile: {
+      login: p['login'] ?? null,
+      firstName: p['firstName'] ?? null,
+      lastName: p['lastName'] ?? null,
+      locale: p['locale'] ?? 'en_US',
+      timeZone: p['timezone'] ?? 'America/Los_Angeles',
+    },
+  };
+}
+
+/** Okta's authentication transaction object (Classic Authentication API). */
+export function toAuthnTransaction(outcome: AuthnOutcome, base: string, relayState: string | undefined) {
+  const common = { expiresAt: outcome.expiresAt.toISOString(), status: outcome.status, ...(relayState === undefined ? {} : { relayState }) };
+  if (outcome.status === 'SUCCESS') {
+    return { ...common, sessionToken: outcome.sessionToken, _embedded: { user: embeddedUser(outcome.user) } };
+  }
+  return {
+    stateToken: outcome.stateToken,
+    ...common,
+    _embedded: { user: embeddedUser(outcome.user), policy: PASSWORD_POLICY },
+    _links: {
+      next: { name: 'changePassword', href: `${base}/api/v1/authn/credentials/change_password`, hints: { allow: ['POST'] } },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { baseUrlOf, publicAuditContext } from '#src/http/request-context.ts';
+import type { LogActor } from '#src/syslog/log-event.ts';
+import { toAuthnTransaction } from './dto.ts';
+import { changeExpiredPassword, signInWithPassword, transactionState, type SignInContext } from './service.ts';
+
+type AuthnBody = {
+  username?: string;
+  password?: string;
+  stateToken?: string;
+  relayState?: string;
+};
+
+type ChangePasswordBody = { stateToken: string; oldPassword: string; newPassword: string };
+
+const secret = { type: 'string', minLength: 1, maxLength: 256 } as const;
+const stateToken = { type: 'string', minLength: 1, maxLength: 128 } as const;
+
+/** Either username and password, or a stateToken alone; Okta's optional `options` and `context` are accepted. */
+const authnBody = {
+  type: 'object',
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 256 },
+    password: secret,
+    stateToken,
+    relayState: { type: 'string', maxLength: 2048 },
+    options: {
+      type: 'object',
+      properties: { multiOptionalFactorEnroll: { type: 'boolean' }, warnBeforePasswordExpired: { type: 'boolean' } },
+      additionalProperties: false,
+    },
+    context: { type: 'object', properties: { deviceToken: { type: 'string', maxLength: 32 } }, additionalProperties: false },
+  },
+  additionalProperties: false,
+  oneOf: [{ required: ['username', 'password'], not: { required: ['stateToken'] } }, { required: ['stateToken'], not: { anyOf: [{ required: ['username'] }, { required: ['password'] }] } }],
+} as const;
+
+const changePasswordBody = {
+  type: 'object',
+  properties: { stateToken, oldPassword: secret, newPassword: secret },
+  required: ['stateToken', 'oldPassword', 'newPassword'],
+  additionalProperties: false,
+} as const;
+
+async function signInContext(request: FastifyRequest): Promise<SignInContext> {
+  const { db, clock, config } = request.server.deps;
+  const tenant = await request.server.tenantOf(request);
+  return { db, clock, tenant, lockout: config.lockout, audit: (actor: LogActor) => publicAuditContext(request, actor) };
+}
+
+/**
+ * /api/v1/authn: Okta's Classic Authentication API. Public (no API token): the tenant is the one the Host
+ * header names, and every answer is a transaction object or Okta's error.
+ */
+export async function authnRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: AuthnBody }>('/', { config: { auth: 'public' }, schema: { body: authnBody } }, async (request) => {
+    const ctx = await signInContext(request);
+    const { username, password, stateToken: token, relayState } = request.body;
+    const outcome = token === undefined
+      ? await signInWithPassword(ctx, username as string, password as string)
+      : await transactionState(ctx, token);
+    return toAuthnTransaction(outcome, baseUrlOf(request), relayState);
+  });
+
+  app.post<{ Body: ChangePasswordBody }>('/credentials/change_password', { config: { auth: 'public' }, schema: { body: changePasswordBody } }, async (request) => {
+    const ctx = await signInContext(request);
+    const { stateToken: token, oldPassword, newPassword } = request.body;
+    return toAuthnTransaction(await changeExpiredPassword(ctx, token, oldPassword, newPassword), baseUrlOf(request), undefined);
+  });
+}

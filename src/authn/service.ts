@@ -1,0 +1,171 @@
+import type { Db, Tx } from '#src/db/database.ts';
+import type { TenantRef } from '#src/http/tenant-host.ts';
+import { AppError, OktaErrors } from '#src/http/errors.ts';
+import type { Clock } from '#src/lib/clock.ts';
+import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
+import { issueSessionToken } from '#src/sessions/service.ts';
+import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
+import { recordEvents } from '#src/syslog/service.ts';
+import { hashPassword, needsRehash, passwordProblem, verifyNothing, verifyPassword } from '#src/users/password.ts';
+import { userTarget } from '#src/users/service.ts';
+import {
+  countWrongPassword, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout, type LockoutRule, type SignInUser,
+} from '#src/users/sign-in.ts';
+import { findUser, type UserRow } from '#src/users/store.ts';
+import { deleteTransaction, findTransaction, insertTransaction, type PendingStatus } from './store.ts';
+
+/** What a sign-in request runs with: it has no principal, only the tenant its host names. */
+export type SignInContext = {
+  db: Db;
+  clock: Clock;
+  tenant: TenantRef;
+  lockout: LockoutRule;
+  /** The request's audit context with the given actor. */
+  audit(actor: LogActor): AuditContext;
+};
+
+export type AuthnOutcome =
+  | { status: 'SUCCESS'; user: UserRow; sessionToken: string; expiresAt: Date }
+  | { status: PendingStatus; user: UserRow; stateToken: string; expiresAt: Date };
+
+/** An unfinished sign-in waits five minutes for the user, as Okta's transactions do. */
+const STATE_TOKEN_TTL_MS = 5 * 60_000;
+
+/** The statuses in which a correct password signs a user in (PASSWORD_EXPIRED only as far as changing it). */
+const MAY_SIGN_IN = new Set(['ACTIVE', 'PASSWORD_EXPIRED']);
+
+const PASSWORD_AUTH = { authenticationProvider: 'OKTA_AUTHENTICATION_PROVIDER', credentialType: 'PASSWORD' } as const;
+
+function unknownActor(username: string): LogActor {
+  return { alternateId: username, detailEntry: null, displayName: 'Unknown', id: 'unknown', type: 'User' };
+}
+
+function failure(reason: 'INVALID_CREDENTIALS' | 'VERIFICATION_ERROR' | 'LOCKED_OUT'): EventInput {
+  return {
+    eventType: 'user.session.start',
+    displayMessage: 'User login to Okta',
+    legacyEventType: 'core.user_auth.login_failed',
+    outcome: { result: 'FAILURE', reason },
+    authenticationContext: PASSWORD_AUTH,
+  };
+}
+
+function verified(user: UserRow): EventInput {
+  return { eventType: 'user.authentication.verify', displayMessage: 'Verify user identity', target: [userTarget(user)], authenticationContext: PASSWORD_AUTH };
+}
+
+async function openTransaction(tx: Tx, ctx: SignInContext, user: UserRow, status: PendingStatus, now: Date): Promise<{ stateToken: string; expiresAt: Date }> {
+  const stateToken = `00${newSecret(30)}`;
+  const expiresAt = new Date(now.getTime() + STATE_TOKEN_TTL_MS);
+  await insertTransaction(tx, ctx.tenant.id, sha256Hex(stateToken), { userId: user.id, status, created: now, expiresAt });
+  return { stateToken, expiresAt };
+}
+
+type Attempt = { outcome: AuthnOutcome } | { failed: true };
+
+/**
+ * Primary authentication (POST /api/v1/authn). An unknown user, a wrong password, a locked, suspended or
+ * password-less account all end in the same 401 after the same work: one argon2 verification (against a
+ * dummy hash when there is nothing real to check) and one System Log transaction. Only the log, which
+ * admins read, says which it was. The password is checked before any row is locked, so that a slow hash
+ * never holds a lock; the check counts only if the hash is still the one checked once the row is locked.
+ */
+export async function signInWithPassword(ctx: SignInContext, username: string, password: string): Promise<AuthnOutcome> {
+  const found = await findUser(ctx.db, ctx.tenant.id, username);
+  const checkedHash = found?.passwordHash ?? null;
+  const passwordOk = checkedHash === null ? await verifyNothing(password) : await verifyPassword(checkedHash, password);
+  const rehashed = passwordOk && checkedHash !== null && needsRehash(checkedHash) ? await hashPassword(password) : undefined;
+
+  const attempt = await ctx.db.transaction().execute(async (tx): Promise<Attempt> => {
+    const now = ctx.clock.now();
+    let user: SignInUser | undefined = found && (await lockUserForSignIn(tx, ctx.tenant.id, found.id));
+    if (!user) {
+      await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(unknownActor(username)), [failure('VERIFICATION_ERROR')]);
+      return { failed: true };
+    }
+    const audit = ctx.audit(userTarget(user));
+    const events: EventInput[] = [];
+    if (lockoutExpired(user, ctx.lockout, now)) {
+      user = await unlockAfterLockout(tx, ctx.tenant.id, user, now);
+      events.push({ eventType: 'user.account.unlock', displayMessage: 'Auto-unlock user account for Okta', target: [userTarget(user)] });
+    }
+    if (user.status === 'LOCKED_OUT') {
+      await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [...events, failure('LOCKED_OUT')]);
+      return { failed: true };
+    }
+    if (!MAY_SIGN_IN.has(user.status) || user.passwordHash === null) {
+      await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [...events, failure('VERIFICATION_ERROR')]);
+      return { failed: true };
+    }
+    if (!passwordOk || user.passwordHash !== checkedHash) {
+      const counted = await countWrongPassword(tx, ctx.tenant.id, user, ctx.lockout, now);
+      events.push(failure('INVALID_CREDENTIALS'));
+      if (counted.locked) {
+        events.push({ eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' }, target: [userTarget(user)] });
+      }
+      await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, events);
+      return { failed: true };
+    }
+    const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, rehashed);
+    events.push(verified(signedIn));
+    let outcome: AuthnOutcome;
+    if (signedIn.status === 'PASSWORD_EXPIRED') {
+      outcome = { status: 'PASSWORD_EXPIRED', user: signedIn, ...(await openTransaction(tx, ctx, signedIn, 'PASSWORD_EXPIRED', now)) };
+    } else {
+      const token = await issueSessionToken(tx, ctx.tenant.id, signedIn.id, ['pwd'], now);
+      outcome = { status: 'SUCCESS', user: signedIn, sessionToken: token.value, expiresAt: token.expiresAt };
+    }
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, events);
+    return { outcome };
+  });
+  if ('failed' in attempt) throw OktaErrors.authenticationFailed();
+  return attempt.outcome;
+}
+
+/** The live transaction a stateToken names and its user, or Okta's invalid-token error. */
+async function pendingOf(db: Db | Tx, ctx: SignInContext, stateToken: string, lock: boolean): Promise<{ user: UserRow; status: PendingStatus; expiresAt: Date }> {
+  const pending = await findTransaction(db, ctx.tenant.id, sha256Hex(stateToken), lock);
+  const user = pending && pending.expiresAt.getTime() > ctx.clock.now().getTime() ? await findUser(db, ctx.tenant.id, pending.userId, lock) : undefined;
+  if (!pending || !user) throw OktaErrors.invalidToken();
+  return { user, status: pending.status, expiresAt: pending.expiresAt };
+}
+
+/** The current state of an unfinished sign-in (POST /api/v1/authn with only a stateToken). */
+export async function transactionState(ctx: SignInContext, stateToken: string): Promise<AuthnOutcome> {
+  const pending = await pendingOf(ctx.db, ctx, stateToken, false);
+  return { status: pending.status, user: pending.user, stateToken, expiresAt: pending.expiresAt };
+}
+
+const credentialsRefused = (cause: string) => new AppError(403, 'E0000014', 'Update of credentials failed', [cause]);
+const complexityRefused = (cause: string) =>
+  new AppError(403, 'E0000080', 'The password does not meet the complexity requirements of the current password policy.', [cause]);
+
+/**
+ * Replaces an expired password inside its sign-in transaction and finishes the sign-in. The transaction
+ * is consumed, so its stateToken works once.
+ */
+export async function changeExpiredPassword(ctx: SignInContext, stateToken: string, oldPassword: string, newPassword: string): Promise<AuthnOutcome> {
+  const pending = await pendingOf(ctx.db, ctx, stateToken, false);
+  const login = String(pending.user.profile['login'] ?? '');
+  if (pending.user.passwordHash === null || !(await verifyPassword(pending.user.passwordHash, oldPassword))) {
+    throw credentialsRefused('oldPassword: Old Password is not correct');
+  }
+  const problem = passwordProblem(newPassword, login);
+  if (problem) throw complexityRefused(`password: ${problem}`);
+  if (newPassword === oldPassword) throw complexityRefused('password: Password cannot be your current password');
+  const newHash = await hashPassword(newPassword);
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const locked = await pendingOf(tx, ctx, stateToken, true);
+    const user = await lockUserForSignIn(tx, ctx.tenant.id, locked.user.id);
+    // The hash that was checked must still be the user's: a concurrent change makes the old password moot.
+    if (!user || user.passwordHash !== pending.user.passwordHash || user.status !== 'PASSWORD_EXPIRED') throw OktaErrors.invalidToken();
+    await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));
+    const changed = await recordNewPassword(tx, ctx.tenant.id, user, now, newHash);
+    const token = await issueSessionToken(tx, ctx.tenant.id, changed.id, ['pwd'], now);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(changed)), [
+      { eventType: 'user.account.update_password', displayMessage: 'User update password for Okta', target: [userTarget(changed)], authenticationContext: PASSWORD_AUTH },
+    ]);
+    return { status: 'SUCCESS', user: changed, sessionToken: token.value, expiresAt: token.expiresAt };
+  });
+}

@@ -1,0 +1,160 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OktaErrors } from '#src/http/errors.ts';
+import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
+import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { mayActOn } from '#src/roles/permissions.ts';
+import { roleTypesOf } from '#src/roles/service.ts';
+import type { LogActor } from '#src/syslog/log-event.ts';
+import { displayNameOf } from '#src/users/profile.ts';
+import { userTarget } from '#src/users/service.ts';
+import { findUser, type UserRow } from '#src/users/store.ts';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookie.ts';
+import { toPublicSession } from './dto.ts';
+import { endSession, liveSession, refreshSession, sessionForCookie, startSession, type SessionRow, type SessionServiceContext } from './service.ts';
+
+type IdParams = { id: string };
+
+const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9A-Za-z]{20}$' } }, required: ['id'] } as const;
+const sessionTokenBody = {
+  type: 'object',
+  properties: { sessionToken: { type: 'string', minLength: 1, maxLength: 128 } },
+  required: ['sessionToken'],
+  additionalProperties: false,
+} as const;
+const redirectQuery = {
+  type: 'object',
+  properties: { token: { type: 'string', minLength: 1, maxLength: 128 }, redirectUrl: { type: 'string', minLength: 1, maxLength: 2048 } },
+  required: ['token', 'redirectUrl'],
+  additionalProperties: false,
+} as const;
+
+/** Only an ACTIVE user's sessionToken becomes a session: one suspended since signing in gets none. */
+async function activeActor(request: FastifyRequest, tenantId: string, userId: string): Promise<LogActor | undefined> {
+  const user = await findUser(request.server.deps.db, tenantId, userId);
+  return user?.status === 'ACTIVE' ? userTarget(user) : undefined;
+}
+
+function sessionContext(request: FastifyRequest, tenantId: string): SessionServiceContext {
+  const { db, clock, config } = request.server.deps;
+  return {
+    db,
+    clock,
+    tenantId,
+    lifetime: config.session,
+    audit: (actor) => publicAuditContext(request, actor),
+    ipAddress: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+  };
+}
+
+async function ownerOf(request: FastifyRequest, tenantId: string, session: SessionRow): Promise<UserRow> {
+  const user = await findUser(request.server.deps.db, tenantId, session.userId);
+  if (!user) throw OktaErrors.notFound(`${session.id} (Session)`);
+  return user;
+}
+
+function render(request: FastifyRequest, tenantId: string, session: SessionRow, owner: UserRow, self: string) {
+  const who = { login: String(owner.profile['login'] ?? ''), displayName: displayNameOf(owner.profile) };
+  return toPublicSession(session, who, tenantId, baseUrlOf(request), self);
+}
+
+/** The session the request's cookie names, in the tenant its host names; Okta answers 404 when there is none. */
+async function cookieSession(request: FastifyRequest): Promise<{ tenantId: string; session: SessionRow }> {
+  const { db, clock, config } = request.server.deps;
+  const tenant = await request.server.tenantOf(request);
+  const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request), config.session);
+  if (!session) throw OktaErrors.notFound('me (Session)');
+  return { tenantId: tenant.id, session };
+}
+
+/**
+ * A redirect target on the tenant's own origin, or a path on it; anything else is refused, so the redirect
+ * cannot be used to send a freshly signed-in user to another site.
+ */
+function sameOriginTarget(request: FastifyRequest, redirectUrl: string): string {
+  const base = baseUrlOf(request);
+  let target: URL;
+  try {
+    target = new URL(redirectUrl, `${base}/`);
+  } catch {
+    throw OktaErrors.validation('redirectUrl', ['redirectUrl: not a URL']);
+  }
+  if (target.origin !== base) throw OktaErrors.validation('redirectUrl', ['redirectUrl: must be on this organization\'s own origin']);
+  return target.href;
+}
+
+/** /api/v1/sessions: Okta's Sessions API. `me` is the caller's own session, by cookie; the rest is for admins' tokens. */
+export async function sessionRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: { sessionToken: string } }>('/', { config: { permission: 'sessions.manage' }, schema: { body: sessionTokenBody } }, async (request, reply) => {
+    const tenantId = principalOf(request).tenant.id;
+    const started = await startSession(sessionContext(request, tenantId), request.body.sessionToken, (userId) => activeActor(request, tenantId, userId));
+    setSessionCookie(request, reply, started.cookie);
+    return render(request, tenantId, started.session, await ownerOf(request, tenantId, started.session), started.session.id);
+  });
+
+  app.get('/me', { config: { auth: 'public' } }, async (request) => {
+    const { tenantId, session } = await cookieSession(request);
+    return render(request, tenantId, session, await ownerOf(request, tenantId, session), 'me');
+  });
+
+  app.post('/me/lifecycle/refresh', { config: { auth: 'public' } }, async (request) => {
+    assertSameOrigin(request);
+    const { tenantId, session } = await cookieSession(request);
+    const { db, clock, config } = request.server.deps;
+    const refreshed = await refreshSession(db, clock, tenantId, session, config.session);
+    return render(request, tenantId, refreshed, await ownerOf(request, tenantId, session), 'me');
+  });
+
+  app.delete('/me', { config: { auth: 'public' } }, async (request, reply) => {
+    assertSameOrigin(request);
+    const { tenantId, session } = await cookieSession(request);
+    const owner = await ownerOf(request, tenantId, session);
+    const { db, clock } = request.server.deps;
+    await endSession(db, clock, tenantId, publicAuditContext(request, userTarget(owner)), session, userTarget(owner));
+    clearSessionCookie(request, reply);
+    return reply.code(204).send();
+  });
+
+  /** An admin may read, refresh or end another user's session only if they may act on that user. */
+  const adminSession = async (request: FastifyRequest<{ Params: IdParams }>, write: boolean) => {
+    const principal = principalOf(request);
+    const tenantId = principal.tenant.id;
+    const { db, clock } = request.server.deps;
+    const session = await liveSession(db, clock, tenantId, request.params.id);
+    const owner = await ownerOf(request, tenantId, session);
+    if (write && !mayActOn(principal.roles, await roleTypesOf(db, tenantId, owner.id))) throw OktaErrors.forbidden();
+    return { tenantId, session, owner };
+  };
+
+  app.get<{ Params: IdParams }>('/:id', { config: { permission: 'sessions.manage' }, schema: { params: idParams } }, async (request) => {
+    const { tenantId, session, owner } = await adminSession(request, false);
+    return render(request, tenantId, session, owner, session.id);
+  });
+
+  app.post<{ Params: IdParams }>('/:id/lifecycle/refresh', { config: { permission: 'sessions.manage' }, schema: { params: idParams } }, async (request) => {
+    const { tenantId, session, owner } = await adminSession(request, true);
+    const { db, clock, config } = request.server.deps;
+    return render(request, tenantId, await refreshSession(db, clock, tenantId, session, config.session), owner, session.id);
+  });
+
+  app.delete<{ Params: IdParams }>('/:id', { config: { permission: 'sessions.manage' }, schema: { params: idParams } }, async (request, reply: FastifyReply) => {
+    const { tenantId, session, owner } = await adminSession(request, true);
+    const { db, clock } = request.server.deps;
+    await endSession(db, clock, tenantId, auditContextOf(request), session, userTarget(owner));
+    return reply.code(204).send();
+  });
+}
+
+/**
+ * GET /login/sessionCookieRedirect?token=…&redirectUrl=…: exchanges a sessionToken for a session, sets the
+ * cookie and sends the browser on, as Okta's does. Only to the tenant's own origin.
+ */
+export async function sessionRedirectRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { token: string; redirectUrl: string } }>('/sessionCookieRedirect', { config: { auth: 'public' }, schema: { querystring: redirectQuery } }, async (request, reply) => {
+    const tenant = await request.server.tenantOf(request);
+    const target = sameOriginTarget(request, request.query.redirectUrl);
+    const started = await startSession(sessionContext(request, tenant.id), request.query.token, (userId) => activeActor(request, tenant.id, userId));
+    setSessionCookie(request, reply, started.cookie);
+    return reply.redirect(target, 302);
+  });
+}

@@ -1,0 +1,165 @@
+import type { Db, Tx } from '#src/db/database.ts';
+import { OktaErrors } from '#src/http/errors.ts';
+import type { Clock } from '#src/lib/clock.ts';
+import { newId } from '#src/lib/ids.ts';
+import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
+import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
+import { recordEvents } from '#src/syslog/service.ts';
+import {
+  deleteSession, deleteSessionsOfUser, findSessionById, findSessionByTokenHash, insertSession, insertSessionToken, setSessionTimes, takeSessionToken,
+  type SessionRow,
+} from './store.ts';
+
+export type { SessionRow };
+
+/** Default lifetimes until sign-on policies set them per app: idle minutes, and hours from sign-in at most. */
+export type SessionLifetime = Readonly<{ idleMinutes: number; maxHours: number }>;
+
+/** A sessionToken is exchanged once, within five minutes, or never. */
+const SESSION_TOKEN_TTL_MS = 5 * 60_000;
+/** `last_seen` is written at most once a minute per session: a page load must not cost a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** The `amr` values (RFC 8176) a session records, and what Okta's System Log calls the credential. */
+const CREDENTIAL_TYPE: Record<string, string> = { pwd: 'PASSWORD', otp: 'OTP', hwk: 'ASSERTION', swk: 'ASSERTION' };
+
+function tokenHash(value: string): string {
+  return sha256Hex(value);
+}
+
+/** When a session seen at `lastSeen` stops being valid: after the idle time, and never past its maximum. */
+function expiryOf(session: Pick<SessionRow, 'created' | 'lastSeen'>, lifetime: SessionLifetime): Date {
+  const idle = session.lastSeen.getTime() + lifetime.idleMinutes * 60_000;
+  const max = session.created.getTime() + lifetime.maxHours * 3_600_000;
+  return new Date(Math.min(idle, max));
+}
+
+export function sessionTarget(session: Pick<SessionRow, 'id'>): LogTarget {
+  return { alternateId: 'unknown', detailEntry: null, displayName: 'Okta session', id: session.id, type: 'Session' };
+}
+
+/**
+ * Issues the one-time sessionToken of a finished sign-in, inside the sign-in's transaction. Returns the value,
+ * which is never stored: only its SHA-256 is.
+ */
+export async function issueSessionToken(tx: Tx, tenantId: string, userId: string, amr: readonly string[], now: Date): Promise<{ value: string; expiresAt: Date }> {
+  const value = newSecret(32);
+  const expiresAt = new Date(now.getTime() + SESSION_TOKEN_TTL_MS);
+  await insertSessionToken(tx, tenantId, tokenHash(value), { userId, amr: [...amr], created: now, expiresAt });
+  return { value, expiresAt };
+}
+
+export type SessionServiceContext = {
+  db: Db;
+  clock: Clock;
+  tenantId: string;
+  lifetime: SessionLifetime;
+  /** The request's audit context with the given actor: sign-in requests have no principal yet. */
+  audit(actor: AuditContext['actor']): AuditContext;
+  ipAddress: string | null;
+  userAgent: string | null;
+};
+
+export type StartedSession = { session: SessionRow; cookie: string };
+
+/**
+ * Exchanges a sessionToken for a session, consuming the token: it works once at most. An unknown or expired
+ * token changes nothing. A session's cookie value is a fresh 256-bit secret, unrelated to its id; only its
+ * hash is kept.
+ */
+export async function startSession(ctx: SessionServiceContext, sessionToken: string, actorOf: (userId: string) => Promise<AuditContext['actor'] | undefined>): Promise<StartedSession> {
+  const now = ctx.clock.now();
+  const started = await ctx.db.transaction().execute(async (tx) => {
+    const token = await takeSessionToken(tx, ctx.tenantId, tokenHash(sessionToken));
+    const actor = token && token.expiresAt.getTime() > now.getTime() ? await actorOf(token.userId) : undefined;
+    if (!token || !actor) throw OktaErrors.authenticationFailed();
+    const cookie = newSecret(32);
+    const base = { created: now, lastSeen: now };
+    const session: SessionRow = {
+      id: newId('102'),
+      userId: token.userId,
+      amr: token.amr,
+      ...base,
+      lastPasswordVerification: token.amr.includes('pwd') ? token.created : null,
+      lastFactorVerification: token.amr.some((m) => m !== 'pwd') ? token.created : null,
+      expiresAt: expiryOf(base, ctx.lifetime),
+      ipAddress: ctx.ipAddress,
+      userAgent: ctx.userAgent,
+    };
+    await insertSession(tx, ctx.tenantId, tokenHash(cookie), session);
+    const credential = token.amr.map((m) => CREDENTIAL_TYPE[m]).find((c) => c !== undefined) ?? null;
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit(actor), [{
+      eventType: 'user.session.start',
+      displayMessage: 'User login to Okta',
+      legacyEventType: 'core.user_auth.login_success',
+      target: [sessionTarget(session)],
+      authenticationContext: { authenticationProvider: 'OKTA_AUTHENTICATION_PROVIDER', credentialType: credential, externalSessionId: session.id, rootSessionId: session.id },
+      debugData: { amr: session.amr.join(' ') },
+    }]);
+    return { session, cookie };
+  });
+  return started;
+}
+
+/**
+ * The live session a cookie value stands for, or undefined. Idle and maximum lifetimes are enforced here;
+ * the idle clock restarts on use, written back at most once a minute.
+ */
+export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, cookie: string | undefined, lifetime: SessionLifetime): Promise<SessionRow | undefined> {
+  if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
+  const session = await findSessionByTokenHash(db, tenantId, tokenHash(cookie));
+  const now = clock.now();
+  if (!session || session.expiresAt.getTime() <= now.getTime()) return undefined;
+  if (now.getTime() - session.lastSeen.getTime() < TOUCH_EVERY_MS) return session;
+  const touched = { ...session, lastSeen: now };
+  touched.expiresAt = expiryOf(touched, lifetime);
+  await setSessionTimes(db, tenantId, session.id, touched.lastSeen, touched.expiresAt);
+  return touched;
+}
+
+/** A live session by id (the admin API); an expired one is as absent as one that never existed. */
+export async function liveSession(db: Db, clock: Clock, tenantId: string, id: string): Promise<SessionRow> {
+  const session = await findSessionById(db, tenantId, id);
+  if (!session || session.expiresAt.getTime() <= clock.now().getTime()) throw OktaErrors.notFound(`${id} (Session)`);
+  return session;
+}
+
+/** Restarts the idle clock now (Okta's session refresh). */
+export async function refreshSession(db: Db, clock: Clock, tenantId: string, session: SessionRow, lifetime: SessionLifetime): Promise<SessionRow> {
+  const refreshed = { ...session, lastSeen: clock.now() };
+  refreshed.expiresAt = expiryOf(refreshed, lifetime);
+  await setSessionTimes(db, tenantId, session.id, refreshed.lastSeen, refreshed.expiresAt);
+  return refreshed;
+}
+
+/** Ends one session: the user signing out, or an admin revoking it. `userTarget` names its owner in the log. */
+export async function endSession(db: Db, clock: Clock, tenantId: string, audit: AuditContext, session: SessionRow, userTarget: LogTarget): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    if (!(await deleteSession(tx, tenantId, session.id))) throw OktaErrors.notFound(`${session.id} (Session)`);
+    await recordEvents(tx, clock, tenantId, audit, [{
+      eventType: 'user.session.end',
+      displayMessage: 'User logout from Okta',
+      legacyEventType: 'core.user_auth.logout_success',
+      target: [userTarget, sessionTarget(session)],
+      authenticationContext: { externalSessionId: session.id, rootSessionId: session.id },
+    }]);
+  });
+}
+
+/**
+ * Ends every session of a user and voids their unused sessionTokens, inside the caller's transaction. An
+ * admin's explicit clear is logged as `user.session.clear` even when there was nothing to end (the decision
+ * is what is audited); a clear that comes with another change (deactivation, suspension) is logged only
+ * when it ended something. Returns the ended session ids.
+ */
+export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userTarget: LogTarget, why: 'admin' | 'lifecycle'): Promise<string[]> {
+  const ended = await deleteSessionsOfUser(tx, tenantId, userTarget.id);
+  if (why === 'lifecycle' && ended.length === 0) return ended;
+  await recordEvents(tx, clock, tenantId, audit, [{
+    eventType: 'user.session.clear',
+    displayMessage: 'Clear user sessions',
+    target: [userTarget],
+    debugData: { reason: why, endedSessionIds: ended.join(',') },
+  }]);
+  return ended;
+}

@@ -1,0 +1,65 @@
+/**
+ * A client for the routes that find their tenant by Host header (sign-in, sessions by cookie): fetch cannot
+ * set Host, so this speaks HTTP through node:http to the test server while naming `{slug}.localhost`. It keeps
+ * the cookies the server sets, like a browser tab would.
+ */
+import { request as httpRequest } from 'node:http';
+import type { ApiResponse } from '../helpers.ts';
+
+export type HostResponse = ApiResponse & { setCookies: string[] };
+
+export type HostClient = {
+  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HostResponse>;
+  /** Cookies held, by name. */
+  cookies: Map<string, string>;
+  host: string;
+};
+
+export function hostClient(serverUrl: string, slug: string): HostClient {
+  const url = new URL(serverUrl);
+  const host = `${slug}.localhost:${url.port}`;
+  const cookies = new Map<string, string>();
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => new Promise<HostResponse>((resolve, reject) => {
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const req = httpRequest(`${serverUrl}${path}`, {
+      method,
+      headers: {
+        host,
+        accept: 'application/json',
+        ...(cookie ? { cookie } : {}),
+        ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
+        ...headers,
+      },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { text += c; });
+      res.on('end', () => {
+        const setCookies = res.headers['set-cookie'] ?? [];
+        for (const line of setCookies) {
+          const [pair, ...attrs] = line.split(';');
+          const eq = (pair ?? '').indexOf('=');
+          const name = (pair ?? '').slice(0, eq).trim();
+          const value = (pair ?? '').slice(eq + 1).trim();
+          const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || attrs.some((a) => /^\s*max-age=0\b/i.test(a));
+          if (expired || value === '') cookies.delete(name);
+          else cookies.set(name, value);
+        }
+        let parsed: unknown;
+        try {
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch {
+          parsed = undefined;
+        }
+        const flat: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status: res.statusCode ?? 0, headers: new Headers(flat), body: parsed, text, setCookies });
+      });
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+  return Object.assign(call, { cookies, host });
+}
