@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -51,6 +51,8 @@ describe('migrations', () => {
 
   it('produce exactly the schema in test/fixtures/schema-snapshot.json', async () => {
     const actual = await introspect(db);
+    // After reviewing a deliberate schema change: BULWARK_UPDATE_SNAPSHOT=1 npm test -- test/migrations.test.ts
+    if (process.env['BULWARK_UPDATE_SNAPSHOT'] === '1') writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, 2)}\n`);
     const expected = JSON.parse(readFileSync(SNAPSHOT, 'utf8'));
     assert.deepEqual(actual, expected, 'schema drifted: a migration changed the schema; review and update the snapshot');
   });

@@ -1,4 +1,4 @@
-import type { UserRow } from '#src/users/store.ts';
+import type { UserRow } from '#src/users/service.ts';
 import type { AuthnOutcome } from './service.ts';
 
 /** The password rules an expired-password screen shows (Okta's default policy, as users/password.ts checks it). */

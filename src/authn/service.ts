@@ -7,11 +7,10 @@ import { issueSessionToken } from '#src/sessions/service.ts';
 import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { hashPassword, needsRehash, passwordProblem, verifyNothing, verifyPassword } from '#src/users/password.ts';
-import { userTarget } from '#src/users/service.ts';
+import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import {
   countWrongPassword, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout, type LockoutRule, type SignInUser,
 } from '#src/users/sign-in.ts';
-import { findUser, type UserRow } from '#src/users/store.ts';
 import { deleteTransaction, findTransaction, insertTransaction, type PendingStatus } from './store.ts';
 
 /** What a sign-in request runs with: it has no principal, only the tenant its host names. */
@@ -71,7 +70,7 @@ type Attempt = { outcome: AuthnOutcome } | { failed: true };
  * never holds a lock; the check counts only if the hash is still the one checked once the row is locked.
  */
 export async function signInWithPassword(ctx: SignInContext, username: string, password: string): Promise<AuthnOutcome> {
-  const found = await findUser(ctx.db, ctx.tenant.id, username);
+  const found = await lookupUser(ctx.db, ctx.tenant.id, username);
   const checkedHash = found?.passwordHash ?? null;
   const passwordOk = checkedHash === null ? await verifyNothing(password) : await verifyPassword(checkedHash, password);
   const rehashed = passwordOk && checkedHash !== null && needsRehash(checkedHash) ? await hashPassword(password) : undefined;
@@ -125,7 +124,7 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
 /** The live transaction a stateToken names and its user, or Okta's invalid-token error. */
 async function pendingOf(db: Db | Tx, ctx: SignInContext, stateToken: string, lock: boolean): Promise<{ user: UserRow; status: PendingStatus; expiresAt: Date }> {
   const pending = await findTransaction(db, ctx.tenant.id, sha256Hex(stateToken), lock);
-  const user = pending && pending.expiresAt.getTime() > ctx.clock.now().getTime() ? await findUser(db, ctx.tenant.id, pending.userId, lock) : undefined;
+  const user = pending && pending.expiresAt.getTime() > ctx.clock.now().getTime() ? await lookupUser(db, ctx.tenant.id, pending.userId) : undefined;
   if (!pending || !user) throw OktaErrors.invalidToken();
   return { user, status: pending.status, expiresAt: pending.expiresAt };
 }

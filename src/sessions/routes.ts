@@ -6,8 +6,7 @@ import { mayActOn } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
 import type { LogActor } from '#src/syslog/log-event.ts';
 import { displayNameOf } from '#src/users/profile.ts';
-import { userTarget } from '#src/users/service.ts';
-import { findUser, type UserRow } from '#src/users/store.ts';
+import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookie.ts';
 import { toPublicSession } from './dto.ts';
 import { endSession, liveSession, refreshSession, sessionForCookie, startSession, type SessionRow, type SessionServiceContext } from './service.ts';
@@ -30,7 +29,7 @@ const redirectQuery = {
 
 /** Only an ACTIVE user's sessionToken becomes a session: one suspended since signing in gets none. */
 async function activeActor(request: FastifyRequest, tenantId: string, userId: string): Promise<LogActor | undefined> {
-  const user = await findUser(request.server.deps.db, tenantId, userId);
+  const user = await lookupUser(request.server.deps.db, tenantId, userId);
   return user?.status === 'ACTIVE' ? userTarget(user) : undefined;
 }
 
@@ -48,7 +47,7 @@ function sessionContext(request: FastifyRequest, tenantId: string): SessionServi
 }
 
 async function ownerOf(request: FastifyRequest, tenantId: string, session: SessionRow): Promise<UserRow> {
-  const user = await findUser(request.server.deps.db, tenantId, session.userId);
+  const user = await lookupUser(request.server.deps.db, tenantId, session.userId);
   if (!user) throw OktaErrors.notFound(`${session.id} (Session)`);
   return user;
 }

@@ -69,7 +69,7 @@ describe('checkpoints signed before checkpoint batches', () => {
     await addUser(db, tenant.id, 'bob');
     legacySeqs = [first, await signTheOldWay(new Date('2026-11-01T10:01:00.000Z'))];
     const migrated = await migrateToLatest(db);
-    assert.deepEqual(migrated, { ok: true, applied: ['2026-11-23T01-00_checkpoint-batches'] });
+    assert.ok(migrated.ok && migrated.applied[0] === '2026-11-23T01-00_checkpoint-batches', JSON.stringify(migrated));
   });
   after(async () => {
     await db.destroy();

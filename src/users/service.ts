@@ -1,4 +1,4 @@
-import type { Tx } from '#src/db/database.ts';
+import type { Executor, Tx } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { newId } from '#src/lib/ids.ts';
 import { newSecret } from '#src/lib/secrets.ts';
@@ -17,6 +17,7 @@ import { displayNameOf } from './profile.ts';
 import { deleteUserRow, findUser, insertUser, loginTaken, saveUser, type UserRow } from './store.ts';
 
 export type Profile = Record<string, unknown>;
+export type { UserRow };
 
 export function userTarget(user: UserRow): LogTarget {
   return { id: user.id, type: 'User', alternateId: String(user.profile['login'] ?? ''), displayName: displayNameOf(user.profile), detailEntry: null };
@@ -87,6 +88,14 @@ export async function passwordHashFor(password: string | undefined, login: strin
   const problem = passwordProblem(password, login);
   if (problem) throw OktaErrors.passwordPolicy(problem);
   return hashPassword(password);
+}
+
+/**
+ * A user by id or login, for callers that act before anyone is authenticated (sign-in, sessions): no actor,
+ * no permission check, only the tenant's own users.
+ */
+export function lookupUser(db: Executor, tenantId: string, idOrLogin: string): Promise<UserRow | undefined> {
+  return findUser(db, tenantId, idOrLogin);
 }
 
 /** Finds a user by id, login or `me`; absent users and users of other tenants look exactly alike. */
