@@ -1,6 +1,8 @@
 import autocannon from 'autocannon';
 
-export type LoadSpec = { url: string; connections: number; seconds: number; requests?: { path: string; headers?: Record<string, string> }[] };
+export type LoadRequest = { path: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string };
+
+export type LoadSpec = { url: string; connections: number; seconds: number; requests?: LoadRequest[] };
 
 export type LoadResult = { rps: number; ok: number; failed: number; p50Ms: number; p99Ms: number };
 
