@@ -9,7 +9,7 @@ import { recordEvents } from '#src/syslog/service.ts';
 import { hashPassword, needsRehash, passwordProblem, verifyNothing, verifyPassword } from '#src/users/password.ts';
 import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import {
-  countWrongPassword, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout, type LockoutRule, type SignInUser,
+  countFailedAttempt, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout, type LockoutRule,
 } from '#src/users/sign-in.ts';
 import { deleteTransaction, findTransaction, insertTransaction, type PendingStatus } from './store.ts';
 
@@ -77,34 +77,26 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
 
   const attempt = await ctx.db.transaction().execute(async (tx): Promise<Attempt> => {
     const now = ctx.clock.now();
-    let user: SignInUser | undefined = found && (await lockUserForSignIn(tx, ctx.tenant.id, found.id));
-    if (!user) {
-      await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(unknownActor(username)), [failure('VERIFICATION_ERROR')]);
+    // Every failure below takes the same steps: this lock, one counting UPDATE, one System Log append.
+    let user = await lockUserForSignIn(tx, ctx.tenant.id, 'login', username);
+    const fail = async (reason: 'INVALID_CREDENTIALS' | 'VERIFICATION_ERROR' | 'LOCKED_OUT', before: EventInput[] = []): Promise<Attempt> => {
+      const counted = await countFailedAttempt(tx, ctx.tenant.id, user, ctx.lockout, now);
+      const events = [...before, failure(reason)];
+      if (counted.locked && user) {
+        events.push({ eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' }, target: [userTarget(user)] });
+      }
+      await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(user ? userTarget(user) : unknownActor(username)), events);
       return { failed: true };
-    }
-    const audit = ctx.audit(userTarget(user));
+    };
+    if (!user) return fail('VERIFICATION_ERROR');
     const events: EventInput[] = [];
     if (lockoutExpired(user, ctx.lockout, now)) {
       user = await unlockAfterLockout(tx, ctx.tenant.id, user, now);
       events.push({ eventType: 'user.account.unlock', displayMessage: 'Auto-unlock user account for Okta', target: [userTarget(user)] });
     }
-    if (user.status === 'LOCKED_OUT') {
-      await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [...events, failure('LOCKED_OUT')]);
-      return { failed: true };
-    }
-    if (!MAY_SIGN_IN.has(user.status) || user.passwordHash === null) {
-      await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [...events, failure('VERIFICATION_ERROR')]);
-      return { failed: true };
-    }
-    if (!passwordOk || user.passwordHash !== checkedHash) {
-      const counted = await countWrongPassword(tx, ctx.tenant.id, user, ctx.lockout, now);
-      events.push(failure('INVALID_CREDENTIALS'));
-      if (counted.locked) {
-        events.push({ eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' }, target: [userTarget(user)] });
-      }
-      await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, events);
-      return { failed: true };
-    }
+    if (user.status === 'LOCKED_OUT') return fail('LOCKED_OUT', events);
+    if (!MAY_SIGN_IN.has(user.status) || user.passwordHash === null) return fail('VERIFICATION_ERROR', events);
+    if (!passwordOk || user.passwordHash !== checkedHash) return fail('INVALID_CREDENTIALS', events);
     const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, rehashed);
     events.push(verified(signedIn));
     let outcome: AuthnOutcome;
@@ -114,7 +106,7 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
       const token = await issueSessionToken(tx, ctx.tenant.id, signedIn.id, ['pwd'], now);
       outcome = { status: 'SUCCESS', user: signedIn, sessionToken: token.value, expiresAt: token.expiresAt };
     }
-    await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, events);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(signedIn)), events);
     return { outcome };
   });
   if ('failed' in attempt) throw OktaErrors.authenticationFailed();
@@ -156,7 +148,7 @@ export async function changeExpiredPassword(ctx: SignInContext, stateToken: stri
   return ctx.db.transaction().execute(async (tx) => {
     const now = ctx.clock.now();
     const locked = await pendingOf(tx, ctx, stateToken, true);
-    const user = await lockUserForSignIn(tx, ctx.tenant.id, locked.user.id);
+    const user = await lockUserForSignIn(tx, ctx.tenant.id, 'id', locked.user.id);
     // The hash that was checked must still be the user's: a concurrent change makes the old password moot.
     if (!user || user.passwordHash !== pending.user.passwordHash || user.status !== 'PASSWORD_EXPIRED') throw OktaErrors.invalidToken();
     await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));

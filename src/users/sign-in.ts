@@ -1,5 +1,5 @@
 import type { Tx } from '#src/db/database.ts';
-import { findUser, saveUser, type UserRow } from './store.ts';
+import { lockForSignIn, writeSignInState, type UserRow } from './store.ts';
 
 /** What the sign-in path reads of a user: the row, and the wrong passwords since the last good one. */
 export type SignInUser = UserRow & { failedLogins: number };
@@ -7,17 +7,14 @@ export type SignInUser = UserRow & { failedLogins: number };
 /** Lockout as configured: wrong passwords in a row before the account locks, minutes until it unlocks (0: never by itself). */
 export type LockoutRule = Readonly<{ attempts: number; minutes: number }>;
 
-/** The user named at sign-in (id or login), locked FOR UPDATE until the transaction ends. */
-export async function lockUserForSignIn(tx: Tx, tenantId: string, idOrLogin: string): Promise<SignInUser | undefined> {
-  const user = await findUser(tx, tenantId, idOrLogin, true);
-  if (!user) return undefined;
-  const row = await tx.selectFrom('users').select('failed_logins').where('tenant_id', '=', tenantId).where('id', '=', user.id).executeTakeFirstOrThrow();
-  return { ...user, failedLogins: row.failed_logins };
+/** The user named at sign-in, by login (or by id when a transaction already knows it), locked until the transaction ends. */
+export function lockUserForSignIn(tx: Tx, tenantId: string, by: 'id' | 'login', key: string): Promise<SignInUser | undefined> {
+  return lockForSignIn(tx, tenantId, by, key);
 }
 
-async function saveSignInUser(tx: Tx, tenantId: string, user: SignInUser): Promise<void> {
-  await saveUser(tx, tenantId, user);
-  await tx.updateTable('users').set({ failed_logins: user.failedLogins }).where('tenant_id', '=', tenantId).where('id', '=', user.id).execute();
+async function save(tx: Tx, tenantId: string, user: SignInUser): Promise<SignInUser> {
+  await writeSignInState(tx, tenantId, user.id, user);
+  return user;
 }
 
 /** An admin's unlock starts the count afresh. */
@@ -32,33 +29,32 @@ export function lockoutExpired(user: UserRow, rule: LockoutRule, now: Date): boo
 }
 
 /** Unlocks an account whose lockout has run out: ACTIVE again, count cleared. */
-export async function unlockAfterLockout(tx: Tx, tenantId: string, user: SignInUser, now: Date): Promise<SignInUser> {
-  const updated: SignInUser = { ...user, status: 'ACTIVE', statusChanged: now, lastUpdated: now, failedLogins: 0 };
-  await saveSignInUser(tx, tenantId, updated);
-  return updated;
+export function unlockAfterLockout(tx: Tx, tenantId: string, user: SignInUser, now: Date): Promise<SignInUser> {
+  return save(tx, tenantId, { ...user, status: 'ACTIVE', statusChanged: now, lastUpdated: now, failedLogins: 0 });
 }
 
-/** Counts a wrong password; the one that reaches the limit locks the account. */
-export async function countWrongPassword(tx: Tx, tenantId: string, user: SignInUser, rule: LockoutRule, now: Date): Promise<{ user: SignInUser; locked: boolean }> {
+/**
+ * Counts a failed attempt in one UPDATE, whatever failed: for an unknown login (`user` undefined) the same
+ * statement runs and matches no row, so a failure for a name that does not exist costs what one for a real
+ * account does. The attempt that reaches the limit locks an ACTIVE or PASSWORD_EXPIRED account.
+ */
+export async function countFailedAttempt(tx: Tx, tenantId: string, user: SignInUser | undefined, rule: LockoutRule, now: Date): Promise<{ locked: boolean }> {
+  if (!user) {
+    await writeSignInState(tx, tenantId, '', { status: 'ACTIVE', statusChanged: now, lastUpdated: now, lastLogin: null, passwordHash: null, passwordChanged: null, failedLogins: 0 });
+    return { locked: false };
+  }
   const failedLogins = user.failedLogins + 1;
-  const locked = failedLogins >= rule.attempts && user.status !== 'LOCKED_OUT';
-  const updated: SignInUser = locked
-    ? { ...user, failedLogins, status: 'LOCKED_OUT', statusChanged: now, lastUpdated: now }
-    : { ...user, failedLogins };
-  await saveSignInUser(tx, tenantId, updated);
-  return { user: updated, locked };
+  const locked = failedLogins >= rule.attempts && (user.status === 'ACTIVE' || user.status === 'PASSWORD_EXPIRED');
+  await save(tx, tenantId, locked ? { ...user, failedLogins, status: 'LOCKED_OUT', statusChanged: now, lastUpdated: now } : { ...user, failedLogins });
+  return { locked };
 }
 
 /** A good password: the count is cleared, `lastLogin` set, and the hash replaced when it was rehashed. */
-export async function recordGoodPassword(tx: Tx, tenantId: string, user: SignInUser, now: Date, rehashed: string | undefined): Promise<SignInUser> {
-  const updated: SignInUser = { ...user, failedLogins: 0, lastLogin: now, ...(rehashed === undefined ? {} : { passwordHash: rehashed }) };
-  await saveSignInUser(tx, tenantId, updated);
-  return updated;
+export function recordGoodPassword(tx: Tx, tenantId: string, user: SignInUser, now: Date, rehashed: string | undefined): Promise<SignInUser> {
+  return save(tx, tenantId, { ...user, failedLogins: 0, lastLogin: now, ...(rehashed === undefined ? {} : { passwordHash: rehashed }) });
 }
 
 /** A new password chosen at sign-in (an expired one replaced): ACTIVE again. */
-export async function recordNewPassword(tx: Tx, tenantId: string, user: SignInUser, now: Date, passwordHash: string): Promise<SignInUser> {
-  const updated: SignInUser = { ...user, passwordHash, passwordChanged: now, status: 'ACTIVE', statusChanged: now, lastUpdated: now, failedLogins: 0 };
-  await saveSignInUser(tx, tenantId, updated);
-  return updated;
+export function recordNewPassword(tx: Tx, tenantId: string, user: SignInUser, now: Date, passwordHash: string): Promise<SignInUser> {
+  return save(tx, tenantId, { ...user, passwordHash, passwordChanged: now, status: 'ACTIVE', statusChanged: now, lastUpdated: now, failedLogins: 0 });
 }

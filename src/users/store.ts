@@ -82,6 +82,33 @@ export async function findUser(db: Executor, tenantId: string, idOrLogin: string
   return found && toRow(found);
 }
 
+/**
+ * A user and their failed-password count, locked FOR UPDATE, by id or by login: one statement, which runs
+ * (and finds nothing) for an unknown login too, so that sign-in does the same work either way.
+ */
+export async function lockForSignIn(tx: Executor, tenantId: string, by: 'id' | 'login', key: string): Promise<(UserRow & { failedLogins: number }) | undefined> {
+  const row = await tx.selectFrom('users').select([...columns, 'failed_logins'])
+    .where('tenant_id', '=', tenantId).where(by === 'id' ? 'id' : 'login_lower', '=', by === 'id' ? key : loginKey(key))
+    .forUpdate().executeTakeFirst();
+  return row && { ...toRow(row), failedLogins: row.failed_logins };
+}
+
+/** What a sign-in may change on a user. */
+export type SignInState = Pick<UserRow, 'status' | 'statusChanged' | 'lastUpdated' | 'lastLogin' | 'passwordHash' | 'passwordChanged'> & { failedLogins: number };
+
+/** Writes a sign-in's changes in one statement; an id that names no user (an unknown login) updates nothing. */
+export async function writeSignInState(tx: Executor, tenantId: string, id: string, s: SignInState): Promise<void> {
+  await tx.updateTable('users').set({
+    status: s.status,
+    status_changed: s.statusChanged,
+    last_updated: s.lastUpdated,
+    last_login: s.lastLogin,
+    password_hash: s.passwordHash,
+    password_changed: s.passwordChanged,
+    failed_logins: s.failedLogins,
+  }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
 export async function loginTaken(db: Executor, tenantId: string, login: string, exceptId?: string): Promise<boolean> {
   let q = db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('login_lower', '=', loginKey(login));
   if (exceptId) q = q.where('id', '<>', exceptId);
