@@ -9,8 +9,10 @@ import { createTenantResolver } from './http/tenant-host.ts';
 import { installValidation } from './http/validation.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { newRequestId } from './lib/ids.ts';
+import { createSecretBox, loadSecretsKey } from './lib/secret-box.ts';
 import type { Clock } from './lib/clock.ts';
 import { authnRoutes } from './authn/routes.ts';
+import { factorRoutes } from './factors/routes.ts';
 import { groupRoutes } from './groups/routes.ts';
 import { userGroupRoutes } from './groups/user-groups-routes.ts';
 import { opsRoutes } from './ops/routes.ts';
@@ -46,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('deps', deps);
+  app.decorate('secrets', createSecretBox(deps.config.secretsKey ?? loadSecretsKey(deps.config.dataDir)));
   app.decorate('tenantOf', createTenantResolver(deps.db, deps.clock, deps.config.baseDomain));
   // Hooks on every request are callback style: an async hook costs a promise and a microtask per request.
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -77,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRedirectRoutes, { prefix: '/login' });
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(roleRoutes, { prefix: '/api/v1/users' });
+  await app.register(factorRoutes, { prefix: '/api/v1/users' });
   await app.register(groupRoutes, { prefix: '/api/v1/groups' });
   await app.register(userGroupRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });

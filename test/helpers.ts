@@ -62,8 +62,11 @@ export async function testDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** One secrets key per test process: tests never write key files into the checkout. */
+const SECRETS_KEY = randomBytes(32).toString('base64');
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  const loaded = loadConfig({ LOG_LEVEL: 'silent', BULWARK_SEED_DEMO: 'false', PORT: '0', ...overrides });
+  const loaded = loadConfig({ LOG_LEVEL: 'silent', BULWARK_SEED_DEMO: 'false', PORT: '0', BULWARK_SECRETS_KEY: SECRETS_KEY, ...overrides });
   if (!loaded.ok) throw new Error(loaded.message);
   return loaded.config;
 }

@@ -3,6 +3,7 @@
  * BENCH_DATABASE_URL names; the rate limit is at its maximum so that the load generator measures the server,
  * not the limiter.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -14,7 +15,7 @@ import { createMetrics } from '../../src/ops/metrics.ts';
 
 const url = process.env['BENCH_DATABASE_URL'];
 if (!url) throw new Error('BENCH_DATABASE_URL is not set');
-const loaded = loadConfig({ LOG_LEVEL: 'silent', BULWARK_SEED_DEMO: 'false', PORT: '0', BULWARK_RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_URL: url });
+const loaded = loadConfig({ LOG_LEVEL: 'silent', BULWARK_SEED_DEMO: 'false', PORT: '0', BULWARK_RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_URL: url, BULWARK_SECRETS_KEY: randomBytes(32).toString('base64') });
 if (!loaded.ok) throw new Error(loaded.message);
 const config = loaded.config;
 const db = openDatabase(url, config.dbPoolSize);

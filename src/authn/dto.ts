@@ -30,6 +30,25 @@ export function toAuthnTransaction(outcome: AuthnOutcome, base: string, relaySta
   if (outcome.status === 'SUCCESS') {
     return { ...common, sessionToken: outcome.sessionToken, _embedded: { user: embeddedUser(outcome.user) } };
   }
+  if (outcome.status === 'MFA_REQUIRED') {
+    const login = String(outcome.user.profile['login'] ?? '');
+    return {
+      stateToken: outcome.stateToken,
+      ...common,
+      _embedded: {
+        user: embeddedUser(outcome.user),
+        factors: outcome.factors.map((f) => ({
+          id: f.id,
+          factorType: f.factorType,
+          provider: f.provider,
+          vendorName: f.provider,
+          profile: { credentialId: login },
+          _links: { verify: { href: `${base}/api/v1/authn/factors/${f.id}/verify`, hints: { allow: ['POST'] } } },
+        })),
+        policy: { allowRememberDevice: false, rememberDeviceLifetimeInMinutes: 0, rememberDeviceByDefault: false },
+      },
+    };
+  }
   return {
     stateToken: outcome.stateToken,
     ...common,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { baseUrlOf, publicAuditContext } from '#src/http/request-context.ts';
 import type { LogActor } from '#src/syslog/log-event.ts';
 import { toAuthnTransaction } from './dto.ts';
-import { changeExpiredPassword, signInWithPassword, transactionState, type SignInContext } from './service.ts';
+import { changeExpiredPassword, signInWithPassword, transactionState, verifyFactor, type SignInContext } from './service.ts';
 
 type AuthnBody = {
   username?: string;
@@ -12,6 +12,7 @@ type AuthnBody = {
 };
 
 type ChangePasswordBody = { stateToken: string; oldPassword: string; newPassword: string };
+type VerifyBody = { stateToken: string; passCode: string; rememberDevice?: boolean };
 
 const secret = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const stateToken = { type: 'string', minLength: 1, maxLength: 128 } as const;
@@ -45,8 +46,16 @@ const changePasswordBody = {
 async function signInContext(request: FastifyRequest): Promise<SignInContext> {
   const { db, clock, config } = request.server.deps;
   const tenant = await request.server.tenantOf(request);
-  return { db, clock, tenant, lockout: config.lockout, audit: (actor: LogActor) => publicAuditContext(request, actor) };
+  return { db, clock, tenant, lockout: config.lockout, secrets: request.server.secrets, audit: (actor: LogActor) => publicAuditContext(request, actor) };
 }
+
+const verifyParams = { type: 'object', properties: { factorId: { type: 'string', pattern: '^[0-9A-Za-z]{20}$' } }, required: ['factorId'] } as const;
+const verifyBody = {
+  type: 'object',
+  properties: { stateToken, passCode: { type: 'string', minLength: 1, maxLength: 16 }, rememberDevice: { type: 'boolean' } },
+  required: ['stateToken', 'passCode'],
+  additionalProperties: false,
+} as const;
 
 /**
  * /api/v1/authn: Okta's Classic Authentication API. Public (no API token): the tenant is the one the Host
@@ -66,5 +75,10 @@ export async function authnRoutes(app: FastifyInstance): Promise<void> {
     const ctx = await signInContext(request);
     const { stateToken: token, oldPassword, newPassword } = request.body;
     return toAuthnTransaction(await changeExpiredPassword(ctx, token, oldPassword, newPassword), baseUrlOf(request), undefined);
+  });
+
+  app.post<{ Params: { factorId: string }; Body: VerifyBody }>('/factors/:factorId/verify', { config: { auth: 'public' }, schema: { params: verifyParams, body: verifyBody } }, async (request) => {
+    const ctx = await signInContext(request);
+    return toAuthnTransaction(await verifyFactor(ctx, request.params.factorId, request.body.stateToken, request.body.passCode), baseUrlOf(request), undefined);
   });
 }

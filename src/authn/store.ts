@@ -1,18 +1,19 @@
 import type { Executor, Tx } from '#src/db/database.ts';
 
-/** The states an unfinished sign-in can wait in; more come with factors (MFA_REQUIRED, MFA_ENROLL, …). */
-export type PendingStatus = 'PASSWORD_EXPIRED';
+/** The states an unfinished sign-in can wait in. */
+export type PendingStatus = 'PASSWORD_EXPIRED' | 'MFA_REQUIRED';
 
-export type AuthnTransactionRow = { userId: string; status: PendingStatus; created: Date; expiresAt: Date };
+/** `amr`: the methods (RFC 8176) the sign-in has passed so far, carried into the session it ends in. */
+export type AuthnTransactionRow = { userId: string; status: PendingStatus; amr: string[]; created: Date; expiresAt: Date };
 
 export async function insertTransaction(tx: Tx, tenantId: string, tokenHash: string, t: AuthnTransactionRow): Promise<void> {
-  await tx.insertInto('authn_transactions').values({ tenant_id: tenantId, token_hash: tokenHash, user_id: t.userId, status: t.status, created: t.created, expires_at: t.expiresAt }).execute();
+  await tx.insertInto('authn_transactions').values({ tenant_id: tenantId, token_hash: tokenHash, user_id: t.userId, status: t.status, amr: t.amr, created: t.created, expires_at: t.expiresAt }).execute();
 }
 
 export async function findTransaction(db: Executor, tenantId: string, tokenHash: string, lock = false): Promise<AuthnTransactionRow | undefined> {
-  const q = db.selectFrom('authn_transactions').select(['user_id', 'status', 'created', 'expires_at']).where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash);
+  const q = db.selectFrom('authn_transactions').select(['user_id', 'status', 'amr', 'created', 'expires_at']).where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash);
   const row = await (lock ? q.forUpdate() : q).executeTakeFirst();
-  return row && { userId: row.user_id, status: row.status as PendingStatus, created: row.created, expiresAt: row.expires_at };
+  return row && { userId: row.user_id, status: row.status as PendingStatus, amr: row.amr, created: row.created, expiresAt: row.expires_at };
 }
 
 export async function deleteTransaction(tx: Tx, tenantId: string, tokenHash: string): Promise<boolean> {

@@ -121,6 +121,22 @@ export type AuthnTransactionsTable = {
   status: string;
   created: Ts;
   expires_at: Ts;
+  /** The methods this sign-in has passed so far (RFC 8176: pwd, otp, …). */
+  amr: ColumnType<string[], string[] | undefined, string[]>;
+};
+
+/** A user's second factor; `secret` is sealed (src/lib/secret-box.ts), never stored in the clear. */
+export type FactorsTable = {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  factor_type: string;
+  provider: string;
+  status: string;
+  secret: string | null;
+  last_time_step: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  created: Ts;
+  last_updated: Ts;
 };
 
 /** A finished sign-in's one-time sessionToken, found by its SHA-256, exchanged for a session once. */
@@ -163,4 +179,5 @@ export type Database = {
   authn_transactions: AuthnTransactionsTable;
   session_tokens: SessionTokensTable;
   sessions: SessionsTable;
+  factors: FactorsTable;
 };

@@ -2,6 +2,7 @@ import type { Permission } from '#src/roles/permissions.ts';
 import type { AppDeps } from '#src/app.ts';
 import type { Principal } from './principal.ts';
 import type { TenantResolver } from './tenant-host.ts';
+import type { SecretBox } from '#src/lib/secret-box.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -20,5 +21,7 @@ declare module 'fastify' {
     deps: AppDeps;
     /** The tenant a request's Host header names, or Okta's not-found error. */
     tenantOf: TenantResolver;
+    /** Seals and opens the secrets Bulwark must read back (TOTP shared secrets). */
+    secrets: SecretBox;
   }
 }

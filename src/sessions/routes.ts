@@ -7,9 +7,10 @@ import { roleTypesOf } from '#src/roles/service.ts';
 import type { LogActor } from '#src/syslog/log-event.ts';
 import { displayNameOf } from '#src/users/profile.ts';
 import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
-import { clearSessionCookie, readSessionCookie, setSessionCookie } from './cookie.ts';
+import { clearSessionCookie, setSessionCookie } from './cookie.ts';
+import { cookieSession } from './cookie-session.ts';
 import { toPublicSession } from './dto.ts';
-import { endSession, liveSession, refreshSession, sessionForCookie, startSession, type SessionRow, type SessionServiceContext } from './service.ts';
+import { endSession, liveSession, refreshSession, startSession, type SessionRow, type SessionServiceContext } from './service.ts';
 
 type IdParams = { id: string };
 
@@ -55,15 +56,6 @@ async function ownerOf(request: FastifyRequest, tenantId: string, session: Sessi
 function render(request: FastifyRequest, tenantId: string, session: SessionRow, owner: UserRow, self: string) {
   const who = { login: String(owner.profile['login'] ?? ''), displayName: displayNameOf(owner.profile) };
   return toPublicSession(session, who, tenantId, baseUrlOf(request), self);
-}
-
-/** The session the request's cookie names, in the tenant its host names; Okta answers 404 when there is none. */
-async function cookieSession(request: FastifyRequest): Promise<{ tenantId: string; session: SessionRow }> {
-  const { db, clock, config } = request.server.deps;
-  const tenant = await request.server.tenantOf(request);
-  const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request), config.session);
-  if (!session) throw OktaErrors.notFound('me (Session)');
-  return { tenantId: tenant.id, session };
 }
 
 /**

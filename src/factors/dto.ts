@@ -1,0 +1,36 @@
+import type { FactorRow, TotpEnrollment } from './service.ts';
+import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from './totp.ts';
+
+type Link = { href: string; hints: { allow: string[] } };
+
+/**
+ * Okta's UserFactor. `base` is the factor collection's URL as the caller addresses it (`…/users/me/factors`
+ * or `…/users/{id}/factors`). The shared secret appears only in the enrollment answer, once.
+ */
+export function toPublicFactor(f: FactorRow, base: string, login: string, enrollment?: TotpEnrollment) {
+  const self = `${base}/${f.id}`;
+  const links: Record<string, Link> = { self: { href: self, hints: { allow: ['GET', 'DELETE'] } } };
+  if (f.status === 'PENDING_ACTIVATION') links['activate'] = { href: `${self}/lifecycle/activate`, hints: { allow: ['POST'] } };
+  return {
+    id: f.id,
+    factorType: f.factorType,
+    provider: f.provider,
+    vendorName: f.provider,
+    status: f.status,
+    created: f.created.toISOString(),
+    lastUpdated: f.lastUpdated.toISOString(),
+    profile: { credentialId: login },
+    _links: links,
+    ...(enrollment === undefined ? {} : {
+      _embedded: {
+        activation: {
+          timeStep: TOTP_PERIOD_SECONDS,
+          sharedSecret: enrollment.sharedSecret,
+          encoding: 'base32',
+          keyLength: TOTP_DIGITS,
+          _links: { qrcode: { href: enrollment.qrCode, type: 'image/png' } },
+        },
+      },
+    }),
+  };
+}

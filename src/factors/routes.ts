@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, OktaErrors } from '#src/http/errors.ts';
+import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
+import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { mayActOn } from '#src/roles/permissions.ts';
+import { roleTypesOf } from '#src/roles/service.ts';
+import { cookieSession } from '#src/sessions/cookie-session.ts';
+import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
+import { lookupUser, userTarget } from '#src/users/service.ts';
+import { toPublicFactor } from './dto.ts';
+import { activateTotp, enrollTotp, getFactor, listFactors, removeFactor, resetAllFactors, TOTP, TOTP_PROVIDERS, type FactorContext, type TotpProvider } from './service.ts';
+
+type FactorParams = { factorId: string };
+type UserParams = { id: string };
+
+const oktaId = { type: 'string', pattern: '^[0-9A-Za-z]{20}$' } as const;
+const factorParams = { type: 'object', properties: { factorId: oktaId }, required: ['factorId'] } as const;
+const userParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] } as const;
+const userFactorParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, factorId: oktaId }, required: ['id', 'factorId'] } as const;
+const enrollBody = {
+  type: 'object',
+  properties: { factorType: { type: 'string', const: TOTP }, provider: { type: 'string', enum: [...TOTP_PROVIDERS] } },
+  required: ['factorType', 'provider'],
+  additionalProperties: false,
+} as const;
+const passCodeBody = {
+  type: 'object',
+  properties: { passCode: { type: 'string', minLength: 1, maxLength: 16 } },
+  required: ['passCode'],
+  additionalProperties: false,
+} as const;
+
+/** The signed-in user (by session cookie) and what their factor operations run with. */
+async function me(request: FastifyRequest): Promise<{ ctx: FactorContext; user: LogTarget; base: string; issuer: string }> {
+  const { tenant, session } = await cookieSession(request);
+  const owner = await lookupUser(request.server.deps.db, tenant.id, session.userId);
+  if (!owner) throw OktaErrors.notFound('me (Session)');
+  const user = userTarget(owner);
+  const { db, clock } = request.server.deps;
+  const ctx = { db, clock, tenantId: tenant.id, secrets: request.server.secrets, audit: publicAuditContext(request, user) };
+  return { ctx, user, base: `${baseUrlOf(request)}/api/v1/users/me/factors`, issuer: tenant.slug };
+}
+
+/** An admin's view of another user's factors; writing needs the right to act on that user. */
+async function theirs(request: FastifyRequest<{ Params: UserParams }>, write: boolean): Promise<{ ctx: FactorContext; user: LogTarget; base: string }> {
+  const principal = principalOf(request);
+  const { db, clock } = request.server.deps;
+  const owner = await lookupUser(db, principal.tenant.id, request.params.id);
+  if (!owner) throw OktaErrors.notFound(`${request.params.id} (User)`);
+  if (write && !mayActOn(principal.roles, await roleTypesOf(db, principal.tenant.id, owner.id))) throw OktaErrors.forbidden();
+  const audit: AuditContext = auditContextOf(request);
+  return { ctx: { db, clock, tenantId: principal.tenant.id, secrets: request.server.secrets, audit }, user: userTarget(owner), base: `${baseUrlOf(request)}/api/v1/users/${owner.id}/factors` };
+}
+
+/**
+ * Factors are enrolled only by their user, signed in. An admin (or a support tool acting as one) who could
+ * enroll a TOTP factor would hold the user's second factor: the 2022 support-tool intrusion did exactly
+ * that. Admins list and reset factors; they never create one.
+ */
+const adminEnrollRefused = () => new AppError(403, 'E0000006', 'You do not have permission to perform the requested action', [
+  'factor: factors are enrolled by their user, signed in (/api/v1/users/me/factors) or through an enrollment link, never by an admin',
+]);
+
+/** /api/v1/users/me/factors (the signed-in user, by session cookie) and /api/v1/users/{id}/factors (admins). */
+export async function factorRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/me/factors', { config: { auth: 'public' } }, async (request) => {
+    const { ctx, user, base } = await me(request);
+    return (await listFactors(ctx.db, ctx.tenantId, user.id)).map((f) => toPublicFactor(f, base, user.alternateId ?? ''));
+  });
+
+  app.post<{ Body: { factorType: string; provider: TotpProvider } }>('/me/factors', { config: { auth: 'public' }, schema: { body: enrollBody } }, async (request) => {
+    assertSameOrigin(request);
+    const { ctx, user, base, issuer } = await me(request);
+    const enrollment = await enrollTotp(ctx, user, request.body.provider, issuer);
+    return toPublicFactor(enrollment.factor, base, user.alternateId ?? '', enrollment);
+  });
+
+  app.get<{ Params: FactorParams }>('/me/factors/:factorId', { config: { auth: 'public' }, schema: { params: factorParams } }, async (request) => {
+    const { ctx, user, base } = await me(request);
+    return toPublicFactor(await getFactor(ctx.db, ctx.tenantId, user.id, request.params.factorId), base, user.alternateId ?? '');
+  });
+
+  app.post<{ Params: FactorParams; Body: { passCode: string } }>('/me/factors/:factorId/lifecycle/activate', { config: { auth: 'public' }, schema: { params: factorParams, body: passCodeBody } }, async (request) => {
+    assertSameOrigin(request);
+    const { ctx, user, base } = await me(request);
+    return toPublicFactor(await activateTotp(ctx, user, request.params.factorId, request.body.passCode), base, user.alternateId ?? '');
+  });
+
+  app.delete<{ Params: FactorParams }>('/me/factors/:factorId', { config: { auth: 'public' }, schema: { params: factorParams } }, async (request, reply) => {
+    assertSameOrigin(request);
+    const { ctx, user } = await me(request);
+    await removeFactor(ctx, user, request.params.factorId);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: UserParams }>('/:id/factors', { config: { permission: 'users.read' }, schema: { params: userParams } }, async (request) => {
+    const { ctx, user, base } = await theirs(request, false);
+    return (await listFactors(ctx.db, ctx.tenantId, user.id)).map((f) => toPublicFactor(f, base, user.alternateId ?? ''));
+  });
+
+  app.post<{ Params: UserParams }>('/:id/factors', { config: { permission: 'users.read' }, schema: { params: userParams } }, async (request) => {
+    await theirs(request, false);
+    throw adminEnrollRefused();
+  });
+
+  app.get<{ Params: UserParams & FactorParams }>('/:id/factors/:factorId', { config: { permission: 'users.read' }, schema: { params: userFactorParams } }, async (request) => {
+    const { ctx, user, base } = await theirs(request, false);
+    return toPublicFactor(await getFactor(ctx.db, ctx.tenantId, user.id, request.params.factorId), base, user.alternateId ?? '');
+  });
+
+  app.post<{ Params: UserParams }>('/:id/lifecycle/reset_factors', { config: { permission: 'users.helpdesk' }, schema: { params: userParams } }, async (request) => {
+    const { ctx, user } = await theirs(request, true);
+    await ctx.db.transaction().execute((tx) => resetAllFactors(tx, ctx.clock, ctx.tenantId, ctx.audit, user));
+    return {};
+  });
+
+  app.delete<{ Params: UserParams & FactorParams }>('/:id/factors/:factorId', { config: { permission: 'users.helpdesk' }, schema: { params: userFactorParams } }, async (request, reply) => {
+    const { ctx, user } = await theirs(request, true);
+    await removeFactor(ctx, user, request.params.factorId);
+    return reply.code(204).send();
+  });
+}

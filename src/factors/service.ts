@@ -1,0 +1,136 @@
+import type { Db, Tx } from '#src/db/database.ts';
+import { AppError, OktaErrors } from '#src/http/errors.ts';
+import type { Clock } from '#src/lib/clock.ts';
+import { newId } from '#src/lib/ids.ts';
+import type { SecretBox } from '#src/lib/secret-box.ts';
+import type { AuditContext, EventInput, LogTarget } from '#src/syslog/log-event.ts';
+import { recordEvents } from '#src/syslog/service.ts';
+import { deleteFactor, deleteFactorsOfUser, factorsOfUser, findFactor, insertFactor, updateFactor, type FactorRow } from './store.ts';
+import { enrollmentUri, matchingStep, newTotpSecret } from './totp.ts';
+
+export type { FactorRow };
+
+export const TOTP = 'token:software:totp';
+export const TOTP_PROVIDERS = ['GOOGLE', 'OKTA'] as const;
+export type TotpProvider = (typeof TOTP_PROVIDERS)[number];
+
+/** What factor operations run with: the tenant, the secrets key, and who is acting for the System Log. */
+export type FactorContext = { db: Db; clock: Clock; tenantId: string; secrets: SecretBox; audit: AuditContext };
+
+const DISPLAY: Record<string, string> = { GOOGLE: 'Google Authenticator', OKTA: 'Okta Verify' };
+
+export const invalidPasscode = () => new AppError(403, 'E0000068', 'Invalid Passcode/Answer', ['passCode: Your passcode doesn\'t match our records. Please try again.']);
+
+export function factorTarget(f: FactorRow): LogTarget {
+  return { alternateId: 'unknown', detailEntry: { methodTypeUsed: f.factorType }, displayName: DISPLAY[f.provider] ?? f.provider, id: f.id, type: 'AuthenticatorEnrollment' };
+}
+
+/** Seal context: a sealed secret opens only on its own tenant's row of its own factor. */
+function sealContext(tenantId: string, factorId: string): string {
+  return `factor:${tenantId}/${factorId}`;
+}
+
+export function listFactors(db: Db, tenantId: string, userId: string): Promise<FactorRow[]> {
+  return factorsOfUser(db, tenantId, userId);
+}
+
+export async function getFactor(db: Db, tenantId: string, userId: string, factorId: string): Promise<FactorRow> {
+  const f = await findFactor(db, tenantId, userId, factorId);
+  if (!f) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
+  return f;
+}
+
+export function activeFactors(db: Db | Tx, tenantId: string, userId: string): Promise<FactorRow[]> {
+  return factorsOfUser(db, tenantId, userId).then((all) => all.filter((f) => f.status === 'ACTIVE'));
+}
+
+export type TotpEnrollment = { factor: FactorRow; sharedSecret: string; uri: string; qrCode: string };
+
+/**
+ * Starts a TOTP enrollment for `user` (by the user themselves: see docs/authentication.md for why admins
+ * cannot). A pending enrollment of the same kind is replaced; an active one must be removed first.
+ */
+export async function enrollTotp(ctx: FactorContext, user: LogTarget, provider: TotpProvider, issuer: string): Promise<TotpEnrollment> {
+  const sharedSecret = newTotpSecret();
+  const { uri, qrCode } = await enrollmentUri(sharedSecret, issuer, user.alternateId ?? user.id);
+  const factor = await ctx.db.transaction().execute(async (tx) => {
+    const same = (await factorsOfUser(tx, ctx.tenantId, user.id)).find((f) => f.factorType === TOTP && f.provider === provider);
+    if (same?.status === 'ACTIVE') throw OktaErrors.validation('factorType', ['factorType: A factor of this type is already set up for this user']);
+    if (same) await deleteFactor(tx, ctx.tenantId, same.id);
+    const now = ctx.clock.now();
+    const id = newId('uft');
+    const row: FactorRow = {
+      id, userId: user.id, factorType: TOTP, provider, status: 'PENDING_ACTIVATION',
+      secret: ctx.secrets.seal(sharedSecret, sealContext(ctx.tenantId, id)), lastTimeStep: null, created: now, lastUpdated: now,
+    };
+    await insertFactor(tx, ctx.tenantId, row);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{
+      eventType: 'user.mfa.factor.update', displayMessage: 'Update factor for user', target: [user, factorTarget(row)],
+      debugData: { factorType: TOTP, provider, factorStatus: 'PENDING_ACTIVATION' },
+    }]);
+    return row;
+  });
+  return { factor, sharedSecret, uri, qrCode };
+}
+
+/**
+ * Checks a TOTP code against a locked factor row and moves its last accepted step on. A code is good once:
+ * a step at or before the last one accepted is refused even when the code is right.
+ */
+async function acceptCode(tx: Tx, ctx: Pick<FactorContext, 'clock' | 'tenantId' | 'secrets'>, factor: FactorRow, passCode: string): Promise<FactorRow | undefined> {
+  if (factor.secret === null) return undefined;
+  const now = ctx.clock.now();
+  const step = matchingStep(ctx.secrets.open(factor.secret, sealContext(ctx.tenantId, factor.id)), passCode, now);
+  if (step === undefined || (factor.lastTimeStep !== null && step <= factor.lastTimeStep)) return undefined;
+  const updated: FactorRow = { ...factor, lastTimeStep: step, lastUpdated: now };
+  await updateFactor(tx, ctx.tenantId, updated);
+  return updated;
+}
+
+/** Activates a pending TOTP factor with a current code from the user's app. */
+export async function activateTotp(ctx: FactorContext, user: LogTarget, factorId: string, passCode: string): Promise<FactorRow> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const factor = await findFactor(tx, ctx.tenantId, user.id, factorId, true);
+    if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
+    if (factor.status !== 'PENDING_ACTIVATION') throw OktaErrors.wrongTransition('The factor is already active');
+    const accepted = await acceptCode(tx, ctx, factor, passCode);
+    if (!accepted) throw invalidPasscode();
+    const active: FactorRow = { ...accepted, status: 'ACTIVE' };
+    await updateFactor(tx, ctx.tenantId, active);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{
+      eventType: 'user.mfa.factor.activate', displayMessage: 'User set up MFA factor', target: [user, factorTarget(active)], debugData: { factorType: active.factorType, provider: active.provider },
+    }]);
+    return active;
+  });
+}
+
+/**
+ * A sign-in's second step: the code against one of the user's ACTIVE factors, inside the caller's transaction.
+ * Returns the factor on success; the caller logs the outcome either way.
+ */
+export async function verifyFactorCode(tx: Tx, ctx: Pick<FactorContext, 'clock' | 'tenantId' | 'secrets'>, userId: string, factorId: string, passCode: string): Promise<{ factor: FactorRow | undefined; ok: boolean }> {
+  const factor = await findFactor(tx, ctx.tenantId, userId, factorId, true);
+  if (!factor || factor.status !== 'ACTIVE') return { factor: undefined, ok: false };
+  const accepted = await acceptCode(tx, ctx, factor, passCode);
+  return { factor, ok: accepted !== undefined };
+}
+
+/** Removes one factor (the user's own choice, or an admin's reset). */
+export async function removeFactor(ctx: FactorContext, user: LogTarget, factorId: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const factor = await findFactor(tx, ctx.tenantId, user.id, factorId, true);
+    if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
+    await deleteFactor(tx, ctx.tenantId, factor.id);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{
+      eventType: 'user.mfa.factor.deactivate', displayMessage: 'Reset factor for user', target: [user, factorTarget(factor)], debugData: { factorType: factor.factorType, provider: factor.provider },
+    }]);
+  });
+}
+
+/** Removes every factor of a user inside the caller's transaction (an admin's reset of all factors). */
+export async function resetAllFactors(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, user: LogTarget): Promise<number> {
+  const removed = await deleteFactorsOfUser(tx, tenantId, user.id);
+  const event: EventInput = { eventType: 'user.mfa.factor.reset_all', displayMessage: 'Reset all factors for user', target: [user, ...removed.map(factorTarget)] };
+  await recordEvents(tx, clock, tenantId, audit, [event]);
+  return removed.length;
+}
