@@ -10,7 +10,9 @@ import { installValidation } from './http/validation.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { newRequestId } from './lib/ids.ts';
 import { createSecretBox, loadSecretsKey } from './lib/secret-box.ts';
+import { createNetworkResolver } from './network/resolver.ts';
 import type { Clock } from './lib/clock.ts';
+import { alertRoutes } from './alerts/routes.ts';
 import { authnRoutes } from './authn/routes.ts';
 import { factorRoutes } from './factors/routes.ts';
 import { groupRoutes } from './groups/routes.ts';
@@ -44,11 +46,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => newRequestId(),
     requestIdHeader: false,
     bodyLimit: deps.config.bodyLimitBytes,
-    trustProxy: deps.config.trustProxy,
+    // X-Forwarded-For is believed only from the listed proxies; request.ips is then the chain they vouch for.
+    trustProxy: deps.config.trustedProxies.length === 0 ? false : [...deps.config.trustedProxies],
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('deps', deps);
   app.decorate('secrets', createSecretBox(deps.config.secretsKey ?? loadSecretsKey(deps.config.dataDir)));
+  app.decorate('networkOf', createNetworkResolver({ asnDb: deps.config.asnDb, dataDir: deps.config.dataDir }));
   app.decorate('tenantOf', createTenantResolver(deps.db, deps.clock, deps.config.baseDomain));
   // Hooks on every request are callback style: an async hook costs a promise and a microtask per request.
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -85,5 +89,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(userGroupRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
   await app.register(logRoutes, { prefix: '/api/v1/logs' });
+  await app.register(alertRoutes, { prefix: '/api/v1/alerts' });
   return app;
 }

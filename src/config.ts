@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Argon2Parameters } from './users/password.ts';
@@ -5,6 +6,15 @@ import type { Argon2Parameters } from './users/password.ts';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** An IPv4 or IPv6 address, optionally with a prefix length that fits it. */
+function isCidr(value: string): boolean {
+  const [ip = '', prefix, extra] = value.split('/');
+  const version = isIP(ip);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 /** Every environment variable Bulwark reads, with its default and its rule. README's table mirrors this. */
 const envSchema = z.object({
@@ -22,7 +32,9 @@ const envSchema = z.object({
   BULWARK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   BULWARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   BULWARK_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
-  BULWARK_TRUST_PROXY: bool.default(false),
+  BULWARK_TRUSTED_PROXIES: z.string().default('').refine((v) => v.split(',').map((c) => c.trim()).filter(Boolean).every(isCidr), 'must be a comma-separated list of IP addresses or CIDR ranges'),
+  BULWARK_ASN_DB: z.string().min(1).optional(),
+  BULWARK_NEW_LOCATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   BULWARK_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456, 'must be at least 19456 (OWASP)').max(4 * 1024 * 1024).default(19456),
   BULWARK_ARGON2_ITERATIONS: z.coerce.number().int().min(2, 'must be at least 2 (OWASP)').max(100).default(2),
   BULWARK_ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
@@ -45,7 +57,12 @@ export type Config = Readonly<{
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
   checkpointIntervalSeconds: number;
-  trustProxy: boolean;
+  /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs); empty: the socket's address is the client. */
+  trustedProxies: readonly string[];
+  /** An operator's MaxMind-format ASN database; unset: the bundled `@ip-location-db/asn` data. */
+  asnDb: string | undefined;
+  /** How far back a user's sign-in networks count as "seen" when a factor is enrolled. */
+  newLocationDays: number;
   argon2: Argon2Parameters;
   /** Wrong passwords in a row before the account locks, and minutes until it unlocks by itself (0: only an admin unlocks). */
   lockout: Readonly<{ attempts: number; minutes: number }>;
@@ -84,7 +101,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     bodyLimitBytes: e.BULWARK_BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.BULWARK_RATE_LIMIT_PER_MINUTE,
     checkpointIntervalSeconds: e.BULWARK_CHECKPOINT_INTERVAL_SECONDS,
-    trustProxy: e.BULWARK_TRUST_PROXY,
+    trustedProxies: Object.freeze(e.BULWARK_TRUSTED_PROXIES.split(',').map((c) => c.trim()).filter(Boolean)),
+    asnDb: e.BULWARK_ASN_DB === undefined ? undefined : resolve(e.BULWARK_ASN_DB),
+    newLocationDays: e.BULWARK_NEW_LOCATION_DAYS,
     argon2: Object.freeze({ memoryKib: e.BULWARK_ARGON2_MEMORY_KIB, iterations: e.BULWARK_ARGON2_ITERATIONS, parallelism: e.BULWARK_ARGON2_PARALLELISM }),
     lockout: Object.freeze({ attempts: e.BULWARK_LOCKOUT_ATTEMPTS, minutes: e.BULWARK_LOCKOUT_MINUTES }),
     session: Object.freeze({ idleMinutes: e.BULWARK_SESSION_IDLE_MINUTES, maxHours: e.BULWARK_SESSION_MAX_HOURS }),

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -64,9 +65,11 @@ export async function testDatabase(): Promise<TestDatabase> {
 
 /** One secrets key per test process: tests never write key files into the checkout. */
 const SECRETS_KEY = randomBytes(32).toString('base64');
+/** Shared by every test run: where the ASN table is indexed once (src/network/asn-table.ts), outside the checkout. */
+const DATA_DIR = join(tmpdir(), 'bulwark-test-data');
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  const loaded = loadConfig({ LOG_LEVEL: 'silent', BULWARK_SEED_DEMO: 'false', PORT: '0', BULWARK_SECRETS_KEY: SECRETS_KEY, ...overrides });
+  const loaded = loadConfig({ LOG_LEVEL: 'silent', BULWARK_SEED_DEMO: 'false', PORT: '0', BULWARK_SECRETS_KEY: SECRETS_KEY, BULWARK_DATA_DIR: DATA_DIR, ...overrides });
   if (!loaded.ok) throw new Error(loaded.message);
   return loaded.config;
 }

@@ -31,13 +31,21 @@ describe('TOTP second factor', () => {
 
   const code = (secret: string, at = clock.now()) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at.getTime() });
 
-  /** A browser signed in with the password only, with a session cookie. */
-  async function signedIn(user: UserRef): Promise<HostClient> {
+  async function session(user: UserRef): Promise<HostClient> {
     const browser = hostClient(server.url, tenant.slug);
     const authn = await browser('POST', '/api/v1/authn', { username: user.login, password: PASSWORD });
     assert.equal(authn.body.status, 'SUCCESS', authn.text);
     assert.equal((await browser('GET', `/login/sessionCookieRedirect?token=${authn.body.sessionToken}&redirectUrl=%2F`)).status, 302);
     return browser;
+  }
+
+  /**
+   * A browser signed in with the password only, with a session cookie, by a user who has signed in from this
+   * network before: a factor may only be added from such a network (test/new-location.test.ts).
+   */
+  async function signedIn(user: UserRef): Promise<HostClient> {
+    await session(user);
+    return session(user);
   }
 
   const sameOrigin = (b: HostClient) => ({ origin: `http://${b.host}` });

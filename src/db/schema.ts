@@ -163,6 +163,31 @@ export type SessionsTable = {
   expires_at: Ts;
   ip_address: string | null;
   user_agent: string | null;
+  asn: number | null;
+  as_org: string | null;
+  country: string | null;
+};
+
+/** The network each session was started from, kept after the session ends. */
+export type SignInNetworksTable = {
+  tenant_id: string;
+  user_id: string;
+  session_id: string;
+  ip_address: string | null;
+  asn: number | null;
+  country: string | null;
+  seen_at: Ts;
+};
+
+/** Something tenant admins must look at, raised by a security rule. */
+export type SecurityAlertsTable = {
+  tenant_id: string;
+  id: string;
+  type: string;
+  severity: string;
+  user_id: string | null;
+  created: Ts;
+  details: ColumnType<Record<string, unknown>, string, string>;
 };
 
 export type Database = {
@@ -180,4 +205,6 @@ export type Database = {
   session_tokens: SessionTokensTable;
   sessions: SessionsTable;
   factors: FactorsTable;
+  sign_in_networks: SignInNetworksTable;
+  security_alerts: SecurityAlertsTable;
 };

@@ -1,13 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { mayActOn } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
+import { clearSessionCookie } from '#src/sessions/cookie.ts';
 import { cookieSession } from '#src/sessions/cookie-session.ts';
+import type { SessionRow } from '#src/sessions/service.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import { lookupUser, userTarget } from '#src/users/service.ts';
 import { toPublicFactor } from './dto.ts';
+import { assertEnrollmentFromKnownNetwork } from './new-location.ts';
 import { activateTotp, enrollTotp, getFactor, listFactors, removeFactor, resetAllFactors, TOTP, TOTP_PROVIDERS, type FactorContext, type TotpProvider } from './service.ts';
 
 type FactorParams = { factorId: string };
@@ -30,15 +33,28 @@ const passCodeBody = {
   additionalProperties: false,
 } as const;
 
+type Me = { ctx: FactorContext; user: LogTarget; session: SessionRow; base: string; issuer: string };
+
 /** The signed-in user (by session cookie) and what their factor operations run with. */
-async function me(request: FastifyRequest): Promise<{ ctx: FactorContext; user: LogTarget; base: string; issuer: string }> {
+async function me(request: FastifyRequest): Promise<Me> {
   const { tenant, session } = await cookieSession(request);
   const owner = await lookupUser(request.server.deps.db, tenant.id, session.userId);
   if (!owner) throw OktaErrors.notFound('me (Session)');
   const user = userTarget(owner);
   const { db, clock } = request.server.deps;
   const ctx = { db, clock, tenantId: tenant.id, secrets: request.server.secrets, audit: publicAuditContext(request, user) };
-  return { ctx, user, base: `${baseUrlOf(request)}/api/v1/users/me/factors`, issuer: tenant.slug };
+  return { ctx, user, session, base: `${baseUrlOf(request)}/api/v1/users/me/factors`, issuer: tenant.slug };
+}
+
+/** Adding a factor is allowed only from a network the user is known to sign in from (new-location.ts). */
+async function assertKnownNetwork(request: FastifyRequest, reply: FastifyReply, m: Me, factorType: string): Promise<void> {
+  const network = await request.server.networkOf(request.ip);
+  try {
+    await assertEnrollmentFromKnownNetwork({ ...m.ctx, user: m.user, session: m.session, network, days: request.server.deps.config.newLocationDays, factorType });
+  } catch (err) {
+    clearSessionCookie(request, reply);
+    throw err;
+  }
 }
 
 /** An admin's view of another user's factors; writing needs the right to act on that user. */
@@ -68,9 +84,11 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     return (await listFactors(ctx.db, ctx.tenantId, user.id)).map((f) => toPublicFactor(f, base, user.alternateId ?? ''));
   });
 
-  app.post<{ Body: { factorType: string; provider: TotpProvider } }>('/me/factors', { config: { auth: 'public' }, schema: { body: enrollBody } }, async (request) => {
+  app.post<{ Body: { factorType: string; provider: TotpProvider } }>('/me/factors', { config: { auth: 'public' }, schema: { body: enrollBody } }, async (request, reply) => {
     assertSameOrigin(request);
-    const { ctx, user, base, issuer } = await me(request);
+    const m = await me(request);
+    await assertKnownNetwork(request, reply, m, request.body.factorType);
+    const { ctx, user, base, issuer } = m;
     const enrollment = await enrollTotp(ctx, user, request.body.provider, issuer);
     return toPublicFactor(enrollment.factor, base, user.alternateId ?? '', enrollment);
   });
@@ -80,9 +98,12 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     return toPublicFactor(await getFactor(ctx.db, ctx.tenantId, user.id, request.params.factorId), base, user.alternateId ?? '');
   });
 
-  app.post<{ Params: FactorParams; Body: { passCode: string } }>('/me/factors/:factorId/lifecycle/activate', { config: { auth: 'public' }, schema: { params: factorParams, body: passCodeBody } }, async (request) => {
+  app.post<{ Params: FactorParams; Body: { passCode: string } }>('/me/factors/:factorId/lifecycle/activate', { config: { auth: 'public' }, schema: { params: factorParams, body: passCodeBody } }, async (request, reply) => {
     assertSameOrigin(request);
-    const { ctx, user, base } = await me(request);
+    const m = await me(request);
+    const factor = await getFactor(m.ctx.db, m.ctx.tenantId, m.user.id, request.params.factorId);
+    await assertKnownNetwork(request, reply, m, factor.factorType);
+    const { ctx, user, base } = m;
     return toPublicFactor(await activateTotp(ctx, user, request.params.factorId, request.body.passCode), base, user.alternateId ?? '');
   });
 

@@ -3,6 +3,7 @@ import type { AppDeps } from '#src/app.ts';
 import type { Principal } from './principal.ts';
 import type { TenantResolver } from './tenant-host.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
+import type { NetworkResolver } from '#src/network/resolver.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,5 +24,7 @@ declare module 'fastify' {
     tenantOf: TenantResolver;
     /** Seals and opens the secrets Bulwark must read back (TOTP shared secrets). */
     secrets: SecretBox;
+    /** The AS (and country, when known) of an address. */
+    networkOf: NetworkResolver;
   }
 }

@@ -17,10 +17,20 @@ export function auditContextOf(request: FastifyRequest): AuditContext {
     // Actor and transaction keys in RFC 8785 order, as build-event.ts explains.
     actor: { alternateId: p.user.login, detailEntry: null, displayName: p.user.displayName, id: p.user.id, type: 'User' },
     ipAddress: request.ip,
+    ...ipChainOf(request),
     userAgent: request.headers['user-agent'] ?? null,
     transaction: { detail: { requestApiTokenId: p.tokenId }, id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,
   };
+}
+
+/**
+ * Behind trusted proxies, the chain they vouch for, client first (Fastify lists it nearest first); without
+ * them there is no chain beyond the client itself.
+ */
+function ipChainOf(request: FastifyRequest): { ipChain?: string[] } {
+  const ips = request.ips;
+  return ips === undefined || ips.length < 2 ? {} : { ipChain: [...ips].reverse() };
 }
 
 /** The audit context of a request made without an API token (sign-in, a session cookie), for `actor`. */
@@ -28,6 +38,7 @@ export function publicAuditContext(request: FastifyRequest, actor: LogActor): Au
   return {
     actor,
     ipAddress: request.ip,
+    ...ipChainOf(request),
     userAgent: request.headers['user-agent'] ?? null,
     transaction: { detail: {}, id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,

@@ -34,7 +34,7 @@ async function activeActor(request: FastifyRequest, tenantId: string, userId: st
   return user?.status === 'ACTIVE' ? userTarget(user) : undefined;
 }
 
-function sessionContext(request: FastifyRequest, tenantId: string): SessionServiceContext {
+async function sessionContext(request: FastifyRequest, tenantId: string): Promise<SessionServiceContext> {
   const { db, clock, config } = request.server.deps;
   return {
     db,
@@ -42,8 +42,8 @@ function sessionContext(request: FastifyRequest, tenantId: string): SessionServi
     tenantId,
     lifetime: config.session,
     audit: (actor) => publicAuditContext(request, actor),
-    ipAddress: request.ip,
     userAgent: request.headers['user-agent'] ?? null,
+    network: await request.server.networkOf(request.ip),
   };
 }
 
@@ -78,7 +78,7 @@ function sameOriginTarget(request: FastifyRequest, redirectUrl: string): string 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { sessionToken: string } }>('/', { config: { permission: 'sessions.manage' }, schema: { body: sessionTokenBody } }, async (request, reply) => {
     const tenantId = principalOf(request).tenant.id;
-    const started = await startSession(sessionContext(request, tenantId), request.body.sessionToken, (userId) => activeActor(request, tenantId, userId));
+    const started = await startSession(await sessionContext(request, tenantId), request.body.sessionToken, (userId) => activeActor(request, tenantId, userId));
     setSessionCookie(request, reply, started.cookie);
     return render(request, tenantId, started.session, await ownerOf(request, tenantId, started.session), started.session.id);
   });
@@ -144,7 +144,7 @@ export async function sessionRedirectRoutes(app: FastifyInstance): Promise<void>
   app.get<{ Querystring: { token: string; redirectUrl: string } }>('/sessionCookieRedirect', { config: { auth: 'public' }, schema: { querystring: redirectQuery } }, async (request, reply) => {
     const tenant = await request.server.tenantOf(request);
     const target = sameOriginTarget(request, request.query.redirectUrl);
-    const started = await startSession(sessionContext(request, tenant.id), request.query.token, (userId) => activeActor(request, tenant.id, userId));
+    const started = await startSession(await sessionContext(request, tenant.id), request.query.token, (userId) => activeActor(request, tenant.id, userId));
     setSessionCookie(request, reply, started.cookie);
     return reply.redirect(target, 302);
   });

@@ -4,9 +4,10 @@ import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
+import type { NetworkInfo } from '#src/network/resolver.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import {
-  deleteSession, deleteSessionsOfUser, findSessionById, findSessionByTokenHash, insertSession, insertSessionToken, setSessionTimes, takeSessionToken,
+  deleteSession, deleteSessionsOfUser, findSessionById, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionTimes, takeSessionToken,
   type SessionRow,
 } from './store.ts';
 
@@ -56,8 +57,9 @@ export type SessionServiceContext = {
   lifetime: SessionLifetime;
   /** The request's audit context with the given actor: sign-in requests have no principal yet. */
   audit(actor: AuditContext['actor']): AuditContext;
-  ipAddress: string | null;
   userAgent: string | null;
+  /** The client's address and network. */
+  network: NetworkInfo;
 };
 
 export type StartedSession = { session: SessionRow; cookie: string };
@@ -83,12 +85,16 @@ export async function startSession(ctx: SessionServiceContext, sessionToken: str
       lastPasswordVerification: token.amr.includes('pwd') ? token.created : null,
       lastFactorVerification: token.amr.some((m) => m !== 'pwd') ? token.created : null,
       expiresAt: expiryOf(base, ctx.lifetime),
-      ipAddress: ctx.ipAddress,
+      ipAddress: ctx.network.ip,
       userAgent: ctx.userAgent,
+      asn: ctx.network.asn,
+      asOrg: ctx.network.asOrg,
+      country: ctx.network.country,
     };
     await insertSession(tx, ctx.tenantId, tokenHash(cookie), session);
     const credential = token.amr.map((m) => CREDENTIAL_TYPE[m]).find((c) => c !== undefined) ?? null;
-    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit(actor), [{
+    const audit = { ...ctx.audit(actor), network: { asNumber: ctx.network.asn, asOrg: ctx.network.asOrg, country: ctx.network.country } };
+    await recordEvents(tx, ctx.clock, ctx.tenantId, audit, [{
       eventType: 'user.session.start',
       displayMessage: 'User login to Okta',
       legacyEventType: 'core.user_auth.login_success',
@@ -162,4 +168,13 @@ export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string
     debugData: { reason: why, endedSessionIds: ended.join(',') },
   }]);
   return ended;
+}
+
+/**
+ * The networks (AS numbers, 0 for none known; countries) a user's sessions were started from in the last
+ * `days`, leaving out `session` itself: what the user is known to sign in from, apart from the sign-in
+ * being judged.
+ */
+export function knownNetworks(db: Db, clock: Clock, tenantId: string, session: Pick<SessionRow, 'id' | 'userId'>, days: number): Promise<{ asns: Set<number>; countries: Set<string> }> {
+  return networksSeen(db, tenantId, session.userId, new Date(clock.now().getTime() - days * 86_400_000), session.id);
 }

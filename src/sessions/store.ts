@@ -11,13 +11,17 @@ export type SessionRow = {
   expiresAt: Date;
   ipAddress: string | null;
   userAgent: string | null;
+  /** The network the session was started from. */
+  asn: number | null;
+  asOrg: string | null;
+  country: string | null;
 };
 
-const columns = ['id', 'user_id', 'amr', 'created', 'last_password_verification', 'last_factor_verification', 'last_seen', 'expires_at', 'ip_address', 'user_agent'] as const;
+const columns = ['id', 'user_id', 'amr', 'created', 'last_password_verification', 'last_factor_verification', 'last_seen', 'expires_at', 'ip_address', 'user_agent', 'asn', 'as_org', 'country'] as const;
 
 type Selected = {
   id: string; user_id: string; amr: string[]; created: Date; last_password_verification: Date | null; last_factor_verification: Date | null;
-  last_seen: Date; expires_at: Date; ip_address: string | null; user_agent: string | null;
+  last_seen: Date; expires_at: Date; ip_address: string | null; user_agent: string | null; asn: number | null; as_org: string | null; country: string | null;
 };
 
 function toRow(r: Selected): SessionRow {
@@ -32,6 +36,9 @@ function toRow(r: Selected): SessionRow {
     expiresAt: r.expires_at,
     ipAddress: r.ip_address,
     userAgent: r.user_agent,
+    asn: r.asn,
+    asOrg: r.as_org,
+    country: r.country,
   };
 }
 
@@ -62,7 +69,24 @@ export async function insertSession(tx: Tx, tenantId: string, tokenHash: string,
     expires_at: s.expiresAt,
     ip_address: s.ipAddress,
     user_agent: s.userAgent,
+    asn: s.asn,
+    as_org: s.asOrg,
+    country: s.country,
   }).execute();
+  await tx.insertInto('sign_in_networks').values({
+    tenant_id: tenantId, user_id: s.userId, session_id: s.id, ip_address: s.ipAddress, asn: s.asn, country: s.country, seen_at: s.created,
+  }).execute();
+}
+
+/** The AS numbers (0: none known) and countries a user's sessions were started from since `since`, but for one session. */
+export async function networksSeen(db: Executor, tenantId: string, userId: string, since: Date, exceptSessionId: string): Promise<{ asns: Set<number>; countries: Set<string> }> {
+  const rows = await db.selectFrom('sign_in_networks').select(['asn', 'country'])
+    .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('seen_at', '>=', since).where('session_id', '<>', exceptSessionId)
+    .execute();
+  return {
+    asns: new Set(rows.map((r) => r.asn ?? 0)),
+    countries: new Set(rows.map((r) => r.country).filter((c): c is string => c !== null)),
+  };
 }
 
 export async function findSessionByTokenHash(db: Executor, tenantId: string, tokenHash: string): Promise<SessionRow | undefined> {

@@ -10,6 +10,8 @@ import { describeUserAgent } from './user-agent.ts';
 export function buildEvent(ctx: AuditContext, input: EventInput, published: Date): LogEvent {
   const agent = describeUserAgent(ctx.userAgent);
   const ip = ctx.ipAddress;
+  const net = ctx.network;
+  const geo = net?.country ? { city: null, country: net.country, geolocation: null, postalCode: null, state: null } : null;
   return {
     actor: ctx.actor,
     authenticationContext: {
@@ -24,7 +26,7 @@ export function buildEvent(ctx: AuditContext, input: EventInput, published: Date
     },
     client: {
       device: agent.device,
-      geographicalContext: null,
+      geographicalContext: geo,
       id: null,
       ipAddress: ip,
       userAgent: agent.userAgent,
@@ -43,8 +45,10 @@ export function buildEvent(ctx: AuditContext, input: EventInput, published: Date
     legacyEventType: input.legacyEventType ?? null,
     outcome: { reason: input.outcome?.reason ?? null, result: input.outcome?.result ?? 'SUCCESS' },
     published: published.toISOString(),
-    request: { ipChain: ip === null ? [] : [{ geographicalContext: null, ip, source: null, version: isIPv6(ip) ? 'V6' : 'V4' }] },
-    securityContext: { asNumber: null, asOrg: null, domain: null, isProxy: null, isp: null },
+    request: {
+      ipChain: (ctx.ipChain ?? (ip === null ? [] : [ip])).map((hop, i) => ({ geographicalContext: i === 0 ? geo : null, ip: hop, source: null, version: isIPv6(hop) ? 'V6' : 'V4' })),
+    },
+    securityContext: { asNumber: net?.asNumber ?? null, asOrg: net?.asOrg ?? null, domain: null, isProxy: null, isp: null },
     severity: input.severity ?? 'INFO',
     target: input.target ?? [],
     transaction: ctx.transaction,

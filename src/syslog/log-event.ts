@@ -85,4 +85,8 @@ export type AuditContext = {
   userAgent: string | null;
   transaction: { type: 'WEB' | 'JOB'; id: string; detail: Record<string, unknown> };
   requestUri: string | null;
+  /** The addresses a trusted proxy chain vouches for, client first; absent: just `ipAddress`. */
+  ipChain?: readonly string[];
+  /** The client's network, where the request's handler looked it up (sign-in, sessions, factors). */
+  network?: { asNumber: number | null; asOrg: string | null; country: string | null };
 };

@@ -3,6 +3,7 @@ import * as foundation from './2026-11-23T00-00_foundation.ts';
 import * as checkpointBatches from './2026-11-23T01-00_checkpoint-batches.ts';
 import * as signIn from './2026-11-28T00-00_sign-in.ts';
 import * as factors from './2026-11-28T01-00_factors.ts';
+import * as networks from './2026-11-28T02-00_networks.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T01-00_checkpoint-batches': checkpointBatches,
   '2026-11-28T00-00_sign-in': signIn,
   '2026-11-28T01-00_factors': factors,
+  '2026-11-28T02-00_networks': networks,
 };

@@ -1,0 +1,23 @@
+import type { Db, Tx } from '#src/db/database.ts';
+import { OktaErrors } from '#src/http/errors.ts';
+import { newId } from '#src/lib/ids.ts';
+import { findAlert, insertAlert, queryAlerts, type AlertRow } from './store.ts';
+
+export type { AlertRow };
+
+/** Raises an alert for the tenant's admins inside the transaction that logged what caused it. */
+export async function raiseAlert(tx: Tx, tenantId: string, alert: Omit<AlertRow, 'id'>): Promise<AlertRow> {
+  const row = { id: newId('alr'), ...alert };
+  await insertAlert(tx, tenantId, row);
+  return row;
+}
+
+export function listAlerts(db: Db, tenantId: string, limit: number, after?: AlertRow): Promise<AlertRow[]> {
+  return queryAlerts(db, tenantId, limit, after);
+}
+
+export async function getAlert(db: Db, tenantId: string, id: string): Promise<AlertRow> {
+  const alert = await findAlert(db, tenantId, id);
+  if (!alert) throw OktaErrors.notFound(`${id} (Alert)`);
+  return alert;
+}
