@@ -14,6 +14,7 @@ import { createTenant, operatorServiceContext } from '../src/tenants/service.ts'
 import { createUser } from '../src/users/service.ts';
 import { log, onCleanup, round, runBench, sized } from './lib/bench.ts';
 import { startBenchDatabase } from './lib/database.ts';
+import { hostRequest } from './lib/host-request.ts';
 import { load } from './lib/load.ts';
 import { cpuShares } from './lib/proc.ts';
 import { startServerProcess } from './lib/server-process.ts';
@@ -60,8 +61,8 @@ await runBench('login', async () => {
     headers: { host, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ username: login, password: PASSWORD }),
   }));
-  const probe = await fetch(`${server.url}/api/v1/authn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requests[0]?.body ?? '' });
-  if (probe.status !== 404) throw new Error(`sign-in without the tenant's host answered ${probe.status}, expected 404`);
+  const probe = await hostRequest(`${server.url}/api/v1/authn`, host, 'POST', { username: logins[0], password: PASSWORD });
+  if (probe.status !== 200 || !probe.text.includes('"SUCCESS"')) throw new Error(`sign-in answered ${probe.status} ${probe.text}`);
 
   log(`${CONNECTIONS} connections; ${WARMUP_SECONDS} s warm-up, then ${ROUNDS} alternating round(s) of ${ROUND_SECONDS} s; one hashing thread each`);
   await load({ url: server.url, connections: CONNECTIONS, seconds: WARMUP_SECONDS, requests });

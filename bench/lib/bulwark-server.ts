@@ -12,6 +12,7 @@ import { createAuthenticator } from '../../src/http/auth.ts';
 import { createRateLimiter } from '../../src/http/rate-limit.ts';
 import { systemClock } from '../../src/lib/clock.ts';
 import { createMetrics } from '../../src/ops/metrics.ts';
+import { cookieSession } from '../../src/sessions/cookie-session.ts';
 
 const url = process.env['BENCH_DATABASE_URL'];
 if (!url) throw new Error('BENCH_DATABASE_URL is not set');
@@ -27,6 +28,11 @@ const app = await buildApp({
   rateLimiter: createRateLimiter(systemClock),
   metrics: createMetrics(),
 });
+if (process.env['BENCH_SESSION_ROUTES'] === '1') {
+  // bench/session-check.ts: the same trivial route with and without the session check in front of it.
+  app.get('/bench/with-session', async (request) => ({ ok: (await cookieSession(request)).session.id !== '' }));
+  app.get('/bench/without-session', async (request) => ({ ok: (await app.tenantOf(request)).id !== '' }));
+}
 await app.listen({ host: '127.0.0.1', port: 0 });
 
 const stop = () => void app.close().then(() => db.destroy()).finally(() => process.exit(0));

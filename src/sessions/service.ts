@@ -108,18 +108,50 @@ export async function startSession(ctx: SessionServiceContext, sessionToken: str
 }
 
 /**
+ * Cookie → session, cached for two seconds per process (as API tokens are, docs/adr/0004): a signed-in page
+ * then checks its session without a query. Ending sessions in this process drops them from the cache at once
+ * and keeps their user out of it for a TTL, so that a lookup racing the ending transaction cannot put them
+ * back; another process stops honouring them within the TTL.
+ */
+const CACHE_TTL_MS = 2_000;
+const CACHE_LIMIT = 10_000;
+const cache = new Map<string, { session: SessionRow; at: number }>();
+const uncachedUntil = new Map<string, number>();
+
+/** Drops a user's cached sessions; `endingAt` (when sessions end) also keeps them out of the cache for a TTL. */
+function forget(tenantId: string, userId: string, endingAt?: number): void {
+  for (const [key, entry] of cache) if (entry.session.userId === userId && key.startsWith(`${tenantId}/`)) cache.delete(key);
+  if (endingAt === undefined) return;
+  if (uncachedUntil.size >= CACHE_LIMIT) uncachedUntil.clear();
+  uncachedUntil.set(`${tenantId}/${userId}`, endingAt + CACHE_TTL_MS);
+}
+
+function remember(key: string, tenantId: string, session: SessionRow, now: number): void {
+  if ((uncachedUntil.get(`${tenantId}/${session.userId}`) ?? 0) > now) return;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, { session, at: now });
+}
+
+/**
  * The live session a cookie value stands for, or undefined. Idle and maximum lifetimes are enforced here;
  * the idle clock restarts on use, written back at most once a minute.
  */
 export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, cookie: string | undefined, lifetime: SessionLifetime): Promise<SessionRow | undefined> {
   if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
-  const session = await findSessionByTokenHash(db, tenantId, tokenHash(cookie));
-  const now = clock.now();
-  if (!session || session.expiresAt.getTime() <= now.getTime()) return undefined;
-  if (now.getTime() - session.lastSeen.getTime() < TOUCH_EVERY_MS) return session;
-  const touched = { ...session, lastSeen: now };
+  const key = `${tenantId}/${tokenHash(cookie)}`;
+  const now = clock.now().getTime();
+  const hit = cache.get(key);
+  let session = hit && now - hit.at < CACHE_TTL_MS ? hit.session : undefined;
+  if (!session) {
+    session = await findSessionByTokenHash(db, tenantId, key.slice(tenantId.length + 1));
+    if (session) remember(key, tenantId, session, now);
+  }
+  if (!session || session.expiresAt.getTime() <= now) return undefined;
+  if (now - session.lastSeen.getTime() < TOUCH_EVERY_MS) return session;
+  const touched = { ...session, lastSeen: new Date(now) };
   touched.expiresAt = expiryOf(touched, lifetime);
   await setSessionTimes(db, tenantId, session.id, touched.lastSeen, touched.expiresAt);
+  remember(key, tenantId, touched, now);
   return touched;
 }
 
@@ -135,6 +167,7 @@ export async function refreshSession(db: Db, clock: Clock, tenantId: string, ses
   const refreshed = { ...session, lastSeen: clock.now() };
   refreshed.expiresAt = expiryOf(refreshed, lifetime);
   await setSessionTimes(db, tenantId, session.id, refreshed.lastSeen, refreshed.expiresAt);
+  forget(tenantId, session.userId);
   return refreshed;
 }
 
@@ -142,6 +175,7 @@ export async function refreshSession(db: Db, clock: Clock, tenantId: string, ses
 export async function endSession(db: Db, clock: Clock, tenantId: string, audit: AuditContext, session: SessionRow, userTarget: LogTarget): Promise<void> {
   await db.transaction().execute(async (tx) => {
     if (!(await deleteSession(tx, tenantId, session.id))) throw OktaErrors.notFound(`${session.id} (Session)`);
+    forget(tenantId, session.userId, clock.now().getTime());
     await recordEvents(tx, clock, tenantId, audit, [{
       eventType: 'user.session.end',
       displayMessage: 'User logout from Okta',
@@ -160,6 +194,7 @@ export async function endSession(db: Db, clock: Clock, tenantId: string, audit: 
  */
 export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userTarget: LogTarget, why: 'admin' | 'lifecycle'): Promise<string[]> {
   const ended = await deleteSessionsOfUser(tx, tenantId, userTarget.id);
+  forget(tenantId, userTarget.id, clock.now().getTime());
   if (why === 'lifecycle' && ended.length === 0) return ended;
   await recordEvents(tx, clock, tenantId, audit, [{
     eventType: 'user.session.clear',
