@@ -9,15 +9,34 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, tokenWithRole, type Api, type ApiResponse, type TestServer, type TestTenant } from './helpers.ts';
 import { assertCoversApp, listAppRoutes } from './support/app-routes.ts';
-import { addMember, grant, newGroup, newToken, newUser, type Fixture } from './support/fixtures.ts';
-import { methodOf, namesObject, ROUTES } from './support/route-catalog.ts';
-import { tenantSecrets, tenantState } from './support/tenant-state.ts';
+import { addMember, grant, newGroup, newSession, newToken, newUser, sessionTokenFor, type WebFixture } from './support/fixtures.ts';
+import { hostClient } from './support/host-client.ts';
+import { catalogKeys, HOST_ROUTES, methodOf, namesObject, ROUTES } from './support/route-catalog.ts';
+import { tenantSecretsWithSessions, tenantStateWithSessions } from './support/session-state.ts';
 
 /** Text of A that appears in B's answer, other than what B itself put in the request. */
 function leaks(res: ApiResponse, secrets: Set<string>, sent: string): string[] {
   const text = `${res.text}\n${res.headers.get('link') ?? ''}`.toLowerCase();
   return [...secrets].filter((s) => !sent.toLowerCase().includes(s.toLowerCase()) && text.includes(s.toLowerCase()));
 }
+
+/**
+ * Routes that name no object in their path but carry one of A's secrets in the body: B must be refused as if
+ * the secret were made up (and, the state check says, without using it up).
+ */
+const CARRIES_SECRET: Record<string, readonly [number, string]> = {
+  'POST /api/v1/sessions': [401, 'E0000004'],
+};
+
+/** What B's host answers A's browser (A's user and password, A's tokens, A's cookie): what it answers a stranger. */
+const AT_OTHER_HOST: Record<string, readonly [number, string]> = {
+  'POST /api/v1/authn': [401, 'E0000004'],
+  'POST /api/v1/authn/credentials/change_password': [401, 'E0000011'],
+  'GET /login/sessionCookieRedirect': [401, 'E0000004'],
+  'GET /api/v1/sessions/me': [404, 'E0000007'],
+  'POST /api/v1/sessions/me/lifecycle/refresh': [404, 'E0000007'],
+  'DELETE /api/v1/sessions/me': [404, 'E0000007'],
+};
 
 /** A request with a Host header of our choosing, which fetch does not allow. */
 function withHost(url: string, path: string, host: string, token: string): Promise<ApiResponse> {
@@ -37,46 +56,55 @@ describe('tenant isolation', () => {
   let server: TestServer;
   let a: TestTenant;
   let b: TestTenant;
-  let aFixture: Fixture;
+  let aFixture: WebFixture;
   let bApi: Api;
+  /**
+   * A's text the tests themselves sent to B's host: B's System Log rightly records the login a sign-in at its
+   * host tried, whoever's it is. It came from the request, not from A.
+   */
+  const sentToB = new Set<string>();
 
   before(async () => {
     server = await startTestServer({ config: { BULWARK_RATE_LIMIT_PER_MINUTE: '100000' } });
     const tag = randomBytes(3).toString('hex');
     a = await createTestTenant(server.db, `alpha-${tag}`);
     b = await createTestTenant(server.db, `beta-${tag}`);
-    aFixture = { db: server.db, tenantId: a.id, api: apiClient(server.url, a.token) };
+    aFixture = { db: server.db, tenantId: a.id, api: apiClient(server.url, a.token), web: () => hostClient(server.url, a.slug) };
     bApi = apiClient(server.url, b.token);
-    // Both tenants hold users, groups with members, roles and tokens.
-    for (const t of [aFixture, { db: server.db, tenantId: b.id, api: bApi }]) {
+    // Both tenants hold users, groups with members, roles, tokens and sessions.
+    for (const t of [aFixture, { db: server.db, tenantId: b.id, api: bApi, web: () => hostClient(server.url, b.slug) }]) {
       const user = await newUser(t, 'ACTIVE');
       await grant(t, user.id, 'READ_ONLY_ADMIN');
       const group = await newGroup(t);
       await addMember(t, group.id, user.id);
       await newToken(t);
+      await newSession(t, user);
     }
   });
   after(() => server.close());
 
   it('covers every route the app serves', async () => {
-    assertCoversApp(await listAppRoutes(server.db), Object.keys(ROUTES));
+    assertCoversApp(await listAppRoutes(server.db), catalogKeys());
   });
 
   it("answers B's super admin on every route aimed at A's objects with 404, leaking nothing and changing nothing in A", async () => {
     const failures: string[] = [];
+    // ROUTES: the token's tenant is the one acted on. HOST_ROUTES know no token; they have their own test below.
     for (const [key, entry] of Object.entries(ROUTES)) {
       const call = await entry.prepare(aFixture);
       const variants = [call.path];
       // Users are addressed by login too.
       if (call.user && call.path.startsWith(`/api/v1/users/${call.user.id}`)) variants.push(call.path.replace(call.user.id, call.user.login));
       for (const path of variants) {
-        const secrets = await tenantSecrets(server.db, a.id);
-        const before = await tenantState(server.db, a.id);
+        const secrets = await tenantSecretsWithSessions(server.db, a.id);
+        const before = await tenantStateWithSessions(server.db, a.id);
         const res = await bApi(methodOf(key), path, call.body);
         const sent = `${path} ${JSON.stringify(call.body ?? null)}`;
-        if (namesObject(key)) {
+        const secret = CARRIES_SECRET[key];
+        if (namesObject(key) || secret) {
+          const [status, code] = secret ?? [404, 'E0000007'];
           try {
-            assertOktaError(res, 404, 'E0000007');
+            assertOktaError(res, status, code);
           } catch (err) {
             failures.push(`${key} (${path}): ${(err as Error).message.slice(0, 300)}`);
           }
@@ -85,31 +113,84 @@ describe('tenant isolation', () => {
         }
         const leaked = leaks(res, secrets, sent);
         if (leaked.length > 0) failures.push(`${key} (${path}): B's answer contains A's ${leaked.join(', ')}`);
-        if (JSON.stringify(await tenantState(server.db, a.id)) !== JSON.stringify(before)) failures.push(`${key} (${path}): A changed`);
+        if (JSON.stringify(await tenantStateWithSessions(server.db, a.id)) !== JSON.stringify(before)) failures.push(`${key} (${path}): A changed`);
       }
     }
     assert.deepEqual(failures, []);
+  });
+
+  it("answers A's browser at B's host on every host-addressed route as it would a stranger, and A's call still works at home", async () => {
+    assert.deepEqual(Object.keys(AT_OTHER_HOST).sort(), Object.keys(HOST_ROUTES).sort(), 'an expectation for every host-addressed route');
+    const failures: string[] = [];
+    for (const [key, entry] of Object.entries(HOST_ROUTES)) {
+      const call = await entry.prepare(aFixture);
+      const [status, code] = AT_OTHER_HOST[key] ?? [0, ''];
+      // The same request from the same browser, A's cookie included, sent to B's host name.
+      const atB = hostClient(server.url, b.slug);
+      for (const [name, value] of call.web.cookies) atB.cookies.set(name, value);
+      const secrets = await tenantSecretsWithSessions(server.db, a.id);
+      const before = await tenantStateWithSessions(server.db, a.id);
+      const res = await atB(methodOf(key), call.path, call.body);
+      const username = (call.body as { username?: string } | undefined)?.username;
+      if (username !== undefined) sentToB.add(username);
+      try {
+        assertOktaError(res, status, code);
+      } catch (err) {
+        failures.push(`${key}: ${(err as Error).message.slice(0, 300)}`);
+      }
+      if (res.setCookies.length > 0) failures.push(`${key}: B's host set cookies ${res.setCookies.join('; ')}`);
+      const leaked = leaks(res, secrets, `${call.path} ${JSON.stringify(call.body ?? null)}`);
+      if (leaked.length > 0) failures.push(`${key}: B's answer contains A's ${leaked.join(', ')}`);
+      if (JSON.stringify(await tenantStateWithSessions(server.db, a.id)) !== JSON.stringify(before)) failures.push(`${key}: A changed`);
+      // Nothing was used up: the token, the stateToken, the cookie still do their job where they belong.
+      const home = await call.web(methodOf(key), call.path, call.body);
+      if (home.status !== entry.ok) failures.push(`${key}: at A's host afterwards expected ${entry.ok}, got ${home.status} ${home.text.slice(0, 200)}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it("keeps A's sessions out of reach of B's token: 404 or 401, and A's session and sessionToken still work", async () => {
+    const session = await newSession(aFixture);
+    const token = await sessionTokenFor(aFixture.web(), session.user);
+    const before = await tenantStateWithSessions(server.db, a.id);
+    const s = `/api/v1/sessions/${session.id}`;
+    for (const [method, path] of [
+      ['GET', s],
+      ['POST', `${s}/lifecycle/refresh`],
+      ['DELETE', s],
+      ['DELETE', `/api/v1/users/${session.user.id}/sessions`],
+      ['DELETE', `/api/v1/users/${session.user.login}/sessions`],
+    ] as const) {
+      assertOktaError(await bApi(method, path), 404, 'E0000007');
+    }
+    assertOktaError(await bApi('POST', '/api/v1/sessions', { sessionToken: token }), 401, 'E0000004');
+    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), before);
+    const me = await session.web('GET', '/api/v1/sessions/me');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.id, session.id);
+    const started = await aFixture.api('POST', '/api/v1/sessions', { sessionToken: token });
+    assert.equal(started.status, 200, `A's sessionToken still works at A: ${started.text}`);
   });
 
   it("refuses references to A's objects inside B's request bodies", async () => {
     const aGroup = await newGroup(aFixture);
     const aUser = await newUser(aFixture);
     const bGroup = await newGroup({ db: server.db, tenantId: b.id, api: bApi });
-    const aBefore = await tenantState(server.db, a.id);
-    const bBefore = await tenantState(server.db, b.id);
+    const aBefore = await tenantStateWithSessions(server.db, a.id);
+    const bBefore = await tenantStateWithSessions(server.db, b.id);
     const res = await bApi('POST', '/api/v1/users', { profile: { login: 'cross@beta.example.com', email: 'cross@beta.example.com', firstName: 'C', lastName: 'X' }, groupIds: [aGroup.id] });
     assertOktaError(res, 400, 'E0000001');
     // A's user put into B's group, and B's user into A's group: the other tenant's object does not exist for B.
     assertOktaError(await bApi('PUT', `/api/v1/groups/${bGroup.id}/users/${aUser.id}`), 404, 'E0000007');
     assertOktaError(await bApi('PUT', `/api/v1/groups/${aGroup.id}/users/${b.adminId}`), 404, 'E0000007');
-    assert.deepEqual(await tenantState(server.db, a.id), aBefore);
-    assert.deepEqual(await tenantState(server.db, b.id), bBefore);
+    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), aBefore);
+    assert.deepEqual(await tenantStateWithSessions(server.db, b.id), bBefore);
     // A's role assignment id under B's own user.
     const aRole = await grant(aFixture, aUser.id, 'READ_ONLY_ADMIN');
-    const aWithRole = await tenantState(server.db, a.id);
+    const aWithRole = await tenantStateWithSessions(server.db, a.id);
     assertOktaError(await bApi('DELETE', `/api/v1/users/${b.adminId}/roles/${aRole}`), 404, 'E0000007');
-    assert.deepEqual(await tenantState(server.db, a.id), aWithRole);
-    assert.deepEqual(await tenantState(server.db, b.id), bBefore);
+    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), aWithRole);
+    assert.deepEqual(await tenantStateWithSessions(server.db, b.id), bBefore);
   });
 
   it("rejects A's token sent to B's host name with 401 E0000011", async () => {
@@ -134,7 +215,8 @@ describe('tenant isolation', () => {
       'of a deactivated user': `SSWS ${orphan.token}`,
     };
     const failures: string[] = [];
-    const before = await tenantState(server.db, a.id);
+    const before = await tenantStateWithSessions(server.db, a.id);
+    // ROUTES only: HOST_ROUTES take no token at all (permissions.test.ts checks that a token counts for nothing there).
     for (const [key, entry] of Object.entries(ROUTES)) {
       if (entry.public) continue;
       const call = { path: key.split(' ')[1]?.replace(/:[A-Za-z]+/g, deactivatedOwner.id) ?? '', body: undefined };
@@ -148,7 +230,7 @@ describe('tenant isolation', () => {
       }
     }
     assert.deepEqual(failures, []);
-    assert.deepEqual(await tenantState(server.db, a.id), before);
+    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), before);
   });
 
   it("never shows A's events in B's System Log, however B asks", async () => {
@@ -166,12 +248,12 @@ describe('tenant isolation', () => {
       `?q=${encodeURIComponent(a.adminLogin)}`,
       '?filter=' + encodeURIComponent('eventType sw "user" or eventType sw "group" or eventType sw "system" or eventType sw "bulwark"'),
     ];
-    const secrets = await tenantSecrets(server.db, a.id);
+    const secrets = await tenantSecretsWithSessions(server.db, a.id);
     for (const query of queries) {
       const res = await bApi('GET', `/api/v1/logs${query}`);
       assert.equal(res.status, 200, `${query}: ${res.text}`);
       for (const event of res.body as { uuid: string }[]) assert.ok(!aUuids.has(event.uuid), `${query} returned A's event ${event.uuid}`);
-      assert.deepEqual(leaks(res, secrets, query), [], query);
+      assert.deepEqual(leaks(res, secrets, `${query} ${[...sentToB].join(' ')}`), [], query);
     }
   });
 });

@@ -8,9 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import type { RoleType } from '../src/roles/permissions.ts';
 import { apiClient, assertOktaError, createTestTenant, logCount, startTestServer, tokenWithRole, type Api, type TestServer, type TestTenant } from './helpers.ts';
 import { assertCoversApp, listAppRoutes } from './support/app-routes.ts';
-import { addMember, grant, newGroup, newUser, type Fixture } from './support/fixtures.ts';
-import { methodOf, ROUTES } from './support/route-catalog.ts';
-import { tenantState } from './support/tenant-state.ts';
+import { addMember, grant, newApiSession, newGroup, newUser, type Fixture } from './support/fixtures.ts';
+import { hostClient } from './support/host-client.ts';
+import { catalogKeys, HOST_ROUTES, methodOf, ROUTES } from './support/route-catalog.ts';
+import { tenantStateWithSessions } from './support/session-state.ts';
 
 type Caller = RoleType | 'NO_ROLE';
 
@@ -20,9 +21,15 @@ const HELPERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN
 const READERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'];
 const ADMINS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN'];
 const EVERYONE: readonly Caller[] = [...ADMINS, 'NO_ROLE'];
+/**
+ * Not in the role matrix: the routes that find their tenant by Host header and their user by password or
+ * session cookie (HOST_ROUTES). They take no token, so no admin role widens or narrows them; what a token
+ * does there (nothing) is checked on its own below.
+ */
+const BY_HOST = 'host-addressed: no role applies' as const;
 
 /** Who may call each route. */
-const ALLOWED: Record<string, readonly Caller[]> = {
+const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /healthz': EVERYONE,
   'GET /readyz': EVERYONE,
   'GET /metrics': EVERYONE,
@@ -47,6 +54,20 @@ const ALLOWED: Record<string, readonly Caller[]> = {
   'POST /api/v1/users/:id/roles': SUPER,
   'DELETE /api/v1/users/:id/roles/:roleId': SUPER,
   'GET /api/v1/users/:id/groups': ADMINS,
+  // Clearing a user's sessions is help-desk work, as in Okta's Help Desk Administrator role; mayActOn still applies.
+  'DELETE /api/v1/users/:id/sessions': HELPERS,
+
+  'POST /api/v1/sessions': MANAGERS,
+  'GET /api/v1/sessions/:id': MANAGERS,
+  'POST /api/v1/sessions/:id/lifecycle/refresh': MANAGERS,
+  'DELETE /api/v1/sessions/:id': MANAGERS,
+
+  'POST /api/v1/authn': BY_HOST,
+  'POST /api/v1/authn/credentials/change_password': BY_HOST,
+  'GET /login/sessionCookieRedirect': BY_HOST,
+  'GET /api/v1/sessions/me': BY_HOST,
+  'POST /api/v1/sessions/me/lifecycle/refresh': BY_HOST,
+  'DELETE /api/v1/sessions/me': BY_HOST,
 
   'GET /api/v1/groups': ADMINS,
   'POST /api/v1/groups': MANAGERS,
@@ -71,7 +92,7 @@ describe('every role against every route', () => {
   let server: TestServer;
   let tenant: TestTenant;
   let setup: Fixture;
-  const callers = new Map<Caller, { userId: string; api: Api }>();
+  const callers = new Map<Caller, { userId: string; api: Api; token: string }>();
 
   before(async () => {
     server = await startTestServer({ config: { BULWARK_RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -79,7 +100,7 @@ describe('every role against every route', () => {
     setup = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
     for (const caller of CALLERS) {
       const { userId, token } = await tokenWithRole(server.db, tenant.id, caller === 'NO_ROLE' ? null : caller);
-      callers.set(caller, { userId, api: apiClient(server.url, token) });
+      callers.set(caller, { userId, api: apiClient(server.url, token), token });
     }
   });
   after(() => server.close());
@@ -87,21 +108,25 @@ describe('every role against every route', () => {
   it('has an entry in the permission table and the route catalog for every route the app serves', async () => {
     const routes = await listAppRoutes(server.db);
     assertCoversApp(routes, Object.keys(ALLOWED));
-    assertCoversApp(routes, Object.keys(ROUTES));
+    assertCoversApp(routes, catalogKeys());
+    const byHost = Object.keys(ALLOWED).filter((k) => ALLOWED[k] === BY_HOST).sort();
+    assert.deepEqual(byHost, Object.keys(HOST_ROUTES).sort(), 'exactly the host-addressed routes are outside the role matrix');
   });
 
   for (const caller of CALLERS) {
     it(`lets ${caller} call exactly the routes its role allows and refuses the rest with 403 E0000006, writing nothing`, async () => {
       const api = (callers.get(caller) as { api: Api }).api;
       const failures: string[] = [];
+      // ROUTES only: HOST_ROUTES are outside the matrix (BY_HOST), and the test above holds the two in step.
       for (const [key, entry] of Object.entries(ROUTES)) {
-        const allowed = (ALLOWED[key] ?? []).includes(caller);
+        const rule = ALLOWED[key] ?? [];
+        const allowed = rule !== BY_HOST && rule.includes(caller);
         const call = await entry.prepare(setup);
-        const before = await tenantState(server.db, tenant.id);
+        const before = await tenantStateWithSessions(server.db, tenant.id);
         const res = await api(methodOf(key), call.path, call.body);
         if (allowed) {
           if (res.status !== entry.ok) failures.push(`${key}: allowed, expected ${entry.ok}, got ${res.status} ${res.text.slice(0, 200)}`);
-          else if (entry.writes && (await logCount(server.db, tenant.id)) === before['log_events']?.length) failures.push(`${key}: succeeded without a System Log event`);
+          else if (entry.writes && !entry.unlogged && (await logCount(server.db, tenant.id)) === before['log_events']?.length) failures.push(`${key}: succeeded without a System Log event`);
         } else {
           try {
             assertOktaError(res, 403, 'E0000006');
@@ -109,12 +134,31 @@ describe('every role against every route', () => {
             failures.push(`${key}: denied, ${(err as Error).message.slice(0, 300)}`);
             continue;
           }
-          if (JSON.stringify(await tenantState(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${key}: denied but the tenant changed`);
+          if (JSON.stringify(await tenantStateWithSessions(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${key}: denied but the tenant changed`);
         }
       }
       assert.deepEqual(failures, []);
     });
   }
+
+  it("gives no admin's token any say on the host-addressed session routes: a token is not a session", async () => {
+    // The sign-in routes take credentials, not a token; the cookie routes must not take a token for a cookie.
+    const failures: string[] = [];
+    for (const caller of CALLERS) {
+      const { token } = callers.get(caller) as { token: string };
+      const tab = hostClient(server.url, tenant.slug);
+      const before = await tenantStateWithSessions(server.db, tenant.id);
+      for (const [method, path] of [['GET', '/api/v1/sessions/me'], ['POST', '/api/v1/sessions/me/lifecycle/refresh'], ['DELETE', '/api/v1/sessions/me']] as const) {
+        try {
+          assertOktaError(await tab(method, path, undefined, { authorization: `SSWS ${token}` }), 404, 'E0000007');
+        } catch (err) {
+          failures.push(`${caller} ${method} ${path}: ${(err as Error).message.slice(0, 200)}`);
+        }
+      }
+      if (JSON.stringify(await tenantStateWithSessions(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${caller}: the tenant changed`);
+    }
+    assert.deepEqual(failures, []);
+  });
 });
 
 describe('who may act on whom', () => {
@@ -136,9 +180,9 @@ describe('who may act on whom', () => {
 
   /** Calls as `api` and checks the answer is 403 E0000006 with the tenant exactly as it was. */
   async function assertRefused(api: Api, method: string, path: string, body?: unknown): Promise<void> {
-    const before = await tenantState(server.db, tenant.id);
+    const before = await tenantStateWithSessions(server.db, tenant.id);
     assertOktaError(await api(method, path, body), 403, 'E0000006');
-    assert.deepEqual(await tenantState(server.db, tenant.id), before, `${method} ${path} changed nothing`);
+    assert.deepEqual(await tenantStateWithSessions(server.db, tenant.id), before, `${method} ${path} changed nothing`);
   }
 
   it('keeps the help desk away from the passwords and locks of anyone holding an admin role', async () => {
@@ -179,6 +223,39 @@ describe('who may act on whom', () => {
     assert.equal(res.status, 200, res.text);
   });
 
+  it("keeps an org admin away from a super admin's sessions, and the help desk away from any admin's", async () => {
+    const orgAdmin = await as('ORG_ADMIN');
+    const helpDesk = await as('HELP_DESK_ADMIN');
+    const superAdmin = await newUser(setup, 'ACTIVE');
+    await grant(setup, superAdmin.id, 'SUPER_ADMIN');
+    const session = await newApiSession(setup, superAdmin);
+    const s = `/api/v1/sessions/${session.id}`;
+    // Reading is not acting on the owner: sessions.manage is enough (refresh and end are what mayActOn guards).
+    assert.equal((await orgAdmin.api('GET', s)).status, 200);
+    await assertRefused(orgAdmin.api, 'POST', `${s}/lifecycle/refresh`);
+    await assertRefused(orgAdmin.api, 'DELETE', s);
+    await assertRefused(orgAdmin.api, 'DELETE', `/api/v1/users/${superAdmin.id}/sessions`);
+    await assertRefused(orgAdmin.api, 'DELETE', `/api/v1/users/${superAdmin.login}/sessions`);
+    assert.equal((await setup.api('GET', s)).status, 200, "the super admin's session is still alive");
+
+    for (const role of ['READ_ONLY_ADMIN', 'HELP_DESK_ADMIN', 'ORG_ADMIN', 'SUPER_ADMIN']) {
+      const admin = await newUser(setup, 'ACTIVE');
+      await grant(setup, admin.id, role);
+      const theirs = await newApiSession(setup, admin);
+      await assertRefused(helpDesk.api, 'DELETE', `/api/v1/users/${admin.id}/sessions`);
+      assert.equal((await setup.api('GET', `/api/v1/sessions/${theirs.id}`)).status, 200, `the ${role}'s session is still alive`);
+    }
+
+    const plain = await newApiSession(setup);
+    assert.equal((await helpDesk.api('DELETE', `/api/v1/users/${plain.user.id}/sessions`)).status, 204);
+    assertOktaError(await setup.api('GET', `/api/v1/sessions/${plain.id}`), 404, 'E0000007');
+    const otherOrgAdmin = await newUser(setup, 'ACTIVE');
+    await grant(setup, otherOrgAdmin.id, 'ORG_ADMIN');
+    const peer = await newApiSession(setup, otherOrgAdmin);
+    assert.equal((await orgAdmin.api('POST', `/api/v1/sessions/${peer.id}/lifecycle/refresh`)).status, 200);
+    assert.equal((await orgAdmin.api('DELETE', `/api/v1/sessions/${peer.id}`)).status, 204);
+  });
+
   it('lets only a super admin manage roles and tokens, so an org admin cannot promote itself', async () => {
     const orgAdmin = await as('ORG_ADMIN');
     await assertRefused(orgAdmin.api, 'POST', `/api/v1/users/${orgAdmin.userId}/roles`, { type: 'SUPER_ADMIN' });
@@ -195,9 +272,9 @@ describe('who may act on whom', () => {
     const api = apiClient(server.url, solo.token);
     const roles = await api('GET', `/api/v1/users/${solo.adminId}/roles`);
     const superRole = roles.body.find((r: { type: string }) => r.type === 'SUPER_ADMIN');
-    const before = await tenantState(server.db, solo.id);
+    const before = await tenantStateWithSessions(server.db, solo.id);
     assertOktaError(await api('DELETE', `/api/v1/users/${solo.adminId}/roles/${superRole.id}`), 400, 'E0000001');
-    assert.deepEqual(await tenantState(server.db, solo.id), before);
+    assert.deepEqual(await tenantStateWithSessions(server.db, solo.id), before);
 
     const second = await newUser({ db: server.db, tenantId: solo.id, api }, 'PROVISIONED');
     assert.equal((await api('POST', `/api/v1/users/${second.id}/roles`, { type: 'SUPER_ADMIN' })).status, 201);
@@ -214,9 +291,9 @@ describe('who may act on whom', () => {
         ['POST', '/api/v1/users/me/lifecycle/deactivate'],
         ['DELETE', `/api/v1/users/${admin.userId}`],
       ] as const) {
-        const before = await tenantState(server.db, tenant.id);
+        const before = await tenantStateWithSessions(server.db, tenant.id);
         assertOktaError(await admin.api(method, path), 400, 'E0000001');
-        assert.deepEqual(await tenantState(server.db, tenant.id), before, `${role} ${method} ${path} changed nothing`);
+        assert.deepEqual(await tenantStateWithSessions(server.db, tenant.id), before, `${role} ${method} ${path} changed nothing`);
       }
     }
   });

@@ -4,9 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/database.ts';
+import { issueSessionToken } from '../../src/sessions/service.ts';
 import type { Api, ApiResponse } from '../helpers.ts';
+import type { HostClient } from './host-client.ts';
 
 export type Fixture = { db: Db; tenantId: string; api: Api };
+
+/** A fixture that can also open a fresh browser on the tenant's own host, for sign-in and cookie sessions. */
+export type WebFixture = Fixture & { web(): HostClient };
 
 export type UserRef = { id: string; login: string };
 
@@ -63,4 +68,56 @@ export async function addMember(f: Fixture, groupId: string, userId: string): Pr
 export async function newToken(f: Fixture): Promise<{ id: string; value: string }> {
   const res = ok(await f.api('POST', '/api/v1/api-tokens', { name: unique('token') }), 'create token');
   return { id: res.body.id as string, value: res.body.token as string };
+}
+
+/** Signs `user` in with PASSWORD at the tenant's host, as a browser would; returns the authn transaction. */
+export async function signIn(web: HostClient, user: UserRef): Promise<Record<string, any>> {
+  return ok(await web('POST', '/api/v1/authn', { username: user.login, password: PASSWORD }), 'sign in').body as Record<string, any>;
+}
+
+/** The one-time sessionToken of a finished sign-in of an ACTIVE `user`. */
+export async function sessionTokenFor(web: HostClient, user: UserRef): Promise<string> {
+  const transaction = await signIn(web, user);
+  if (transaction['status'] !== 'SUCCESS') throw new Error(`fixture sign in: status ${transaction['status']}, expected SUCCESS`);
+  return transaction['sessionToken'] as string;
+}
+
+/** The stateToken of a sign-in that waits for a PASSWORD_EXPIRED `user` to choose a new password. */
+export async function stateTokenFor(web: HostClient, user: UserRef): Promise<string> {
+  const transaction = await signIn(web, user);
+  if (transaction['status'] !== 'PASSWORD_EXPIRED') throw new Error(`fixture sign in: status ${transaction['status']}, expected PASSWORD_EXPIRED`);
+  return transaction['stateToken'] as string;
+}
+
+export type SessionRef = { id: string; user: UserRef; web: HostClient };
+
+/**
+ * A cookie session, made the way a browser makes one (sign-in, then the cookie redirect), of `user` or of a
+ * new ACTIVE user: the session's id, its owner, and the browser holding its cookie.
+ */
+export async function newSession(f: WebFixture, user?: UserRef): Promise<SessionRef> {
+  const owner = user ?? await newUser(f, 'ACTIVE');
+  const web = f.web();
+  const token = await sessionTokenFor(web, owner);
+  const redirect = await web('GET', `/login/sessionCookieRedirect?token=${token}&redirectUrl=%2F`);
+  if (redirect.status !== 302) throw new Error(`fixture cookie redirect failed: ${redirect.status} ${redirect.text}`);
+  const me = ok(await web('GET', '/api/v1/sessions/me'), 'read own session');
+  return { id: me.body.id as string, user: owner, web };
+}
+
+/**
+ * The sessionToken a finished password sign-in of `user` (ACTIVE) would get, made straight in the database:
+ * the API's own way to one, POST /api/v1/authn, needs the tenant's host, which a plain Fixture cannot name.
+ * It lasts five minutes of real time, so a server on a manual clock moved further ahead finds it expired.
+ */
+export async function mintSessionToken(f: Fixture, user: UserRef): Promise<string> {
+  const token = await f.db.transaction().execute((tx) => issueSessionToken(tx, f.tenantId, user.id, ['pwd'], new Date()));
+  return token.value;
+}
+
+/** A session of `user` or of a new ACTIVE user, started by the super admin with POST /api/v1/sessions. */
+export async function newApiSession(f: Fixture, user?: UserRef): Promise<{ id: string; user: UserRef }> {
+  const owner = user ?? await newUser(f, 'ACTIVE');
+  const res = ok(await f.api('POST', '/api/v1/sessions', { sessionToken: await mintSessionToken(f, owner) }), 'start session');
+  return { id: res.body.id as string, user: owner };
 }

@@ -2,8 +2,18 @@
  * Every route of the app, each with a way to make one fresh call that succeeds for an admin allowed to make
  * it: the objects it acts on are created for it in the right state. Matrix tests (permissions, isolation, bad
  * input) take their calls from here and check with `assertCoversApp` that no route of the app is missing.
+ *
+ * Two tables: ROUTES, called with an API token (or nothing, for the ops routes) at the server's address, and
+ * HOST_ROUTES, the sign-in and own-session routes that know their tenant only by the Host header and their
+ * user only by credentials or the session cookie. They are apart because a HOST_ROUTES call sent the ROUTES
+ * way fails for reasons that have nothing to do with what a test checks; every test that walks ROUTES
+ * (log-events-schema.test.ts too) sends its calls with the token, so a flag there would be a trap for each.
  */
-import { addMember, grant, newGroup, newToken, newUser, profileOf, unique, type Fixture, type UserRef } from './fixtures.ts';
+import type { HostClient } from './host-client.ts';
+import {
+  addMember, grant, mintSessionToken, newApiSession, newGroup, newSession, newToken, newUser, PASSWORD, profileOf, sessionTokenFor, stateTokenFor, unique,
+  type Fixture, type UserRef, type WebFixture,
+} from './fixtures.ts';
 
 export type Call = {
   path: string;
@@ -17,7 +27,7 @@ export type RouteEntry = {
   prepare(f: Fixture): Promise<Call>;
   /** Its status on success. */
   ok: number;
-  /** Whether success changes state (and so writes System Log events). */
+  /** Whether success changes state (and so, unless `unlogged`, writes System Log events). */
   writes: boolean;
   /** Whether the route declares a JSON body schema. */
   body?: true;
@@ -25,16 +35,32 @@ export type RouteEntry = {
   query?: true;
   /** Whether it is outside /api and needs no token. */
   public?: true;
+  /** Whether its success changes state without a System Log event: Okta logs no session refresh. */
+  unlogged?: true;
 };
+
+/** A call to a host-addressed route, sent from `web`: a browser on the tenant's host holding what it needs. */
+export type HostCall = Omit<Call, 'user'> & { web: HostClient };
+
+/** A route of HOST_ROUTES: public by nature, so no `public` flag; its call needs a browser, so a WebFixture. */
+export type HostRouteEntry = Omit<RouteEntry, 'prepare' | 'public'> & { prepare(f: WebFixture): Promise<HostCall> };
 
 const read = (prepare: (f: Fixture) => Promise<Call>, extra: Partial<RouteEntry> = {}): RouteEntry => ({ prepare, ok: 200, writes: false, ...extra });
 const write = (ok: number, prepare: (f: Fixture) => Promise<Call>, extra: Partial<RouteEntry> = {}): RouteEntry => ({ prepare, ok, writes: true, ...extra });
 const fixed = (path: string) => async (): Promise<Call> => ({ path });
+const hostRead = (prepare: (f: WebFixture) => Promise<HostCall>, extra: Partial<HostRouteEntry> = {}): HostRouteEntry => ({ prepare, ok: 200, writes: false, ...extra });
+const hostWrite = (ok: number, prepare: (f: WebFixture) => Promise<HostCall>, extra: Partial<HostRouteEntry> = {}): HostRouteEntry => ({ prepare, ok, writes: true, ...extra });
 
 const onUser = (state: Parameters<typeof newUser>[1], suffix = '') => async (f: Fixture): Promise<Call> => {
   const user = await newUser(f, state);
   return { path: `/api/v1/users/${user.id}${suffix}`, user };
 };
+
+/** A live session of a new ACTIVE user, made by the super admin through POST /api/v1/sessions, addressed by id. */
+const onSession = (suffix = '') => async (f: Fixture): Promise<Call> => ({ path: `/api/v1/sessions/${(await newApiSession(f)).id}${suffix}` });
+
+/** The caller's own session, by cookie: the call's browser is signed in as a new ACTIVE user. */
+const onOwnSession = (path: string) => async (f: WebFixture): Promise<HostCall> => ({ path, web: (await newSession(f)).web });
 
 export const ROUTES: Record<string, RouteEntry> = {
   'GET /healthz': read(fixed('/healthz'), { public: true }),
@@ -71,6 +97,15 @@ export const ROUTES: Record<string, RouteEntry> = {
     return { path: `/api/v1/users/${user.id}/roles/${roleId}`, user };
   }),
   'GET /api/v1/users/:id/groups': read(onUser('PROVISIONED', '/groups'), { query: true }),
+  'DELETE /api/v1/users/:id/sessions': write(204, async (f) => {
+    const { user } = await newApiSession(f);
+    return { path: `/api/v1/users/${user.id}/sessions`, user };
+  }, { query: true }),
+
+  'POST /api/v1/sessions': write(200, async (f) => ({ path: '/api/v1/sessions', body: { sessionToken: await mintSessionToken(f, await newUser(f, 'ACTIVE')) } }), { body: true }),
+  'GET /api/v1/sessions/:id': read(onSession()),
+  'POST /api/v1/sessions/:id/lifecycle/refresh': write(200, onSession('/lifecycle/refresh'), { unlogged: true }),
+  'DELETE /api/v1/sessions/:id': write(204, onSession()),
 
   'GET /api/v1/groups': read(fixed('/api/v1/groups'), { query: true }),
   'POST /api/v1/groups': write(200, async () => ({ path: '/api/v1/groups', body: { profile: { name: unique('Created'), description: 'made by a matrix test' } } }), { body: true }),
@@ -95,6 +130,32 @@ export const ROUTES: Record<string, RouteEntry> = {
 
   'GET /api/v1/logs': read(fixed('/api/v1/logs'), { query: true }),
 };
+
+export const HOST_ROUTES: Record<string, HostRouteEntry> = {
+  'POST /api/v1/authn': hostWrite(200, async (f) => {
+    const user = await newUser(f, 'ACTIVE');
+    return { path: '/api/v1/authn', body: { username: user.login, password: PASSWORD }, web: f.web() };
+  }, { body: true }),
+  'POST /api/v1/authn/credentials/change_password': hostWrite(200, async (f) => {
+    const web = f.web();
+    const stateToken = await stateTokenFor(web, await newUser(f, 'PASSWORD_EXPIRED'));
+    return { path: '/api/v1/authn/credentials/change_password', body: { stateToken, oldPassword: PASSWORD, newPassword: unique('New-Pass-7') }, web };
+  }, { body: true }),
+  'GET /login/sessionCookieRedirect': hostWrite(302, async (f) => {
+    const web = f.web();
+    const token = await sessionTokenFor(web, await newUser(f, 'ACTIVE'));
+    return { path: `/login/sessionCookieRedirect?token=${token}&redirectUrl=%2F`, web };
+  }, { query: true }),
+
+  'GET /api/v1/sessions/me': hostRead(onOwnSession('/api/v1/sessions/me')),
+  'POST /api/v1/sessions/me/lifecycle/refresh': hostWrite(200, onOwnSession('/api/v1/sessions/me/lifecycle/refresh'), { unlogged: true }),
+  'DELETE /api/v1/sessions/me': hostWrite(204, onOwnSession('/api/v1/sessions/me')),
+};
+
+/** The keys of both tables: the routes the catalog covers. */
+export function catalogKeys(): string[] {
+  return [...Object.keys(ROUTES), ...Object.keys(HOST_ROUTES)];
+}
 
 export function methodOf(key: string): string {
   return key.split(' ')[0] ?? '';
