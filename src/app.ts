@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { installAuth, type Authenticator } from './http/auth.ts';
-import { installErrorHandling } from './http/error-handler.ts';
+import { frameworkError, installErrorHandling } from './http/error-handler.ts';
 import { OktaErrors } from './http/errors.ts';
 import { createTenantResolver } from './http/tenant-host.ts';
 import { installValidation } from './http/validation.ts';
@@ -19,6 +19,8 @@ import { groupRoutes } from './groups/routes.ts';
 import { userGroupRoutes } from './groups/user-groups-routes.ts';
 import { opsRoutes } from './ops/routes.ts';
 import type { Metrics } from './ops/metrics.ts';
+import { policyRoutes } from './policy/routes.ts';
+import { configurePolicyDefaults } from './policy/service.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { logRoutes } from './syslog/routes.ts';
@@ -38,6 +40,7 @@ export type AppDeps = {
 /** Assembles the HTTP server; used as-is by `serve` and by the tests. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   configurePasswordHashing(deps.config.argon2);
+  configurePolicyDefaults(deps.config.lockout);
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : {
       level: deps.config.logLevel,
@@ -49,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // X-Forwarded-For is believed only from the listed proxies; request.ips is then the chain they vouch for.
     trustProxy: deps.config.trustedProxies.length === 0 ? false : [...deps.config.trustedProxies],
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkError,
   });
   app.decorate('deps', deps);
   app.decorate('secrets', createSecretBox(deps.config.secretsKey ?? loadSecretsKey(deps.config.dataDir)));
@@ -90,5 +94,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
   await app.register(logRoutes, { prefix: '/api/v1/logs' });
   await app.register(alertRoutes, { prefix: '/api/v1/alerts' });
+  await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   return app;
 }

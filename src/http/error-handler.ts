@@ -52,6 +52,15 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
     });
 }
 
+/**
+ * Errors the router raises before any route or hook runs (Fastify's `frameworkErrors`): a URL that does not
+ * decode, a path parameter longer than the router keeps, in Okta's error object like everything else.
+ */
+export function frameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, OktaErrors.pathNotFound());
+  return sendError(reply, OktaErrors.validation('path', ['path: The URL is not valid']));
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = err instanceof AppError ? err : fromFastify(err);
