@@ -116,7 +116,7 @@ export async function createTestTenant(db: Db, slug = `t${process.pid}x${++tenan
 /** A new admin holding `role` (or no role) in the tenant, and an API token acting as that admin. */
 export async function tokenWithRole(db: Db, tenantId: string, role: RoleType | null, login = `${role ?? 'user'}-${randomBytes(3).toString('hex')}@example.com`.toLowerCase()): Promise<{ userId: string; token: string }> {
   const ctx = operatorServiceContext(db, systemClock, tenantId, `test-${randomBytes(4).toString('hex')}`);
-  const hash = await passwordHashFor('Correct-Horse-9', login);
+  const hash = await passwordHashFor(db, tenantId, 'Correct-Horse-9', login);
   return db.transaction().execute(async (tx) => {
     const user = await insertNewUser(tx, ctx, { profile: { login, email: login, firstName: 'Test', lastName: role ?? 'User' }, activate: true, expirePassword: false }, hash);
     if (role) await grantRole(tx, ctx, userTarget(user), role);

@@ -37,7 +37,7 @@ export async function insertTenants(db: Db, count: number): Promise<BenchTenant[
  * purpose and is not what the benchmarks measure.
  */
 export async function addAdmins(db: Db, tenants: readonly BenchTenant[], role: RoleType, concurrency = 4): Promise<Map<string, string>> {
-  const hash = await passwordHashFor('Correct-Horse-Battery-9', 'admin@bench.example.com');
+  const hash = await passwordHashFor(db, tenants[0]?.id ?? '', 'Correct-Horse-Battery-9', 'admin@bench.example.com');
   const tokens = new Map<string, string>();
   let next = 0;
   const worker = async () => {

@@ -44,9 +44,9 @@ const changePasswordBody = {
 } as const;
 
 async function signInContext(request: FastifyRequest): Promise<SignInContext> {
-  const { db, clock, config } = request.server.deps;
+  const { db, clock } = request.server.deps;
   const tenant = await request.server.tenantOf(request);
-  return { db, clock, tenant, lockout: config.lockout, secrets: request.server.secrets, audit: (actor: LogActor) => publicAuditContext(request, actor) };
+  return { db, clock, tenant, secrets: request.server.secrets, audit: (actor: LogActor) => publicAuditContext(request, actor) };
 }
 
 const verifyParams = { type: 'object', properties: { factorId: { type: 'string', pattern: '^[0-9A-Za-z]{20}$' } }, required: ['factorId'] } as const;

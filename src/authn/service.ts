@@ -8,8 +8,9 @@ import type { SecretBox } from '#src/lib/secret-box.ts';
 import { issueSessionToken } from '#src/sessions/service.ts';
 import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
-import { hashPassword, needsRehash, passwordProblem, verifyNothing, verifyPassword } from '#src/users/password.ts';
-import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
+import { hashPassword, needsRehash, verifyNothing, verifyPassword } from '#src/users/password.ts';
+import { passwordPolicyOf } from '#src/policy/service.ts';
+import { lookupUser, newPasswordProblem, rememberPreviousPassword, userTarget, type UserRow } from '#src/users/service.ts';
 import {
   countFailedAttempt, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout, type LockoutRule,
 } from '#src/users/sign-in.ts';
@@ -20,7 +21,6 @@ export type SignInContext = {
   db: Db;
   clock: Clock;
   tenant: TenantRef;
-  lockout: LockoutRule;
   secrets: SecretBox;
   /** The request's audit context with the given actor. */
   audit(actor: LogActor): AuditContext;
@@ -81,6 +81,12 @@ async function nextStep(tx: Tx, ctx: SignInContext, user: UserRow, amr: string[]
 
 type Attempt = { outcome: AuthnOutcome } | { failed: true };
 
+/** The tenant's lockout rule, from its password policy. */
+async function lockoutOf(ctx: SignInContext): Promise<LockoutRule> {
+  const { lockout } = (await passwordPolicyOf(ctx.db, ctx.tenant.id)).settings;
+  return { attempts: lockout.maxAttempts, minutes: lockout.autoUnlockMinutes };
+}
+
 /**
  * Primary authentication (POST /api/v1/authn). An unknown user, a wrong password, a locked, suspended or
  * password-less account all end in the same 401 after the same work: one argon2 verification (against a
@@ -89,6 +95,7 @@ type Attempt = { outcome: AuthnOutcome } | { failed: true };
  * never holds a lock; the check counts only if the hash is still the one checked once the row is locked.
  */
 export async function signInWithPassword(ctx: SignInContext, username: string, password: string): Promise<AuthnOutcome> {
+  const lockout = await lockoutOf(ctx);
   const found = await lookupUser(ctx.db, ctx.tenant.id, username);
   const checkedHash = found?.passwordHash ?? null;
   const passwordOk = checkedHash === null ? await verifyNothing(password) : await verifyPassword(checkedHash, password);
@@ -99,7 +106,7 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
     // Every failure below takes the same steps: this lock, one counting UPDATE, one System Log append.
     let user = await lockUserForSignIn(tx, ctx.tenant.id, 'login', username);
     const fail = async (reason: 'INVALID_CREDENTIALS' | 'VERIFICATION_ERROR' | 'LOCKED_OUT', before: EventInput[] = []): Promise<Attempt> => {
-      const counted = await countFailedAttempt(tx, ctx.tenant.id, user, ctx.lockout, now);
+      const counted = await countFailedAttempt(tx, ctx.tenant.id, user, lockout, now);
       const events = [...before, failure(reason)];
       if (counted.locked && user) {
         events.push({ eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' }, target: [userTarget(user)] });
@@ -109,7 +116,7 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
     };
     if (!user) return fail('VERIFICATION_ERROR');
     const events: EventInput[] = [];
-    if (lockoutExpired(user, ctx.lockout, now)) {
+    if (lockoutExpired(user, lockout, now)) {
       user = await unlockAfterLockout(tx, ctx.tenant.id, user, now);
       events.push({ eventType: 'user.account.unlock', displayMessage: 'Auto-unlock user account for Okta', target: [userTarget(user)] });
     }
@@ -152,6 +159,7 @@ export async function transactionState(ctx: SignInContext, stateToken: string): 
  * sign-in on with `otp` added to its methods.
  */
 export async function verifyFactor(ctx: SignInContext, factorId: string, stateToken: string, passCode: string): Promise<AuthnOutcome> {
+  const lockout = await lockoutOf(ctx);
   const attempt = await ctx.db.transaction().execute(async (tx): Promise<Attempt> => {
     const now = ctx.clock.now();
     const pending = await pendingOf(tx, ctx, stateToken, true);
@@ -169,7 +177,7 @@ export async function verifyFactor(ctx: SignInContext, factorId: string, stateTo
       authenticationContext: { authenticationProvider: 'FACTOR_PROVIDER', credentialType: 'OTP' },
     });
     if (!ok) {
-      const counted = await countFailedAttempt(tx, ctx.tenant.id, user, ctx.lockout, now);
+      const counted = await countFailedAttempt(tx, ctx.tenant.id, user, lockout, now);
       const events = [mfa('FAILURE')];
       if (counted.locked) {
         await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));
@@ -203,9 +211,9 @@ export async function changeExpiredPassword(ctx: SignInContext, stateToken: stri
   if (pending.user.passwordHash === null || !(await verifyPassword(pending.user.passwordHash, oldPassword))) {
     throw credentialsRefused('oldPassword: Old Password is not correct');
   }
-  const problem = passwordProblem(newPassword, login);
-  if (problem) throw complexityRefused(`password: ${problem}`);
   if (newPassword === oldPassword) throw complexityRefused('password: Password cannot be your current password');
+  const problem = await newPasswordProblem(ctx.db, ctx.tenant.id, newPassword, login, pending.user);
+  if (problem) throw complexityRefused(`password: ${problem}`);
   const newHash = await hashPassword(newPassword);
   return ctx.db.transaction().execute(async (tx) => {
     const now = ctx.clock.now();
@@ -216,6 +224,7 @@ export async function changeExpiredPassword(ctx: SignInContext, stateToken: stri
     if (!user || user.passwordHash !== pending.user.passwordHash || user.status !== 'PASSWORD_EXPIRED') throw OktaErrors.invalidToken();
     await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));
     const changed = await recordNewPassword(tx, ctx.tenant.id, user, now, newHash);
+    if (user.passwordHash !== null) await rememberPreviousPassword(tx, ctx.tenant.id, user.id, user.passwordHash, now);
     const outcome = await nextStep(tx, ctx, changed, locked.amr, now);
     await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(changed)), [
       { eventType: 'user.account.update_password', displayMessage: 'User update password for Okta', target: [userTarget(changed)], authenticationContext: PASSWORD_AUTH },

@@ -6,6 +6,7 @@ import { systemClock } from '#src/lib/clock.ts';
 import { newRequestId } from '#src/lib/ids.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import { getTenantBySlug, operatorServiceContext, type TenantRow } from '#src/tenants/service.ts';
+import { configurePolicyDefaults } from '#src/policy/service.ts';
 import { configurePasswordHashing } from '#src/users/password.ts';
 
 /** Exit codes: 1 is kept for `log verify` finding a broken log, so scripts can tell tampering from misuse. */
@@ -34,6 +35,7 @@ export function cliConfig(): Config {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) throw new CliError(loaded.message);
   configurePasswordHashing(loaded.config.argon2);
+  configurePolicyDefaults(loaded.config.lockout);
   return loaded.config;
 }
 

@@ -190,6 +190,23 @@ export type SecurityAlertsTable = {
   details: ColumnType<Record<string, unknown>, string, string>;
 };
 
+/** A tenant's password policy as Okta's `settings.password` object; absent: the defaults. */
+export type PasswordPoliciesTable = {
+  tenant_id: string;
+  id: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  created: Ts;
+  last_updated: Ts;
+};
+
+/** A user's earlier password hashes, newest kept, for the policy's history rule. */
+export type PasswordHistoryTable = {
+  tenant_id: string;
+  user_id: string;
+  password_hash: string;
+  created: Ts;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -207,4 +224,6 @@ export type Database = {
   factors: FactorsTable;
   sign_in_networks: SignInNetworksTable;
   security_alerts: SecurityAlertsTable;
+  password_policies: PasswordPoliciesTable;
+  password_history: PasswordHistoryTable;
 };

@@ -15,14 +15,18 @@ export const PERMISSIONS = [
   'tokens.manage',
   /** read, refresh and end any session by id, and turn a sessionToken into a session (Okta's Sessions API) */
   'sessions.manage',
+  /** read the tenant's policies (password rules, lockout) */
+  'policies.read',
+  /** change them */
+  'policies.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<RoleType, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS,
-  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'logs.read', 'roles.read', 'sessions.manage'],
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage'],
   HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'groups.read'],
-  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'logs.read', 'roles.read'],
+  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'logs.read', 'roles.read', 'policies.read'],
 };
 
 export function permissionsOf(roles: Iterable<RoleType>): Set<Permission> {

@@ -67,8 +67,9 @@ export async function createTenant(db: Db, clock: Clock, input: CreateTenantInpu
   const cell = input.cell ?? 'commercial';
   if (!CELL.test(cell)) throw OktaErrors.validation('cell', ['cell: lower-case letters, digits and hyphens, starting with a letter']);
   const adminPassword = input.adminPassword ?? `${newSecret(12)}Aa1`;
-  const passwordHash = await passwordHashFor(adminPassword, input.adminEmail);
   const tenant: TenantRow = { id: newId('00o'), slug: input.slug, name: input.name ?? input.slug, cell, logRetentionDays: 365, created: clock.now() };
+  // A new tenant has the default password policy.
+  const passwordHash = await passwordHashFor(db, tenant.id, adminPassword, input.adminEmail);
   const ctx = operatorServiceContext(db, clock, tenant.id, `tenant-create-${tenant.id}`);
   try {
     return await db.transaction().execute(async (tx) => {

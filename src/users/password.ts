@@ -43,18 +43,3 @@ export function needsRehash(hashed: string): boolean {
   const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hashed);
   return !m || Number(m[1]) !== parameters.memoryKib || Number(m[2]) !== parameters.iterations || Number(m[3]) !== parameters.parallelism;
 }
-
-/**
- * Okta's default password policy: at least 8 characters with a lower-case letter, an upper-case letter and a
- * number, and no part of the login's local part. Returns the unmet rule, or null.
- */
-export function passwordProblem(password: string, login: string): string | null {
-  if (password.length < 8) return 'Password requirements: at least 8 characters.';
-  if (password.length > 256) return 'Password requirements: at most 256 characters.';
-  if (!/[a-z]/.test(password) || !/[A-Z]/.test(password) || !/[0-9]/.test(password)) {
-    return 'Password requirements: a lowercase letter, an uppercase letter and a number.';
-  }
-  const local = login.split('@')[0]?.toLowerCase() ?? '';
-  if (local.length >= 3 && password.toLowerCase().includes(local)) return 'Password requirements: no parts of your username.';
-  return null;
-}

@@ -11,13 +11,20 @@ import { recordEvents } from '#src/syslog/service.ts';
 import { clearSessionsOfUser } from '#src/sessions/service.ts';
 import { revokeTokensOfUser } from '#src/tokens/service.ts';
 import { LIFECYCLE_EVENTS, mayTransition, targetStatus, type LifecycleOp, type UserStatus } from './lifecycle.ts';
-import { hashPassword, passwordProblem } from './password.ts';
+import { hashPassword } from './password.ts';
+import { passwordHashFor } from './password-policy-check.ts';
 import { clearFailedLogins } from './sign-in.ts';
 import { displayNameOf } from './profile.ts';
-import { deleteUserRow, findUser, insertUser, loginTaken, saveUser, type UserRow } from './store.ts';
+import { deleteUserRow, findUser, insertUser, loginTaken, rememberPasswordHash, saveUser, type UserRow } from './store.ts';
 
 export type Profile = Record<string, unknown>;
 export type { UserRow };
+export { newPasswordProblem, passwordHashFor } from './password-policy-check.ts';
+
+/** Keeps a replaced password's hash for the history rule; inside the transaction that replaces it. */
+export function rememberPreviousPassword(tx: Tx, tenantId: string, userId: string, hash: string, at: Date): Promise<void> {
+  return rememberPasswordHash(tx, tenantId, userId, hash, at);
+}
 
 export function userTarget(user: UserRow): LogTarget {
   return { id: user.id, type: 'User', alternateId: String(user.profile['login'] ?? ''), displayName: displayNameOf(user.profile), detailEntry: null };
@@ -51,7 +58,7 @@ export type CreateUserInput = {
 /** Creates a user (STAGED, or activated at once), adds it to groups, and logs create (+ activate). */
 export async function createUser(ctx: ServiceContext, input: CreateUserInput): Promise<UserRow> {
   // Hashing is slow by design, so it happens before the transaction takes any lock.
-  const passwordHash = await passwordHashFor(input.password, String(input.profile['login']));
+  const passwordHash = await passwordHashFor(ctx.db, ctx.tenantId, input.password, String(input.profile['login']));
   return inTransaction(ctx, (tx) => insertNewUser(tx, ctx, input, passwordHash));
 }
 
@@ -82,13 +89,6 @@ export async function insertNewUser(tx: Tx, ctx: ServiceContext, input: CreateUs
   return user;
 }
 
-/** Checks the password policy and hashes; undefined when no password was given. */
-export async function passwordHashFor(password: string | undefined, login: string): Promise<string | undefined> {
-  if (password === undefined) return undefined;
-  const problem = passwordProblem(password, login);
-  if (problem) throw OktaErrors.passwordPolicy(problem);
-  return hashPassword(password);
-}
 
 /**
  * A user by id or login, for callers that act before anyone is authenticated (sign-in, sessions): no actor,
@@ -125,7 +125,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
   const merged = input.replace ? { ...input.profile } : { ...current.profile, ...input.profile };
   const missing = REQUIRED.filter((k) => merged[k] === undefined || merged[k] === null || merged[k] === '');
   if (missing.length > 0) throw OktaErrors.validation(missing.join(', '), missing.map((k) => `${k}: The field cannot be left blank`));
-  const passwordHash = await passwordHashFor(input.password, String(merged['login']));
+  const passwordHash = await passwordHashFor(ctx.db, ctx.tenantId, input.password, String(merged['login']), current);
   return inTransaction(ctx, async (tx) => {
     const user = await lockForChange(tx, ctx, current.id);
     const profile = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null || !input.replace));
@@ -142,6 +142,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
       ...(passwordHash === undefined ? {} : { passwordHash, passwordChanged: now }),
     };
     await saveUser(tx, ctx.tenantId, updated);
+    if (passwordHash !== undefined && user.passwordHash !== null) await rememberPasswordHash(tx, ctx.tenantId, user.id, user.passwordHash, now);
     const target = userTarget(updated);
     const events: EventInput[] = [];
     if (changed.length > 0) {
@@ -192,6 +193,7 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
     };
     await saveUser(tx, ctx.tenantId, updated);
     if (op === 'unlock') await clearFailedLogins(tx, ctx.tenantId, updated.id);
+    if (updated.passwordHash !== user.passwordHash && user.passwordHash !== null) await rememberPasswordHash(tx, ctx.tenantId, user.id, user.passwordHash, now);
     const target = userTarget(updated);
     const events: EventInput[] = [{ ...LIFECYCLE_EVENTS[op], target: [target] }];
     if (op === 'deactivate') events.push(...(await revokeTokensOfUser(tx, ctx, target)));

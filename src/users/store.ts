@@ -146,3 +146,23 @@ export async function queryUsers(db: Executor, tenantId: string, query: UserQuer
   const rows = await applyPage(q, query).execute();
   return rows.map(toRow);
 }
+
+/** Keeps at most this many earlier hashes per user: Okta's largest history count. */
+const HISTORY_KEPT = 24;
+
+/** The user's earlier password hashes, newest first. */
+export async function earlierPasswordHashes(db: Executor, tenantId: string, userId: string, limit: number): Promise<string[]> {
+  if (limit <= 0) return [];
+  const rows = await db.selectFrom('password_history').select('password_hash').where('tenant_id', '=', tenantId).where('user_id', '=', userId)
+    .orderBy('created', 'desc').limit(limit).execute();
+  return rows.map((r) => r.password_hash);
+}
+
+/** Remembers a password hash that is being replaced, and forgets the oldest beyond what any policy asks for. */
+export async function rememberPasswordHash(db: Executor, tenantId: string, userId: string, hash: string, at: Date): Promise<void> {
+  await db.insertInto('password_history').values({ tenant_id: tenantId, user_id: userId, password_hash: hash, created: at })
+    .onConflict((oc) => oc.doNothing()).execute();
+  await db.deleteFrom('password_history').where('tenant_id', '=', tenantId).where('user_id', '=', userId)
+    .where('created', 'not in', (eb) => eb.selectFrom('password_history').select('created').where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created', 'desc').limit(HISTORY_KEPT))
+    .execute();
+}

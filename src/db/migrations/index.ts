@@ -4,6 +4,7 @@ import * as checkpointBatches from './2026-11-23T01-00_checkpoint-batches.ts';
 import * as signIn from './2026-11-28T00-00_sign-in.ts';
 import * as factors from './2026-11-28T01-00_factors.ts';
 import * as networks from './2026-11-28T02-00_networks.ts';
+import * as passwordPolicies from './2026-11-28T03-00_password-policies.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T00-00_sign-in': signIn,
   '2026-11-28T01-00_factors': factors,
   '2026-11-28T02-00_networks': networks,
+  '2026-11-28T03-00_password-policies': passwordPolicies,
 };
