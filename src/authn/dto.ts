@@ -30,6 +30,19 @@ export function toAuthnTransaction(outcome: AuthnOutcome, base: string, relaySta
   if (outcome.status === 'SUCCESS') {
     return { ...common, sessionToken: outcome.sessionToken, _embedded: { user: embeddedUser(outcome.user) } };
   }
+  if (outcome.status === 'MFA_CHALLENGE') {
+    const verify = outcome.factor === null ? `${base}/api/v1/authn/passkey/verify` : `${base}/api/v1/authn/factors/${outcome.factor.id}/verify`;
+    return {
+      stateToken: outcome.stateToken,
+      ...common,
+      _embedded: {
+        ...(outcome.user === null ? {} : { user: embeddedUser(outcome.user) }),
+        ...(outcome.factor === null ? {} : { factor: { id: outcome.factor.id, factorType: outcome.factor.factorType, provider: outcome.factor.provider, vendorName: outcome.factor.provider } }),
+        challenge: outcome.challenge,
+      },
+      _links: { next: { name: 'verify', href: verify, hints: { allow: ['POST'] } } },
+    };
+  }
   if (outcome.status === 'MFA_REQUIRED') {
     const login = String(outcome.user.profile['login'] ?? '');
     return {

@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { baseUrlOf, publicAuditContext } from '#src/http/request-context.ts';
 import type { LogActor } from '#src/syslog/log-event.ts';
 import { toAuthnTransaction } from './dto.ts';
-import { changeExpiredPassword, signInWithPassword, transactionState, verifyFactor, type SignInContext } from './service.ts';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { relyingParty } from '#src/factors/webauthn-http.ts';
+import { authenticationResponse } from '#src/factors/webauthn-schemas.ts';
+import { changeExpiredPassword, finishPasskeySignIn, signInWithPassword, startPasskeySignIn, transactionState, verifyFactor, type SignInContext } from './service.ts';
 
 type AuthnBody = {
   username?: string;
@@ -12,7 +15,7 @@ type AuthnBody = {
 };
 
 type ChangePasswordBody = { stateToken: string; oldPassword: string; newPassword: string };
-type VerifyBody = { stateToken: string; passCode: string; rememberDevice?: boolean };
+type VerifyBody = { stateToken: string; passCode?: string; credential?: AuthenticationResponseJSON; rememberDevice?: boolean };
 
 const secret = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const stateToken = { type: 'string', minLength: 1, maxLength: 128 } as const;
@@ -46,16 +49,26 @@ const changePasswordBody = {
 async function signInContext(request: FastifyRequest): Promise<SignInContext> {
   const { db, clock } = request.server.deps;
   const tenant = await request.server.tenantOf(request);
-  return { db, clock, tenant, secrets: request.server.secrets, audit: (actor: LogActor) => publicAuditContext(request, actor) };
+  return { db, clock, tenant, secrets: request.server.secrets, rp: relyingParty(request, tenant.slug), audit: (actor: LogActor) => publicAuditContext(request, actor) };
 }
 
 const verifyParams = { type: 'object', properties: { factorId: { type: 'string', pattern: '^[0-9A-Za-z]{20}$' } }, required: ['factorId'] } as const;
 const verifyBody = {
   type: 'object',
-  properties: { stateToken, passCode: { type: 'string', minLength: 1, maxLength: 16 }, rememberDevice: { type: 'boolean' } },
-  required: ['stateToken', 'passCode'],
+  properties: { stateToken, passCode: { type: 'string', minLength: 1, maxLength: 16 }, credential: authenticationResponse, rememberDevice: { type: 'boolean' } },
+  required: ['stateToken'],
+  additionalProperties: false,
+  not: { required: ['passCode', 'credential'] },
+} as const;
+
+const passkeyVerifyBody = {
+  type: 'object',
+  properties: { stateToken, credential: authenticationResponse },
+  required: ['stateToken', 'credential'],
   additionalProperties: false,
 } as const;
+
+const passkeyStartBody = { type: 'object', properties: { relayState: { type: 'string', maxLength: 2048 } }, additionalProperties: false } as const;
 
 /**
  * /api/v1/authn: Okta's Classic Authentication API. Public (no API token): the tenant is the one the Host
@@ -79,6 +92,19 @@ export async function authnRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { factorId: string }; Body: VerifyBody }>('/factors/:factorId/verify', { config: { auth: 'public' }, schema: { params: verifyParams, body: verifyBody } }, async (request) => {
     const ctx = await signInContext(request);
-    return toAuthnTransaction(await verifyFactor(ctx, request.params.factorId, request.body.stateToken, request.body.passCode), baseUrlOf(request), undefined);
+    const { stateToken: token, passCode, credential } = request.body;
+    const answer = { ...(passCode === undefined ? {} : { passCode }), ...(credential === undefined ? {} : { credential }) };
+    return toAuthnTransaction(await verifyFactor(ctx, request.params.factorId, token, answer), baseUrlOf(request), undefined);
+  });
+
+  // Passkey sign-in (Bulwark's addition to the Classic API, which has no passwordless flow): a challenge, then
+  // the authenticator's answer.
+  app.post<{ Body: { relayState?: string } }>('/passkey', { config: { auth: 'public' }, schema: { body: passkeyStartBody } }, async (request) => {
+    return toAuthnTransaction(await startPasskeySignIn(await signInContext(request)), baseUrlOf(request), request.body?.relayState);
+  });
+
+  app.post<{ Body: { stateToken: string; credential: AuthenticationResponseJSON } }>('/passkey/verify', { config: { auth: 'public' }, schema: { body: passkeyVerifyBody } }, async (request) => {
+    const ctx = await signInContext(request);
+    return toAuthnTransaction(await finishPasskeySignIn(ctx, request.body.stateToken, request.body.credential), baseUrlOf(request), undefined);
   });
 }

@@ -3,7 +3,9 @@ import type { TenantRef } from '#src/http/tenant-host.ts';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { activeFactors, factorTarget, invalidPasscode, verifyFactorCode, type FactorRow } from '#src/factors/service.ts';
+import { passkeyChallenge, passkeyRefused, verifyPasskey, WEBAUTHN, type RelyingParty } from '#src/factors/webauthn.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
 import { issueSessionToken } from '#src/sessions/service.ts';
 import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
@@ -14,7 +16,7 @@ import { lookupUser, newPasswordProblem, rememberPreviousPassword, userTarget, t
 import {
   countFailedAttempt, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout, type LockoutRule,
 } from '#src/users/sign-in.ts';
-import { deleteTransaction, findTransaction, insertTransaction, type PendingStatus } from './store.ts';
+import { deleteTransaction, findTransaction, insertTransaction, setTransactionState, type PendingStatus } from './store.ts';
 
 /** What a sign-in request runs with: it has no principal, only the tenant its host names. */
 export type SignInContext = {
@@ -22,6 +24,8 @@ export type SignInContext = {
   clock: Clock;
   tenant: TenantRef;
   secrets: SecretBox;
+  /** The relying party passkeys answer to: the tenant's host. */
+  rp: RelyingParty;
   /** The request's audit context with the given actor. */
   audit(actor: LogActor): AuditContext;
 };
@@ -29,7 +33,8 @@ export type SignInContext = {
 export type AuthnOutcome =
   | { status: 'SUCCESS'; user: UserRow; sessionToken: string; expiresAt: Date }
   | { status: 'PASSWORD_EXPIRED'; user: UserRow; stateToken: string; expiresAt: Date }
-  | { status: 'MFA_REQUIRED'; user: UserRow; stateToken: string; expiresAt: Date; factors: FactorRow[] };
+  | { status: 'MFA_REQUIRED'; user: UserRow; stateToken: string; expiresAt: Date; factors: FactorRow[] }
+  | { status: 'MFA_CHALLENGE'; user: UserRow | null; stateToken: string; expiresAt: Date; factor: FactorRow | null; challenge: PublicKeyCredentialRequestOptionsJSON };
 
 /** An unfinished sign-in waits five minutes for the user, as Okta's transactions do. */
 const STATE_TOKEN_TTL_MS = 5 * 60_000;
@@ -57,10 +62,10 @@ function verified(user: UserRow): EventInput {
   return { eventType: 'user.authentication.verify', displayMessage: 'Verify user identity', target: [userTarget(user)], authenticationContext: PASSWORD_AUTH };
 }
 
-async function openTransaction(tx: Tx, ctx: SignInContext, user: UserRow, status: PendingStatus, amr: string[], now: Date): Promise<{ stateToken: string; expiresAt: Date }> {
+async function openTransaction(tx: Tx, ctx: SignInContext, user: UserRow | null, status: PendingStatus, amr: string[], now: Date, challenge: string | null = null): Promise<{ stateToken: string; expiresAt: Date }> {
   const stateToken = `00${newSecret(30)}`;
   const expiresAt = new Date(now.getTime() + STATE_TOKEN_TTL_MS);
-  await insertTransaction(tx, ctx.tenant.id, sha256Hex(stateToken), { userId: user.id, status, amr, created: now, expiresAt });
+  await insertTransaction(tx, ctx.tenant.id, sha256Hex(stateToken), { userId: user?.id ?? null, status, amr, challenge, created: now, expiresAt });
   return { stateToken, expiresAt };
 }
 
@@ -70,7 +75,8 @@ async function openTransaction(tx: Tx, ctx: SignInContext, user: UserRow, status
  * never skips it), else to a sessionToken carrying `amr`.
  */
 async function nextStep(tx: Tx, ctx: SignInContext, user: UserRow, amr: string[], now: Date): Promise<AuthnOutcome> {
-  if (!amr.includes('otp')) {
+  // Anything beyond the password (otp, hwk, swk) is a second factor already passed.
+  if (amr.every((m) => m === 'pwd')) {
     const factors = await activeFactors(tx, ctx.tenant.id, user.id);
     if (factors.length > 0) return { status: 'MFA_REQUIRED', user, factors, ...(await openTransaction(tx, ctx, user, 'MFA_REQUIRED', amr, now)) };
   }
@@ -133,14 +139,15 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
   return attempt.outcome;
 }
 
-type Pending = { user: UserRow; status: PendingStatus; amr: string[]; expiresAt: Date };
+type Pending = { user: UserRow; status: PendingStatus; amr: string[]; challenge: string | null; expiresAt: Date };
 
 /** The live transaction a stateToken names and its user, or Okta's invalid-token error. */
 async function pendingOf(db: Db | Tx, ctx: SignInContext, stateToken: string, lock: boolean): Promise<Pending> {
   const pending = await findTransaction(db, ctx.tenant.id, sha256Hex(stateToken), lock);
-  const user = pending && pending.expiresAt.getTime() > ctx.clock.now().getTime() ? await lookupUser(db, ctx.tenant.id, pending.userId) : undefined;
+  const live = pending && pending.userId !== null && pending.expiresAt.getTime() > ctx.clock.now().getTime();
+  const user = live ? await lookupUser(db, ctx.tenant.id, pending.userId as string) : undefined;
   if (!pending || !user) throw OktaErrors.invalidToken();
-  return { user, status: pending.status, amr: pending.amr, expiresAt: pending.expiresAt };
+  return { user, status: pending.status, amr: pending.amr, challenge: pending.challenge, expiresAt: pending.expiresAt };
 }
 
 const wrongState = () => new AppError(403, 'E0000079', 'This operation is not allowed in the current authentication state.');
@@ -150,7 +157,94 @@ export async function transactionState(ctx: SignInContext, stateToken: string): 
   const pending = await pendingOf(ctx.db, ctx, stateToken, false);
   const base = { user: pending.user, stateToken, expiresAt: pending.expiresAt };
   if (pending.status === 'MFA_REQUIRED') return { status: 'MFA_REQUIRED', ...base, factors: await activeFactors(ctx.db, ctx.tenant.id, pending.user.id) };
+  if (pending.status === 'MFA_CHALLENGE') {
+    return { status: 'MFA_CHALLENGE', ...base, factor: null, challenge: await passkeyChallenge({ db: ctx.db, tenantId: ctx.tenant.id }, ctx.rp, pending.user.id, pending.challenge ?? undefined) };
+  }
   return { status: pending.status, ...base };
+}
+
+const PASSKEY_AUTH = { authenticationProvider: 'FACTOR_PROVIDER', credentialType: 'ASSERTION' } as const;
+
+/** RFC 8176: a passkey synced between devices is a software-secured key, a device-bound one hardware-secured. */
+function passkeyAmr(backedUp: boolean): string {
+  return backedUp ? 'swk' : 'hwk';
+}
+
+/**
+ * A passkey as the second factor of a password sign-in. Without `credential`, issues a challenge for that
+ * passkey (MFA_CHALLENGE); with it, checks the answer and moves the sign-in on with the key in its methods.
+ * A failed answer is logged and ends nothing: there is nothing to guess.
+ */
+async function verifyPasskeyFactor(ctx: SignInContext, factor: FactorRow, stateToken: string, credential: AuthenticationResponseJSON | undefined): Promise<AuthnOutcome> {
+  const tokenHash = sha256Hex(stateToken);
+  if (credential === undefined) {
+    const pending = await pendingOf(ctx.db, ctx, stateToken, false);
+    if (pending.status !== 'MFA_REQUIRED' && pending.status !== 'MFA_CHALLENGE') throw wrongState();
+    const options = await passkeyChallenge({ db: ctx.db, tenantId: ctx.tenant.id }, ctx.rp, pending.user.id, undefined, factor.id);
+    await ctx.db.transaction().execute((tx) => setTransactionState(tx, ctx.tenant.id, tokenHash, 'MFA_CHALLENGE', options.challenge));
+    return { status: 'MFA_CHALLENGE', user: pending.user, stateToken, expiresAt: pending.expiresAt, factor, challenge: options };
+  }
+  const attempt = await ctx.db.transaction().execute(async (tx): Promise<Attempt> => {
+    const now = ctx.clock.now();
+    const pending = await pendingOf(tx, ctx, stateToken, true);
+    if (pending.status !== 'MFA_CHALLENGE' || pending.challenge === null) throw wrongState();
+    const asserted = await verifyPasskey(tx, ctx.tenant.id, credential, pending.challenge, ctx.rp, pending.user.id);
+    const ok = asserted !== undefined && asserted.factor.id === factor.id;
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(pending.user)), [{
+      eventType: 'user.authentication.auth_via_mfa',
+      displayMessage: 'Authentication of user via MFA',
+      outcome: ok ? { result: 'SUCCESS' } : { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+      target: [userTarget(pending.user), factorTarget(factor)],
+      authenticationContext: PASSKEY_AUTH,
+    }]);
+    if (!ok) return { failed: true };
+    await deleteTransaction(tx, ctx.tenant.id, tokenHash);
+    return { outcome: await nextStep(tx, ctx, pending.user, [...pending.amr, passkeyAmr(asserted.backedUp), 'mfa'], now) };
+  });
+  if ('failed' in attempt) throw passkeyRefused('the passkey did not answer the challenge');
+  return attempt.outcome;
+}
+
+/**
+ * Passkey sign-in, first step: a challenge any of the tenant's discoverable passkeys may answer. The
+ * sign-in does not know its user until the passkey answers (its user handle names them).
+ */
+export async function startPasskeySignIn(ctx: SignInContext): Promise<AuthnOutcome> {
+  const challenge = await passkeyChallenge({ db: ctx.db, tenantId: ctx.tenant.id }, ctx.rp, null);
+  const opened = await ctx.db.transaction().execute((tx) => openTransaction(tx, ctx, null, 'MFA_CHALLENGE', [], ctx.clock.now(), challenge.challenge));
+  return { status: 'MFA_CHALLENGE', user: null, factor: null, challenge, ...opened };
+}
+
+/**
+ * Passkey sign-in, second step: a user-verified passkey is a phishing-resistant sign-in on its own, so a
+ * good answer ends in a sessionToken (amr hwk or swk, plus mfa: possession and the user's PIN or biometric).
+ * Anything else is the same 401 as a failed password, logged; the challenge is used up either way.
+ */
+export async function finishPasskeySignIn(ctx: SignInContext, stateToken: string, credential: AuthenticationResponseJSON): Promise<AuthnOutcome> {
+  const tokenHash = sha256Hex(stateToken);
+  const attempt = await ctx.db.transaction().execute(async (tx): Promise<Attempt> => {
+    const now = ctx.clock.now();
+    const pending = await findTransaction(tx, ctx.tenant.id, tokenHash, true);
+    if (!pending || pending.userId !== null || pending.status !== 'MFA_CHALLENGE' || pending.challenge === null || pending.expiresAt.getTime() <= now.getTime()) {
+      throw OktaErrors.invalidToken();
+    }
+    await deleteTransaction(tx, ctx.tenant.id, tokenHash);
+    const asserted = await verifyPasskey(tx, ctx.tenant.id, credential, pending.challenge, ctx.rp, null);
+    const user = asserted && (await lockUserForSignIn(tx, ctx.tenant.id, 'id', asserted.userId));
+    if (!asserted || !user || !MAY_SIGN_IN.has(user.status)) {
+      const actor = user ? userTarget(user) : unknownActor(credential.id);
+      await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(actor), [{ ...failure(user && user.status === 'LOCKED_OUT' ? 'LOCKED_OUT' : 'VERIFICATION_ERROR'), authenticationContext: PASSKEY_AUTH }]);
+      return { failed: true };
+    }
+    const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, undefined);
+    const token = await issueSessionToken(tx, ctx.tenant.id, signedIn.id, [passkeyAmr(asserted.backedUp), 'mfa'], now);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(signedIn)), [{
+      eventType: 'user.authentication.verify', displayMessage: 'Verify user identity', target: [userTarget(signedIn), factorTarget(asserted.factor)], authenticationContext: PASSKEY_AUTH,
+    }]);
+    return { outcome: { status: 'SUCCESS', user: signedIn, sessionToken: token.value, expiresAt: token.expiresAt } };
+  });
+  if ('failed' in attempt) throw OktaErrors.authenticationFailed();
+  return attempt.outcome;
 }
 
 /**
@@ -158,7 +252,13 @@ export async function transactionState(ctx: SignInContext, stateToken: string): 
  * counts towards lockout like a wrong password (and the lock ends the sign-in); a right one moves the
  * sign-in on with `otp` added to its methods.
  */
-export async function verifyFactor(ctx: SignInContext, factorId: string, stateToken: string, passCode: string): Promise<AuthnOutcome> {
+export async function verifyFactor(ctx: SignInContext, factorId: string, stateToken: string, answer: { passCode?: string; credential?: AuthenticationResponseJSON }): Promise<AuthnOutcome> {
+  const pendingUser = (await pendingOf(ctx.db, ctx, stateToken, false)).user;
+  const factor = (await activeFactors(ctx.db, ctx.tenant.id, pendingUser.id)).find((f) => f.id === factorId);
+  if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
+  if (factor.factorType === WEBAUTHN) return verifyPasskeyFactor(ctx, factor, stateToken, answer.credential);
+  if (answer.passCode === undefined) throw OktaErrors.validation('passCode', ['passCode: required for this factor']);
+  const passCode = answer.passCode;
   const lockout = await lockoutOf(ctx);
   const attempt = await ctx.db.transaction().execute(async (tx): Promise<Attempt> => {
     const now = ctx.clock.now();

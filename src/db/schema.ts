@@ -117,12 +117,27 @@ export type LogCheckpointBatchesTable = {
 export type AuthnTransactionsTable = {
   tenant_id: string;
   token_hash: string;
-  user_id: string;
+  user_id: string | null;
   status: string;
   created: Ts;
   expires_at: Ts;
   /** The methods this sign-in has passed so far (RFC 8176: pwd, otp, …). */
   amr: ColumnType<string[], string[] | undefined, string[]>;
+  /** The WebAuthn challenge the sign-in waits for, if any. */
+  challenge: ColumnType<string | null, string | null | undefined, string | null>;
+};
+
+/** A passkey: the public half of a WebAuthn credential, and what the authenticator reported of itself. */
+export type WebauthnCredentialsTable = {
+  tenant_id: string;
+  factor_id: string;
+  credential_id: string;
+  public_key: Buffer;
+  sign_count: ColumnType<string, number | string, number | string>;
+  transports: string[];
+  device_type: string;
+  backed_up: boolean;
+  aaguid: string;
 };
 
 /** A user's second factor; `secret` is sealed (src/lib/secret-box.ts), never stored in the clear. */
@@ -222,6 +237,7 @@ export type Database = {
   session_tokens: SessionTokensTable;
   sessions: SessionsTable;
   factors: FactorsTable;
+  webauthn_credentials: WebauthnCredentialsTable;
   sign_in_networks: SignInNetworksTable;
   security_alerts: SecurityAlertsTable;
   password_policies: PasswordPoliciesTable;

@@ -1,13 +1,28 @@
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type { FactorRow, TotpEnrollment } from './service.ts';
 import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from './totp.ts';
 
 type Link = { href: string; hints: { allow: string[] } };
 
+/** What only an enrollment answer carries: a TOTP secret (once), or a passkey's creation options. */
+export type Enrollment = { totp: TotpEnrollment } | { passkey: PublicKeyCredentialCreationOptionsJSON };
+
+function activation(e: Enrollment) {
+  if ('passkey' in e) return e.passkey;
+  return {
+    timeStep: TOTP_PERIOD_SECONDS,
+    sharedSecret: e.totp.sharedSecret,
+    encoding: 'base32',
+    keyLength: TOTP_DIGITS,
+    _links: { qrcode: { href: e.totp.qrCode, type: 'image/png' } },
+  };
+}
+
 /**
  * Okta's UserFactor. `base` is the factor collection's URL as the caller addresses it (`…/users/me/factors`
- * or `…/users/{id}/factors`). The shared secret appears only in the enrollment answer, once.
+ * or `…/users/{id}/factors`). A TOTP shared secret appears only in the enrollment answer, once.
  */
-export function toPublicFactor(f: FactorRow, base: string, login: string, enrollment?: TotpEnrollment) {
+export function toPublicFactor(f: FactorRow, base: string, login: string, enrollment?: Enrollment) {
   const self = `${base}/${f.id}`;
   const links: Record<string, Link> = { self: { href: self, hints: { allow: ['GET', 'DELETE'] } } };
   if (f.status === 'PENDING_ACTIVATION') links['activate'] = { href: `${self}/lifecycle/activate`, hints: { allow: ['POST'] } };
@@ -21,16 +36,6 @@ export function toPublicFactor(f: FactorRow, base: string, login: string, enroll
     lastUpdated: f.lastUpdated.toISOString(),
     profile: { credentialId: login },
     _links: links,
-    ...(enrollment === undefined ? {} : {
-      _embedded: {
-        activation: {
-          timeStep: TOTP_PERIOD_SECONDS,
-          sharedSecret: enrollment.sharedSecret,
-          encoding: 'base32',
-          keyLength: TOTP_DIGITS,
-          _links: { qrcode: { href: enrollment.qrCode, type: 'image/png' } },
-        },
-      },
-    }),
+    ...(enrollment === undefined ? {} : { _embedded: { activation: activation(enrollment) } }),
   };
 }

@@ -9,7 +9,10 @@ import { cookieSession } from '#src/sessions/cookie-session.ts';
 import type { SessionRow } from '#src/sessions/service.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import { lookupUser, userTarget } from '#src/users/service.ts';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { toPublicFactor } from './dto.ts';
+import { registrationResponse } from './webauthn-schemas.ts';
+import { activatePasskey, enrollPasskey, relyingParty, WEBAUTHN } from './webauthn-http.ts';
 import { assertEnrollmentFromKnownNetwork } from './new-location.ts';
 import { activateTotp, enrollTotp, getFactor, listFactors, removeFactor, resetAllFactors, TOTP, TOTP_PROVIDERS, type FactorContext, type TotpProvider } from './service.ts';
 
@@ -22,15 +25,19 @@ const userParams = { type: 'object', properties: { id: { type: 'string', minLeng
 const userFactorParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, factorId: oktaId }, required: ['id', 'factorId'] } as const;
 const enrollBody = {
   type: 'object',
-  properties: { factorType: { type: 'string', const: TOTP }, provider: { type: 'string', enum: [...TOTP_PROVIDERS] } },
+  properties: { factorType: { type: 'string', enum: [TOTP, WEBAUTHN] }, provider: { type: 'string', enum: [...TOTP_PROVIDERS, 'FIDO'] } },
   required: ['factorType', 'provider'],
   additionalProperties: false,
+  oneOf: [
+    { properties: { factorType: { const: TOTP }, provider: { enum: [...TOTP_PROVIDERS] } } },
+    { properties: { factorType: { const: WEBAUTHN }, provider: { const: 'FIDO' } } },
+  ],
 } as const;
-const passCodeBody = {
+const activateBody = {
   type: 'object',
-  properties: { passCode: { type: 'string', minLength: 1, maxLength: 16 } },
-  required: ['passCode'],
+  properties: { passCode: { type: 'string', minLength: 1, maxLength: 16 }, credential: registrationResponse },
   additionalProperties: false,
+  oneOf: [{ required: ['passCode'] }, { required: ['credential'] }],
 } as const;
 
 type Me = { ctx: FactorContext; user: LogTarget; session: SessionRow; base: string; issuer: string };
@@ -84,13 +91,17 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     return (await listFactors(ctx.db, ctx.tenantId, user.id)).map((f) => toPublicFactor(f, base, user.alternateId ?? ''));
   });
 
-  app.post<{ Body: { factorType: string; provider: TotpProvider } }>('/me/factors', { config: { auth: 'public' }, schema: { body: enrollBody } }, async (request, reply) => {
+  app.post<{ Body: { factorType: string; provider: string } }>('/me/factors', { config: { auth: 'public' }, schema: { body: enrollBody } }, async (request, reply) => {
     assertSameOrigin(request);
     const m = await me(request);
     await assertKnownNetwork(request, reply, m, request.body.factorType);
     const { ctx, user, base, issuer } = m;
-    const enrollment = await enrollTotp(ctx, user, request.body.provider, issuer);
-    return toPublicFactor(enrollment.factor, base, user.alternateId ?? '', enrollment);
+    if (request.body.factorType === WEBAUTHN) {
+      const enrollment = await enrollPasskey(ctx, user, relyingParty(request, issuer));
+      return toPublicFactor(enrollment.factor, base, user.alternateId ?? '', { passkey: enrollment.options });
+    }
+    const enrollment = await enrollTotp(ctx, user, request.body.provider as TotpProvider, issuer);
+    return toPublicFactor(enrollment.factor, base, user.alternateId ?? '', { totp: enrollment });
   });
 
   app.get<{ Params: FactorParams }>('/me/factors/:factorId', { config: { auth: 'public' }, schema: { params: factorParams } }, async (request) => {
@@ -98,13 +109,21 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     return toPublicFactor(await getFactor(ctx.db, ctx.tenantId, user.id, request.params.factorId), base, user.alternateId ?? '');
   });
 
-  app.post<{ Params: FactorParams; Body: { passCode: string } }>('/me/factors/:factorId/lifecycle/activate', { config: { auth: 'public' }, schema: { params: factorParams, body: passCodeBody } }, async (request, reply) => {
+  app.post<{ Params: FactorParams; Body: { passCode?: string; credential?: RegistrationResponseJSON } }>('/me/factors/:factorId/lifecycle/activate', {
+    config: { auth: 'public' },
+    schema: { params: factorParams, body: activateBody },
+  }, async (request, reply) => {
     assertSameOrigin(request);
     const m = await me(request);
     const factor = await getFactor(m.ctx.db, m.ctx.tenantId, m.user.id, request.params.factorId);
     await assertKnownNetwork(request, reply, m, factor.factorType);
-    const { ctx, user, base } = m;
-    return toPublicFactor(await activateTotp(ctx, user, request.params.factorId, request.body.passCode), base, user.alternateId ?? '');
+    const { ctx, user, base, issuer } = m;
+    const { passCode, credential } = request.body;
+    if (factor.factorType === WEBAUTHN && credential !== undefined) {
+      return toPublicFactor(await activatePasskey(ctx, user, factor.id, credential, relyingParty(request, issuer)), base, user.alternateId ?? '');
+    }
+    if (factor.factorType === TOTP && passCode !== undefined) return toPublicFactor(await activateTotp(ctx, user, factor.id, passCode), base, user.alternateId ?? '');
+    throw OktaErrors.validation(factor.factorType === WEBAUTHN ? 'credential' : 'passCode', [`${factor.factorType === WEBAUTHN ? 'credential' : 'passCode'}: required to activate this factor`]);
   });
 
   app.delete<{ Params: FactorParams }>('/me/factors/:factorId', { config: { auth: 'public' }, schema: { params: factorParams } }, async (request, reply) => {

@@ -74,3 +74,56 @@ export async function deleteFactorsOfUser(tx: Tx, tenantId: string, userId: stri
   const rows = await tx.deleteFrom('factors').where('tenant_id', '=', tenantId).where('user_id', '=', userId).returning(columns).execute();
   return rows.map(toRow);
 }
+
+export type WebauthnCredentialRow = {
+  factorId: string;
+  credentialId: string;
+  publicKey: Buffer;
+  signCount: number;
+  transports: string[];
+  deviceType: string;
+  backedUp: boolean;
+  aaguid: string;
+};
+
+export async function insertWebauthnCredential(tx: Tx, tenantId: string, c: WebauthnCredentialRow): Promise<void> {
+  await tx.insertInto('webauthn_credentials').values({
+    tenant_id: tenantId, factor_id: c.factorId, credential_id: c.credentialId, public_key: c.publicKey, sign_count: c.signCount,
+    transports: c.transports, device_type: c.deviceType, backed_up: c.backedUp, aaguid: c.aaguid,
+  }).execute();
+}
+
+const credentialColumns = ['c.factor_id', 'c.credential_id', 'c.public_key', 'c.sign_count', 'c.transports', 'c.device_type', 'c.backed_up', 'c.aaguid', 'f.user_id', 'f.status'] as const;
+
+type CredentialSelected = {
+  factor_id: string; credential_id: string; public_key: Buffer; sign_count: string; transports: string[]; device_type: string; backed_up: boolean; aaguid: string; user_id: string; status: string;
+};
+
+function toCredential(r: CredentialSelected): WebauthnCredentialRow & { userId: string; factorStatus: FactorStatus } {
+  return {
+    factorId: r.factor_id, credentialId: r.credential_id, publicKey: r.public_key, signCount: Number(r.sign_count), transports: r.transports,
+    deviceType: r.device_type, backedUp: r.backed_up, aaguid: r.aaguid, userId: r.user_id, factorStatus: r.status as FactorStatus,
+  };
+}
+
+/** A passkey by the credential id an authenticator answered with, with its factor's user, locked for the counter update. */
+export async function lockCredentialById(tx: Tx, tenantId: string, credentialId: string): Promise<(WebauthnCredentialRow & { userId: string; factorStatus: FactorStatus }) | undefined> {
+  const row = await tx.selectFrom('webauthn_credentials as c').innerJoin('factors as f', (j) => j.onRef('f.tenant_id', '=', 'c.tenant_id').onRef('f.id', '=', 'c.factor_id'))
+    .select(credentialColumns).where('c.tenant_id', '=', tenantId).where('c.credential_id', '=', credentialId).forUpdate().executeTakeFirst();
+  return row && toCredential(row);
+}
+
+/** Every passkey of a user (to exclude at registration, or to allow at a second-factor challenge). */
+export async function credentialsOfUser(db: Executor, tenantId: string, userId: string): Promise<(WebauthnCredentialRow & { userId: string; factorStatus: FactorStatus })[]> {
+  const rows = await db.selectFrom('webauthn_credentials as c').innerJoin('factors as f', (j) => j.onRef('f.tenant_id', '=', 'c.tenant_id').onRef('f.id', '=', 'c.factor_id'))
+    .select(credentialColumns).where('c.tenant_id', '=', tenantId).where('f.user_id', '=', userId).execute();
+  return rows.map(toCredential);
+}
+
+export async function setSignCount(tx: Tx, tenantId: string, factorId: string, signCount: number, backedUp: boolean): Promise<void> {
+  await tx.updateTable('webauthn_credentials').set({ sign_count: signCount, backed_up: backedUp }).where('tenant_id', '=', tenantId).where('factor_id', '=', factorId).execute();
+}
+
+export async function setFactorSecret(tx: Tx, tenantId: string, factorId: string, secret: string | null): Promise<void> {
+  await tx.updateTable('factors').set({ secret }).where('tenant_id', '=', tenantId).where('id', '=', factorId).execute();
+}

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Sign-in (issue 4, first part): the failed-password counter behind lockout, Okta's two short-lived tokens
  * of the Classic Authentication API (the stateToken of an unfinished sign-in, the one-time sessionToken of a
- * finished one) and server-side sessions. Every token is stored only as its SHA-256.
+ * finished one) and server-side sessions. Every token is stored only as its SHA-256. A passkey sign-in does
+ * not know its user until the passkey answers, so a transaction's user may be null.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -12,7 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create table authn_transactions (
       tenant_id text not null,
       token_hash text not null,
-      user_id text not null,
+      user_id text,
       status text not null,
       created timestamptz not null,
       expires_at timestamptz not null,
