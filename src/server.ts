@@ -18,7 +18,7 @@ export type RunningServer = { app: FastifyInstance; url: string; close(): Promis
 const LAST_USED_FLUSH_MS = 5_000;
 const RETENTION_PURGE_MS = 3_600_000;
 
-function bootstrapBanner(created: CreatedTenant, url: string): string {
+function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string): string {
   return [
     '',
     'First start: created tenant "demo" with a super admin. These credentials are shown only this once:',
@@ -26,6 +26,8 @@ function bootstrapBanner(created: CreatedTenant, url: string): string {
     `  admin password: ${created.adminPassword}`,
     `  API token:      ${created.apiToken}`,
     `Try: curl -H "Authorization: SSWS ${created.apiToken}" ${url}/api/v1/users`,
+    `Sign in (tenant demo is at ${tenantUrl}): curl -H 'content-type: application/json' \\`,
+    `  -d '{"username":"${created.adminLogin}","password":"…"}' ${tenantUrl}/api/v1/authn   (docs/authentication.md)`,
     '',
   ].join('\n');
 }
@@ -43,7 +45,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
   const signingKey = loadSigningKey(config.dataDir);
   const created = await bootstrapDemoTenant(runtime.db, clock, config);
   // Printed before anything else can fail: these credentials exist nowhere else.
-  if (created) print(bootstrapBanner(created, `http://${config.host}:${config.port}`));
+  if (created) print(bootstrapBanner(created, `http://${config.host}:${config.port}`, `http://${created.tenant.slug}.${config.baseDomain}:${config.port}`));
   const app = await buildApp({ config, db: runtime.db, clock, authenticator, rateLimiter: createRateLimiter(clock), metrics: createMetrics() });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
