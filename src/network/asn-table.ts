@@ -3,6 +3,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { once } from 'node:events';
+import { fork } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 
 /** An autonomous system: the network an address belongs to, as the System Log's securityContext names it. */
@@ -123,23 +125,36 @@ function tableLookup(t: Table, ip: string): AsnInfo | undefined {
   return undefined;
 }
 
-/**
- * The table, from `<cacheDir>/asn-<data version>.v8` when an earlier start built it, else built from the
- * package's CSV (a few seconds) and cached there for the next start.
- */
-export function loadAsnTable(cacheDir: string): AsnTable {
+function cacheFile(cacheDir: string): { dir: string; file: string } {
   const dir = packageDir();
   const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-  const file = join(cacheDir, `asn-${version}.v8`);
-  let table: Table;
-  if (existsSync(file)) {
-    table = deserialize(readFileSync(file)) as Table;
-  } else {
-    table = build(dir);
-    mkdirSync(cacheDir, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, serialize(table));
-    renameSync(partial, file);
+  return { dir, file: join(cacheDir, `asn-${version}.v8`) };
+}
+
+/** Builds the cache file from the package's CSV; a no-op when it exists. */
+export function buildAsnCache(cacheDir: string): void {
+  const { dir, file } = cacheFile(cacheDir);
+  if (existsSync(file)) return;
+  const table = build(dir);
+  mkdirSync(cacheDir, { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, serialize(table));
+  renameSync(partial, file);
+}
+
+/**
+ * The table, from `<cacheDir>/asn-<data version>.v8`, built there first when no earlier start did (a few
+ * seconds). The build runs in a child process: parsing half a million CSV rows takes some 300 MB, which
+ * goes back to the system when that process ends instead of staying in the server's resident size (a worker
+ * thread's heap, freed, stays with the process).
+ */
+export async function loadAsnTable(cacheDir: string): Promise<AsnTable> {
+  const { file } = cacheFile(cacheDir);
+  if (!existsSync(file)) {
+    const child = fork(fileURLToPath(new URL('./asn-build-process.ts', import.meta.url)), [cacheDir], { stdio: 'ignore' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0 || !existsSync(file)) throw new Error(`building the ASN table in ${cacheDir} failed`);
   }
+  const table = deserialize(readFileSync(file)) as Table;
   return { lookup: (ip) => tableLookup(table, ip), ranges: table.v4Asn.length + table.v6Asn.length };
 }

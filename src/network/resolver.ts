@@ -32,7 +32,7 @@ export function createNetworkResolver(opts: { asnDb: string | undefined; dataDir
   const open = () => {
     source ??= opts.asnDb !== undefined
       ? maxmind.open<MmdbRecord>(opts.asnDb).then((mmdb) => ({ mmdb }))
-      : Promise.resolve().then(() => ({ table: loadAsnTable(join(opts.dataDir, 'cache')) }));
+      : loadAsnTable(join(opts.dataDir, 'cache')).then((table) => ({ table }));
     return source;
   };
   return async function networkOf(ip: string | null): Promise<NetworkInfo> {
