@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { claimServerPid } from './db/embedded-postgres.ts';
+import { issueEnrollmentLink, type EnrollmentLink } from './authn/enrollment-links.ts';
 import { openDatabaseRuntime } from './db/runtime.ts';
 import { createAuthenticator } from './http/auth.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
@@ -10,7 +11,7 @@ import { createMetrics } from './ops/metrics.ts';
 import { loadSigningKey, signCheckpoints } from './syslog/checkpoints.ts';
 import { purgeExpiredEvents } from './syslog/retention.ts';
 import { bootstrapDemoTenant } from './tenants/bootstrap.ts';
-import type { CreatedTenant } from './tenants/service.ts';
+import { operatorContext, type CreatedTenant } from './tenants/service.ts';
 import { touchLastUsed } from './tokens/store.ts';
 
 export type RunningServer = { app: FastifyInstance; url: string; close(): Promise<void> };
@@ -18,7 +19,7 @@ export type RunningServer = { app: FastifyInstance; url: string; close(): Promis
 const LAST_USED_FLUSH_MS = 5_000;
 const RETENTION_PURGE_MS = 3_600_000;
 
-function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string): string {
+function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string, enrollment: EnrollmentLink): string {
   return [
     '',
     'First start: created tenant "demo" with a super admin. These credentials are shown only this once:',
@@ -28,6 +29,8 @@ function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string)
     `Try: curl -H "Authorization: SSWS ${created.apiToken}" ${url}/api/v1/users`,
     `Sign in (tenant demo is at ${tenantUrl}): curl -H 'content-type: application/json' \\`,
     `  -d '{"username":"${created.adminLogin}","password":"…"}' ${tenantUrl}/api/v1/authn   (docs/authentication.md)`,
+    `Enroll the admin's passkey (one-time link, valid until ${enrollment.expiresAt.toISOString()}):`,
+    `  ${enrollment.url}`,
     '',
   ].join('\n');
 }
@@ -45,7 +48,12 @@ export async function serve(config: Config, print: (line: string) => void = cons
   const signingKey = loadSigningKey(config.dataDir);
   const created = await bootstrapDemoTenant(runtime.db, clock, config);
   // Printed before anything else can fail: these credentials exist nowhere else.
-  if (created) print(bootstrapBanner(created, `http://${config.host}:${config.port}`, `http://${created.tenant.slug}.${config.baseDomain}:${config.port}`));
+  if (created) {
+    const tenantUrl = `http://${created.tenant.slug}.${config.baseDomain}:${config.port}`;
+    const admin = { alternateId: created.adminLogin, detailEntry: null, displayName: 'Super Admin', id: created.adminId, type: 'User' };
+    const enrollment = await runtime.db.transaction().execute((tx) => issueEnrollmentLink(tx, clock, created.tenant.id, operatorContext('bootstrap-enrollment'), admin, tenantUrl));
+    print(bootstrapBanner(created, `http://${config.host}:${config.port}`, tenantUrl, enrollment));
+  }
   const app = await buildApp({ config, db: runtime.db, clock, authenticator, rateLimiter: createRateLimiter(clock), metrics: createMetrics() });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -30,6 +30,18 @@ export function toAuthnTransaction(outcome: AuthnOutcome, base: string, relaySta
   if (outcome.status === 'SUCCESS') {
     return { ...common, sessionToken: outcome.sessionToken, _embedded: { user: embeddedUser(outcome.user) } };
   }
+  if (outcome.status === 'MFA_ENROLL_ACTIVATE') {
+    return {
+      stateToken: outcome.stateToken,
+      ...common,
+      factorResult: 'WAITING',
+      _embedded: {
+        user: embeddedUser(outcome.user),
+        factor: { id: outcome.factor.id, factorType: outcome.factor.factorType, provider: outcome.factor.provider, vendorName: outcome.factor.provider, _embedded: { activation: outcome.activation } },
+      },
+      _links: { next: { name: 'activate', href: `${base}/api/v1/authn/factors/${outcome.factor.id}/lifecycle/activate`, hints: { allow: ['POST'] } } },
+    };
+  }
   if (outcome.status === 'MFA_CHALLENGE') {
     const verify = outcome.factor === null ? `${base}/api/v1/authn/passkey/verify` : `${base}/api/v1/authn/factors/${outcome.factor.id}/verify`;
     return {

@@ -2,15 +2,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { baseUrlOf, publicAuditContext } from '#src/http/request-context.ts';
 import type { LogActor } from '#src/syslog/log-event.ts';
 import { toAuthnTransaction } from './dto.ts';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { relyingParty } from '#src/factors/webauthn-http.ts';
-import { authenticationResponse } from '#src/factors/webauthn-schemas.ts';
-import { changeExpiredPassword, finishPasskeySignIn, signInWithPassword, startPasskeySignIn, transactionState, verifyFactor, type SignInContext } from './service.ts';
+import { authenticationResponse, registrationResponse } from '#src/factors/webauthn-schemas.ts';
+import { changeExpiredPassword, finishEnrollment, finishPasskeySignIn, openEnrollmentLink, signInWithPassword, startPasskeySignIn, transactionState, verifyFactor, type SignInContext } from './service.ts';
 
 type AuthnBody = {
   username?: string;
   password?: string;
   stateToken?: string;
+  token?: string;
   relayState?: string;
 };
 
@@ -27,6 +28,7 @@ const authnBody = {
     username: { type: 'string', minLength: 1, maxLength: 256 },
     password: secret,
     stateToken,
+    token: { type: 'string', minLength: 1, maxLength: 128 },
     relayState: { type: 'string', maxLength: 2048 },
     options: {
       type: 'object',
@@ -36,7 +38,12 @@ const authnBody = {
     context: { type: 'object', properties: { deviceToken: { type: 'string', maxLength: 32 } }, additionalProperties: false },
   },
   additionalProperties: false,
-  oneOf: [{ required: ['username', 'password'], not: { required: ['stateToken'] } }, { required: ['stateToken'], not: { anyOf: [{ required: ['username'] }, { required: ['password'] }] } }],
+  // Exactly one way in: a password, a stateToken (where a sign-in stands), or an enrollment link's token.
+  oneOf: [
+    { required: ['username', 'password'], not: { anyOf: [{ required: ['stateToken'] }, { required: ['token'] }] } },
+    { required: ['stateToken'], not: { anyOf: [{ required: ['username'] }, { required: ['password'] }, { required: ['token'] }] } },
+    { required: ['token'], not: { anyOf: [{ required: ['username'] }, { required: ['password'] }, { required: ['stateToken'] }] } },
+  ],
 } as const;
 
 const changePasswordBody = {
@@ -68,6 +75,13 @@ const passkeyVerifyBody = {
   additionalProperties: false,
 } as const;
 
+const enrollActivateBody = {
+  type: 'object',
+  properties: { stateToken, credential: registrationResponse },
+  required: ['stateToken', 'credential'],
+  additionalProperties: false,
+} as const;
+
 const passkeyStartBody = { type: 'object', properties: { relayState: { type: 'string', maxLength: 2048 } }, additionalProperties: false } as const;
 
 /**
@@ -77,10 +91,11 @@ const passkeyStartBody = { type: 'object', properties: { relayState: { type: 'st
 export async function authnRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: AuthnBody }>('/', { config: { auth: 'public' }, schema: { body: authnBody } }, async (request) => {
     const ctx = await signInContext(request);
-    const { username, password, stateToken: token, relayState } = request.body;
-    const outcome = token === undefined
-      ? await signInWithPassword(ctx, username as string, password as string)
-      : await transactionState(ctx, token);
+    const { username, password, stateToken: state, token, relayState } = request.body;
+    let outcome;
+    if (token !== undefined) outcome = await openEnrollmentLink(ctx, token);
+    else if (state !== undefined) outcome = await transactionState(ctx, state);
+    else outcome = await signInWithPassword(ctx, username as string, password as string);
     return toAuthnTransaction(outcome, baseUrlOf(request), relayState);
   });
 
@@ -95,6 +110,14 @@ export async function authnRoutes(app: FastifyInstance): Promise<void> {
     const { stateToken: token, passCode, credential } = request.body;
     const answer = { ...(passCode === undefined ? {} : { passCode }), ...(credential === undefined ? {} : { credential }) };
     return toAuthnTransaction(await verifyFactor(ctx, request.params.factorId, token, answer), baseUrlOf(request), undefined);
+  });
+
+  app.post<{ Params: { factorId: string }; Body: { stateToken: string; credential: RegistrationResponseJSON } }>('/factors/:factorId/lifecycle/activate', {
+    config: { auth: 'public' },
+    schema: { params: verifyParams, body: enrollActivateBody },
+  }, async (request) => {
+    const ctx = await signInContext(request);
+    return toAuthnTransaction(await finishEnrollment(ctx, request.body.stateToken, request.params.factorId, request.body.credential), baseUrlOf(request), undefined);
   });
 
   // Passkey sign-in (Bulwark's addition to the Classic API, which has no passwordless flow): a challenge, then

@@ -3,20 +3,20 @@ import type { TenantRef } from '#src/http/tenant-host.ts';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
-import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { activeFactors, factorTarget, invalidPasscode, verifyFactorCode, type FactorRow } from '#src/factors/service.ts';
-import { passkeyChallenge, passkeyRefused, verifyPasskey, WEBAUTHN, type RelyingParty } from '#src/factors/webauthn.ts';
+import { activatePasskey, enrollPasskey, passkeyChallenge, passkeyRefused, verifyPasskey, WEBAUTHN, type RelyingParty } from '#src/factors/webauthn.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
 import { issueSessionToken } from '#src/sessions/service.ts';
 import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from '#src/users/password.ts';
 import { passwordPolicyOf } from '#src/policy/service.ts';
-import { lookupUser, newPasswordProblem, rememberPreviousPassword, userTarget, type UserRow } from '#src/users/service.ts';
+import { activateInvitedUser, lookupUser, newPasswordProblem, rememberPreviousPassword, userTarget, type UserRow } from '#src/users/service.ts';
 import {
   countFailedAttempt, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout, type LockoutRule,
 } from '#src/users/sign-in.ts';
-import { deleteTransaction, findTransaction, insertTransaction, setTransactionState, type PendingStatus } from './store.ts';
+import { deleteTransaction, findTransaction, insertTransaction, setTransactionState, takeEnrollmentLink, type PendingStatus } from './store.ts';
 
 /** What a sign-in request runs with: it has no principal, only the tenant its host names. */
 export type SignInContext = {
@@ -34,7 +34,8 @@ export type AuthnOutcome =
   | { status: 'SUCCESS'; user: UserRow; sessionToken: string; expiresAt: Date }
   | { status: 'PASSWORD_EXPIRED'; user: UserRow; stateToken: string; expiresAt: Date }
   | { status: 'MFA_REQUIRED'; user: UserRow; stateToken: string; expiresAt: Date; factors: FactorRow[] }
-  | { status: 'MFA_CHALLENGE'; user: UserRow | null; stateToken: string; expiresAt: Date; factor: FactorRow | null; challenge: PublicKeyCredentialRequestOptionsJSON };
+  | { status: 'MFA_CHALLENGE'; user: UserRow | null; stateToken: string; expiresAt: Date; factor: FactorRow | null; challenge: PublicKeyCredentialRequestOptionsJSON }
+  | { status: 'MFA_ENROLL_ACTIVATE'; user: UserRow; stateToken: string; expiresAt: Date; factor: FactorRow; activation: PublicKeyCredentialCreationOptionsJSON };
 
 /** An unfinished sign-in waits five minutes for the user, as Okta's transactions do. */
 const STATE_TOKEN_TTL_MS = 5 * 60_000;
@@ -157,6 +158,8 @@ export async function transactionState(ctx: SignInContext, stateToken: string): 
   const pending = await pendingOf(ctx.db, ctx, stateToken, false);
   const base = { user: pending.user, stateToken, expiresAt: pending.expiresAt };
   if (pending.status === 'MFA_REQUIRED') return { status: 'MFA_REQUIRED', ...base, factors: await activeFactors(ctx.db, ctx.tenant.id, pending.user.id) };
+  // The passkey options of an enrollment were answered once, with the factor; they are not shown again.
+  if (pending.status === 'MFA_ENROLL_ACTIVATE') throw wrongState();
   if (pending.status === 'MFA_CHALLENGE') {
     return { status: 'MFA_CHALLENGE', ...base, factor: null, challenge: await passkeyChallenge({ db: ctx.db, tenantId: ctx.tenant.id }, ctx.rp, pending.user.id, pending.challenge ?? undefined) };
   }
@@ -331,4 +334,52 @@ export async function changeExpiredPassword(ctx: SignInContext, stateToken: stri
     ]);
     return outcome;
   });
+}
+
+/**
+ * Opens an enrollment link (POST /api/v1/authn with `token`): the link is used up, and the user, known by the
+ * link alone, gets the options to register a passkey. This is the legitimate way to add a factor from a
+ * network the user has not signed in from, so the new-location rule does not apply here.
+ */
+export async function openEnrollmentLink(ctx: SignInContext, token: string): Promise<AuthnOutcome> {
+  const opened = await ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const link = await takeEnrollmentLink(tx, ctx.tenant.id, sha256Hex(token));
+    const user = link && link.expiresAt.getTime() > now.getTime() ? await lookupUser(tx, ctx.tenant.id, link.userId) : undefined;
+    if (!user || !ENROLLABLE.has(user.status)) throw OktaErrors.invalidToken();
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(user)), [{
+      eventType: 'bulwark.user.enrollment_link.use', displayMessage: 'Open a passkey enrollment link', target: [userTarget(user)],
+    }]);
+    return { user, ...(await openTransaction(tx, ctx, user, 'MFA_ENROLL_ACTIVATE', [], now)) };
+  });
+  const enrollment = await enrollPasskey(factorContext(ctx, opened.user), userTarget(opened.user), ctx.rp);
+  return { status: 'MFA_ENROLL_ACTIVATE', user: opened.user, stateToken: opened.stateToken, expiresAt: opened.expiresAt, factor: enrollment.factor, activation: enrollment.options };
+}
+
+/** The users an enrollment link may still serve: invited (PROVISIONED) or already signing in. */
+const ENROLLABLE = new Set(['PROVISIONED', 'ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY']);
+
+function factorContext(ctx: SignInContext, user: UserRow) {
+  return { db: ctx.db, clock: ctx.clock, tenantId: ctx.tenant.id, secrets: ctx.secrets, audit: ctx.audit(userTarget(user)) };
+}
+
+/**
+ * Finishes an enrollment link: the passkey registered, an invited user activated, and the sign-in done with
+ * the new passkey, all in one transaction.
+ */
+export async function finishEnrollment(ctx: SignInContext, stateToken: string, factorId: string, credential: RegistrationResponseJSON): Promise<AuthnOutcome> {
+  const pending = await pendingOf(ctx.db, ctx, stateToken, false);
+  if (pending.status !== 'MFA_ENROLL_ACTIVATE') throw wrongState();
+  let outcome: AuthnOutcome | undefined;
+  await activatePasskey(factorContext(ctx, pending.user), userTarget(pending.user), factorId, credential, ctx.rp, async (tx, factor, backedUp) => {
+    const now = ctx.clock.now();
+    if (!(await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken)))) throw OktaErrors.invalidToken();
+    const user = await activateInvitedUser(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(pending.user)), pending.user.id);
+    const token = await issueSessionToken(tx, ctx.tenant.id, user.id, [passkeyAmr(backedUp), 'mfa'], now);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(user)), [{
+      eventType: 'user.authentication.verify', displayMessage: 'Verify user identity', target: [userTarget(user), factorTarget(factor)], authenticationContext: PASSKEY_AUTH,
+    }]);
+    outcome = { status: 'SUCCESS', user, sessionToken: token.value, expiresAt: token.expiresAt };
+  });
+  return outcome as AuthnOutcome;
 }

@@ -222,6 +222,15 @@ export type PasswordHistoryTable = {
   created: Ts;
 };
 
+/** A one-time link to enroll a passkey, found by the SHA-256 of its token. */
+export type EnrollmentLinksTable = {
+  tenant_id: string;
+  token_hash: string;
+  user_id: string;
+  created: Ts;
+  expires_at: Ts;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -242,4 +251,5 @@ export type Database = {
   security_alerts: SecurityAlertsTable;
   password_policies: PasswordPoliciesTable;
   password_history: PasswordHistoryTable;
+  enrollment_links: EnrollmentLinksTable;
 };

@@ -61,8 +61,11 @@ export async function enrollPasskey(ctx: FactorContext, user: LogTarget, rp: Rel
   return { factor, options };
 }
 
-/** Finishes a passkey registration with the authenticator's answer: verified, stored, ACTIVE. Used once. */
-export async function activatePasskey(ctx: FactorContext, user: LogTarget, factorId: string, response: RegistrationResponseJSON, rp: RelyingParty): Promise<FactorRow> {
+/**
+ * Finishes a passkey registration with the authenticator's answer: verified, stored, ACTIVE. Used once.
+ * `alsoInTransaction` runs inside the transaction that activates it (an enrollment link finishing a sign-in).
+ */
+export async function activatePasskey(ctx: FactorContext, user: LogTarget, factorId: string, response: RegistrationResponseJSON, rp: RelyingParty, alsoInTransaction?: (tx: Tx, factor: FactorRow, backedUp: boolean) => Promise<void>): Promise<FactorRow> {
   const pending = await findFactor(ctx.db, ctx.tenantId, user.id, factorId);
   if (!pending || pending.factorType !== WEBAUTHN) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
   if (pending.status !== 'PENDING_ACTIVATION' || pending.secret === null) throw OktaErrors.wrongTransition('The factor is already active');
@@ -90,6 +93,7 @@ export async function activatePasskey(ctx: FactorContext, user: LogTarget, facto
       eventType: 'user.mfa.factor.activate', displayMessage: 'User set up MFA factor', target: [user, factorTarget(active)],
       debugData: { factorType: WEBAUTHN, provider: 'FIDO', deviceType: info.credentialDeviceType, backedUp: info.credentialBackedUp, aaguid: info.aaguid },
     }]);
+    if (alsoInTransaction) await alsoInTransaction(tx, active, info.credentialBackedUp);
     return active;
   }).catch(async (err: unknown) => {
     // A credential id already registered in this tenant: the same authenticator twice.

@@ -45,6 +45,16 @@ export function publicAuditContext(request: FastifyRequest, actor: LogActor): Au
   };
 }
 
+/**
+ * The origin of the principal's tenant, `{scheme}://{slug}.{BASE_DOMAIN}[:port]`, for links its users open
+ * (an API call may have come in on another host name, such as 127.0.0.1).
+ */
+export function tenantOriginOf(request: FastifyRequest): string {
+  const { baseDomain } = request.server.deps.config;
+  const port = /:\d+$/.test(baseDomain) ? '' : (/:(\d+)$/.exec(request.host)?.[0] ?? '');
+  return `${request.protocol}://${principalOf(request).tenant.slug}.${baseDomain}${port}`;
+}
+
 /** The absolute base URL of this request, for `_links` and `Link` headers. */
 export function baseUrlOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { setPageLinks } from '#src/http/links.ts';
-import { baseUrlOf, serviceContextOf } from '#src/http/request-context.ts';
+import { baseUrlOf, serviceContextOf, tenantOriginOf } from '#src/http/request-context.ts';
 import { toPublicUser } from './dto.ts';
 import type { LifecycleOp } from './lifecycle.ts';
 import {
@@ -89,7 +89,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** Lifecycle operations that answer with an empty object, as Okta's do. */
-  const EMPTY_RESULT: readonly LifecycleOp[] = ['activate', 'reactivate', 'deactivate', 'suspend', 'unsuspend', 'unlock', 'reset_password'];
+  const EMPTY_RESULT: readonly LifecycleOp[] = ['reactivate', 'deactivate', 'suspend', 'unsuspend', 'unlock', 'reset_password'];
   const HELPDESK: ReadonlySet<LifecycleOp> = new Set(['unlock', 'reset_password', 'expire_password']);
   const lifecycle = (op: LifecycleOp) => ({
     config: { permission: HELPDESK.has(op) ? ('users.helpdesk' as const) : ('users.manage' as const) },
@@ -101,6 +101,12 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       return {};
     });
   }
+  // Okta answers activation with the activation link (sendEmail=false); here it is the passkey enrollment
+  // link of an invited user, or {} for one who was given a password.
+  app.post<{ Params: IdParams }>('/:id/lifecycle/activate', lifecycle('activate'), async (request) => {
+    const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'activate', { tenantOrigin: tenantOriginOf(request) });
+    return result.enrollment === undefined ? {} : { activationUrl: result.enrollment.url, activationToken: result.enrollment.token };
+  });
   app.post<{ Params: IdParams; Querystring: { tempPassword?: boolean } }>('/:id/lifecycle/expire_password', lifecycle('expire_password'), async (request) => {
     const ctx = serviceContextOf(request);
     const result = await changeLifecycle(ctx, request.params.id, 'expire_password', { withTempPassword: request.query.tempPassword === true });

@@ -5,9 +5,11 @@ import { newSecret } from '#src/lib/secrets.ts';
 import { addUserToGroups, removeUserFromAllGroups } from '#src/groups/service.ts';
 import { mayActOn } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
+import type { Clock } from '#src/lib/clock.ts';
 import type { ServiceContext } from '#src/service-context.ts';
-import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
+import type { AuditContext, EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
+import { issueEnrollmentLink, type EnrollmentLink } from '#src/authn/enrollment-links.ts';
 import { clearSessionsOfUser } from '#src/sessions/service.ts';
 import { revokeTokensOfUser } from '#src/tokens/service.ts';
 import { LIFECYCLE_EVENTS, mayTransition, targetStatus, type LifecycleOp, type UserStatus } from './lifecycle.ts';
@@ -155,7 +157,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
   });
 }
 
-export type LifecycleResult = { user: UserRow; tempPassword?: string };
+export type LifecycleResult = { user: UserRow; tempPassword?: string; enrollment?: EnrollmentLink };
 
 function refuseTransition(op: LifecycleOp, status: UserStatus): never {
   if (op === 'activate' && status !== 'PROVISIONED') throw OktaErrors.alreadyActive();
@@ -168,7 +170,7 @@ function refuseTransition(op: LifecycleOp, status: UserStatus): never {
  * One lifecycle operation with Okta's legal transitions only. `withTempPassword` (expire_password) sets a
  * generated temporary password, returned once and stored only as its hash.
  */
-export async function changeLifecycle(ctx: ServiceContext, id: string, op: LifecycleOp, opts: { withTempPassword?: boolean } = {}): Promise<LifecycleResult> {
+export async function changeLifecycle(ctx: ServiceContext, id: string, op: LifecycleOp, opts: { withTempPassword?: boolean; tenantOrigin?: string } = {}): Promise<LifecycleResult> {
   const current = await getUser(ctx, id);
   if (!mayTransition(op, current.status)) refuseTransition(op, current.status);
   if ((op === 'deactivate' || op === 'suspend') && current.id === ctx.actor.userId) {
@@ -200,10 +202,33 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
     // A user who may no longer sign in, or whose password was taken away, keeps no session either.
     if (op === 'deactivate' || op === 'suspend' || op === 'reset_password') await clearSessionsOfUser(tx, ctx.clock, ctx.tenantId, ctx.audit, target, 'lifecycle');
-    return updated;
+    // An activated user without a password is invited: their way in is a link to enroll a passkey.
+    const enrollment = op === 'activate' && status === 'PROVISIONED' && opts.tenantOrigin !== undefined
+      ? await issueEnrollmentLink(tx, ctx.clock, ctx.tenantId, ctx.audit, target, opts.tenantOrigin)
+      : undefined;
+    return { updated, enrollment };
   });
   ctx.authChanged();
-  return tempPassword === undefined ? { user: result } : { user: result, tempPassword };
+  return {
+    user: result.updated,
+    ...(tempPassword === undefined ? {} : { tempPassword }),
+    ...(result.enrollment === undefined ? {} : { enrollment: result.enrollment }),
+  };
+}
+
+/**
+ * An invited (PROVISIONED) user who has just enrolled a passkey through their link becomes ACTIVE, inside
+ * that enrollment's transaction; anyone else is returned as they are.
+ */
+export async function activateInvitedUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userId: string): Promise<UserRow> {
+  const user = await findUser(tx, tenantId, userId, true);
+  if (!user) throw OktaErrors.notFound(`${userId} (User)`);
+  if (user.status !== 'PROVISIONED') return user;
+  const now = clock.now();
+  const active: UserRow = { ...user, status: 'ACTIVE', activated: user.activated ?? now, statusChanged: now, lastUpdated: now };
+  await saveUser(tx, tenantId, active);
+  await recordEvents(tx, clock, tenantId, audit, [{ eventType: 'user.lifecycle.activate', displayMessage: 'Activate Okta user', target: [userTarget(active)] }]);
+  return active;
 }
 
 /** Ends every session of the user (DELETE /api/v1/users/{id}/sessions), if the actor may act on them. */

@@ -5,6 +5,7 @@ import * as signIn from './2026-11-28T00-00_sign-in.ts';
 import * as factors from './2026-11-28T01-00_factors.ts';
 import * as networks from './2026-11-28T02-00_networks.ts';
 import * as passwordPolicies from './2026-11-28T03-00_password-policies.ts';
+import * as enrollmentLinks from './2026-11-28T04-00_enrollment-links.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T01-00_factors': factors,
   '2026-11-28T02-00_networks': networks,
   '2026-11-28T03-00_password-policies': passwordPolicies,
+  '2026-11-28T04-00_enrollment-links': enrollmentLinks,
 };
