@@ -1,5 +1,5 @@
 import type { UserRow } from '#src/users/service.ts';
-import type { AuthnOutcome } from './service.ts';
+import type { AuthnOutcome } from './transaction.ts';
 
 /** The password rules an expired-password screen shows (Okta's default policy, as users/password.ts checks it). */
 const PASSWORD_POLICY = {

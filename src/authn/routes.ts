@@ -5,7 +5,11 @@ import { toAuthnTransaction } from './dto.ts';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { relyingParty } from '#src/factors/webauthn-http.ts';
 import { authenticationResponse, registrationResponse } from '#src/factors/webauthn-schemas.ts';
-import { changeExpiredPassword, finishEnrollment, finishPasskeySignIn, openEnrollmentLink, signInWithPassword, startPasskeySignIn, transactionState, verifyFactor, type SignInContext } from './service.ts';
+import { finishEnrollment, openEnrollmentLink } from './enrollment.ts';
+import { verifyFactor } from './factor-verify.ts';
+import { finishPasskeySignIn, startPasskeySignIn } from './passkey.ts';
+import { changeExpiredPassword, signInWithPassword } from './password.ts';
+import { transactionState, type SignInContext } from './transaction.ts';
 
 type AuthnBody = {
   username?: string;
