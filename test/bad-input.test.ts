@@ -11,11 +11,12 @@ import { apiClient, assertOktaError, createTestTenant, logCount, startTestServer
 import { assertCoversApp, listAppRoutes } from './support/app-routes.ts';
 import { generatedBody, generatedExpression, generatedQuery, nearlyValidGroup, nearlyValidToken, nearlyValidUser } from './support/arbitraries.ts';
 import {
-  mintSessionToken, newApiSession, newUser, PASSWORD, sessionTokenFor, stateTokenFor, USER_STATES, type Fixture, type UserState, type WebFixture,
+  activationCode, enrollTotp, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newKnownSession, newTotpUser, newUser, nextCode, pageHeaders, PASSWORD,
+  passwordPolicyId, passwordPolicyUpdate, sessionTokenFor, stateTokenFor, totpCode, TOTP_ENROLLMENT, USER_STATES, type Fixture, type UserState, type WebFixture,
 } from './support/fixtures.ts';
 import { hostClient, type HostClient } from './support/host-client.ts';
 import { catalogKeys, HOST_ROUTES, methodOf, ROUTES, type Call, type HostRouteEntry, type RouteEntry } from './support/route-catalog.ts';
-import { tenantStateWithSessions } from './support/session-state.ts';
+import { tenantState } from './support/tenant-state.ts';
 
 /** The status, and the code or the codes Okta could answer with. */
 type Expect = { status: number; code: string | readonly string[] };
@@ -40,7 +41,7 @@ describe('bad input', () => {
 
   /** Sends raw bytes with a content type of our choosing: with the token, or from `web` at the tenant's host. */
   async function raw(method: string, path: string, body: string, contentType: string, web?: HostClient): Promise<ApiResponse> {
-    if (web) return web(method, path, body, { 'content-type': contentType });
+    if (web) return web(method, path, body, { ...pageHeaders(web, method), 'content-type': contentType });
     const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `SSWS ${tenant.token}`, accept: 'application/json', 'content-type': contentType }, body });
     const text = await res.text();
     let parsed: unknown;
@@ -57,7 +58,7 @@ describe('bad input', () => {
    * change; returns a failure or null.
    */
   async function refused(what: string, expected: Expect | readonly Expect[], send: () => Promise<ApiResponse>): Promise<string | null> {
-    const before = await tenantStateWithSessions(server.db, tenant.id);
+    const before = await tenantState(server.db, tenant.id);
     const res = await send();
     const options: readonly Expect[] = 'status' in expected ? [expected] : expected;
     const match = options.find((e) => e.status === res.status) ?? (options[0] as Expect);
@@ -67,7 +68,7 @@ describe('bad input', () => {
     } catch (err) {
       return `${what}: ${(err as Error).message.slice(0, 300)}`;
     }
-    if (JSON.stringify(await tenantStateWithSessions(server.db, tenant.id)) !== JSON.stringify(before)) return `${what}: answered ${match.status} but the tenant changed`;
+    if (JSON.stringify(await tenantState(server.db, tenant.id)) !== JSON.stringify(before)) return `${what}: answered ${match.status} but the tenant changed`;
     return null;
   }
 
@@ -139,11 +140,12 @@ describe('bad input', () => {
     for await (const { key, call, web } of prepared((_, entry) => entry.query === true)) {
       const method = methodOf(key);
       const sep = call.path.includes('?') ? '&' : '?';
-      const send = (q: string) => () => (web ?? f.api)(method, `${call.path}${sep}${q}`, call.body);
+      const send = (q: string) => () => (web ? web(method, `${call.path}${sep}${q}`, call.body, pageHeaders(web, method)) : f.api(method, `${call.path}${sep}${q}`, call.body));
       failures.push(await refused(`${key} ?isAdmin=true`, bad, send('isAdmin=true')));
       failures.push(await refused(`${key} ?limit=lots`, bad, send('limit=lots')));
     }
-    const lifecycle = Object.keys(ROUTES).filter((k) => k.includes('/users/:id/lifecycle/'));
+    // The lifecycle operations with Okta's query parameters (sendEmail and the like); reset_factors has none.
+    const lifecycle = Object.keys(ROUTES).filter((k) => k.includes('/users/:id/lifecycle/') && ROUTES[k]?.query);
     for (const key of lifecycle) {
       const call = await ROUTES[key]?.prepare(f);
       if (!call) continue;
@@ -158,15 +160,19 @@ describe('bad input', () => {
 
   it('answers bad paging on every list with an Okta error', async () => {
     const group = (await f.api('POST', '/api/v1/groups', { profile: { name: 'Paging' } })).body.id as string;
-    const lists = ['/api/v1/users', '/api/v1/groups', `/api/v1/groups/${group}/users`, `/api/v1/users/${tenant.adminId}/groups`, '/api/v1/logs'];
+    await newAlert(f);
+    const lists = ['/api/v1/users', '/api/v1/groups', `/api/v1/groups/${group}/users`, `/api/v1/users/${tenant.adminId}/groups`, '/api/v1/logs', '/api/v1/alerts'];
     const failures: (string | null)[] = [];
     for (const list of lists) {
       const isLogs = list === '/api/v1/logs';
-      for (const limit of ['-1', '1.5', 'abc', '100001', ...(isLogs ? ['1001'] : ['0'])]) {
+      // The System Log and the alerts take at most 1000 and 200 a page, and their cursors have a form of their own.
+      const ownCursor = isLogs || list === '/api/v1/alerts';
+      const overMax = isLogs ? ['1001'] : list === '/api/v1/alerts' ? ['0', '201'] : ['0'];
+      for (const limit of ['-1', '1.5', 'abc', '100001', ...overMax]) {
         failures.push(await refused(`${list}?limit=${limit}`, { status: 400, code: 'E0000001' }, () => f.api('GET', `${list}?limit=${limit}`)));
       }
       failures.push(await refused(`${list}?after= (empty)`, { status: 400, code: 'E0000001' }, () => f.api('GET', `${list}?after=`)));
-      const badCursor: Expect = isLogs ? { status: 400, code: 'E0000001' } : { status: 400, code: 'E0000029' };
+      const badCursor: Expect = ownCursor ? { status: 400, code: 'E0000001' } : { status: 400, code: 'E0000029' };
       for (const after of ['not-a-cursor', "00u' or 1=1 --", 'x'.repeat(100)]) {
         failures.push(await refused(`${list}?after=${after}`, badCursor, () => f.api('GET', `${list}?after=${encodeURIComponent(after)}`)));
       }
@@ -337,6 +343,240 @@ describe('bad input', () => {
     assert.deepEqual(failures.filter(Boolean), []);
   });
 
+  it('answers malformed, unknown and foreign factor ids on every factor route with an Okta error, changing nothing', async () => {
+    const notFound: Expect = { status: 404, code: 'E0000007' };
+    const unstorable: Expect = { status: 400, code: 'E0000001' };
+    // Okta answers 404 for any factor id it does not know; Bulwark checks the id's form first and answers 400.
+    const malformed: readonly Expect[] = [{ status: 400, code: 'E0000001' }, notFound];
+    const other = await newTotpUser(f);
+    const removed = await newTotpUser(f);
+    assert.equal((await f.api('DELETE', `/api/v1/users/${removed.user.id}/factors/${removed.factorId}`)).status, 204);
+    // Made last, and used first: a session seen again a minute later has its idle clock moved, which is a write.
+    const t = await newTotpUser(f);
+    const signIn = f.web();
+    const stateToken = await mfaStateTokenFor(signIn, t.user);
+    const factorIds: [string, Expect | readonly Expect[]][] = [
+      ['x', malformed],
+      ['a'.repeat(21), malformed],
+      [encodeURIComponent("uft' or 1=1 --"), malformed],
+      ['..%2F..%2Fsessions', malformed],
+      [`uft${'a'.repeat(16)}!`, malformed],
+      [`%00${'a'.repeat(19)}`, unstorable],
+      [`uft${'a'.repeat(17)}`, notFound],
+      [removed.factorId, notFound],
+      // Another user's factor, of the same tenant: it is not this user's.
+      [other.factorId, notFound],
+      // A user's id has a factor id's form: it must not find anything either.
+      [t.user.id, notFound],
+    ];
+    const failures: (string | null)[] = [];
+    const me = t.web;
+    for (const [id, expected] of factorIds) {
+      const m = `/api/v1/users/me/factors/${id}`;
+      failures.push(
+        await refused(`GET ${m}`, expected, () => me('GET', m)),
+        await refused(`DELETE ${m}`, expected, () => me('DELETE', m, undefined, pageHeaders(me, 'DELETE'))),
+        await refused(`POST ${m}/lifecycle/activate`, expected, () => me('POST', `${m}/lifecycle/activate`, { passCode: nextCode(t) }, pageHeaders(me, 'POST'))),
+        await refused(`POST /api/v1/authn/factors/${id}/verify`, expected, () => signIn('POST', `/api/v1/authn/factors/${id}/verify`, { stateToken, passCode: nextCode(t) })),
+      );
+      const u = `/api/v1/users/${t.user.id}/factors/${id}`;
+      failures.push(await refused(`GET ${u}`, expected, () => f.api('GET', u)), await refused(`DELETE ${u}`, expected, () => f.api('DELETE', u)));
+    }
+    const deleted = await newUser(f);
+    for (let i = 0; i < 2; i++) assert.equal((await f.api('DELETE', `/api/v1/users/${deleted.id}`)).status, 204);
+    const userIds: [string, Expect][] = [
+      ['no-such-user', notFound],
+      [encodeURIComponent("00u' or 1=1 --"), notFound],
+      ['..%2F..%2Fgroups', notFound],
+      [deleted.id, notFound],
+      [encodeURIComponent('nobody@fixture.example.com'), notFound],
+      // The factor's own id, where a user's belongs.
+      [t.factorId, notFound],
+      ['%00', unstorable],
+    ];
+    for (const [id, expected] of userIds) {
+      const u = `/api/v1/users/${id}`;
+      failures.push(
+        await refused(`GET ${u}/factors`, expected, () => f.api('GET', `${u}/factors`)),
+        await refused(`POST ${u}/factors`, expected, () => f.api('POST', `${u}/factors`, TOTP_ENROLLMENT)),
+        await refused(`GET ${u}/factors/{factorId}`, expected, () => f.api('GET', `${u}/factors/${t.factorId}`)),
+        await refused(`DELETE ${u}/factors/{factorId}`, expected, () => f.api('DELETE', `${u}/factors/${t.factorId}`)),
+        await refused(`POST ${u}/lifecycle/reset_factors`, expected, () => f.api('POST', `${u}/lifecycle/reset_factors`)),
+      );
+    }
+    const alertIds: [string, Expect | readonly Expect[]][] = [
+      ['x', malformed],
+      [encodeURIComponent("alr' or 1=1 --"), malformed],
+      [`%00${'a'.repeat(19)}`, unstorable],
+      [`alr${'a'.repeat(17)}`, notFound],
+      [t.user.id, notFound],
+    ];
+    for (const [id, expected] of alertIds) failures.push(await refused(`GET /api/v1/alerts/${id}`, expected, () => f.api('GET', `/api/v1/alerts/${id}`)));
+    // The admin enrollment route declares no body (it refuses whatever comes), but a body it cannot read is refused too.
+    const enrollAsAdmin = `/api/v1/users/${t.user.id}/factors`;
+    const unreadable: readonly Expect[] = [{ status: 400, code: 'E0000003' }, { status: 415, code: 'E0000002' }, { status: 403, code: 'E0000006' }];
+    for (const [what, text, type] of [['broken JSON', '{"factorType": ', 'application/json'], ['text/plain', JSON.stringify(TOTP_ENROLLMENT), 'text/plain']] as const) {
+      failures.push(await refused(`POST ${enrollAsAdmin} with ${what}`, unreadable, () => raw('POST', enrollAsAdmin, text, type)));
+    }
+    assert.deepEqual(failures.filter(Boolean), []);
+    // Nothing was used up: the factor, the session and the sign-in all still do their job.
+    assert.deepEqual(((await me('GET', '/api/v1/users/me/factors')).body as { id: string }[]).map((x) => x.id), [t.factorId]);
+    const verified = await signIn('POST', `/api/v1/authn/factors/${t.factorId}/verify`, { stateToken, passCode: nextCode(t) });
+    assert.equal(verified.body?.status, 'SUCCESS', verified.text);
+  });
+
+  it('refuses ill-formed enrollments, activation codes and verifications before they touch a session, a factor or a sign-in', async () => {
+    const bad: Expect = { status: 400, code: 'E0000001' };
+    const failures: (string | null)[] = [];
+    const { web } = await newKnownSession(f);
+    const enrollments: [string, unknown][] = [
+      ['a factorType Bulwark does not offer', { factorType: 'sms', provider: 'OKTA' }],
+      ['a provider TOTP does not have', { factorType: TOTP_ENROLLMENT.factorType, provider: 'YUBICO' }],
+      ['a provider in lower case', { factorType: TOTP_ENROLLMENT.factorType, provider: 'google' }],
+      ['a factorType over 1000 characters', { ...TOTP_ENROLLMENT, factorType: long(1001) }],
+      ['a provider over 1000 characters', { ...TOTP_ENROLLMENT, provider: long(1001) }],
+      ['no provider', { factorType: TOTP_ENROLLMENT.factorType }],
+      ['no factorType', { provider: TOTP_ENROLLMENT.provider }],
+      ['a number for the factorType', { ...TOTP_ENROLLMENT, factorType: 12345 }],
+      ['a profile (no TOTP profile exists)', { ...TOTP_ENROLLMENT, profile: { credentialId: 'someone@example.com' } }],
+      ['a NUL in the factorType', { ...TOTP_ENROLLMENT, factorType: `${TOTP_ENROLLMENT.factorType}\u0000` }],
+    ];
+    for (const [what, body] of enrollments) failures.push(await refused(`POST /api/v1/users/me/factors with ${what}`, bad, () => web('POST', '/api/v1/users/me/factors', body, pageHeaders(web, 'POST'))));
+    // Another site's page: refused as a forgery before the new-location rule could end the user's sessions.
+    failures.push(await refused('POST /api/v1/users/me/factors from another site', { status: 403, code: 'E0000006' }, () => web('POST', '/api/v1/users/me/factors', TOTP_ENROLLMENT, { origin: 'https://evil.example.com' })));
+
+    const pending = await enrollTotp(web);
+    const right = activationCode(pending);
+    // A six-digit code right for no step the server would accept (the enrollment's and one either side, and the next).
+    const near = [-30_000, 0, 30_000, 60_000].map((d) => totpCode(pending.secret, new Date(pending.created.getTime() + d)));
+    const wrong = ['000000', '111111', '222222', '333333', '444444'].find((c) => !near.includes(c)) ?? '555555';
+    const a = `/api/v1/users/me/factors/${pending.id}/lifecycle/activate`;
+    const activations: [string, unknown, Expect][] = [
+      ['an empty passCode', { passCode: '' }, bad],
+      ['a passCode over 16 characters', { passCode: '1'.repeat(17) }, bad],
+      ['a number for the passCode', { passCode: Number(right) }, bad],
+      ['no passCode', {}, bad],
+      ['an unknown field', { passCode: right, factorType: TOTP_ENROLLMENT.factorType }, bad],
+      ['a NUL in the passCode', { passCode: `${right}\u0000` }, bad],
+      // A wrong code is refused like Okta's, and counts for nothing: the user is enrolling, not signing in.
+      ['a wrong code', { passCode: wrong }, { status: 403, code: 'E0000068' }],
+      ['letters for digits', { passCode: 'abcdef' }, { status: 403, code: 'E0000068' }],
+      ['the code with a space', { passCode: `${right.slice(0, 3)} ${right.slice(3)}` }, { status: 403, code: 'E0000068' }],
+    ];
+    for (const [what, body, expected] of activations) failures.push(await refused(`activate with ${what}`, expected, () => web('POST', a, body, pageHeaders(web, 'POST'))));
+    const activated = await web('POST', a, { passCode: right }, pageHeaders(web, 'POST'));
+    if (activated.status !== 200 || activated.body?.status !== 'ACTIVE') failures.push(`the factor no longer activates after the refusals: ${activated.status} ${activated.text.slice(0, 200)}`);
+
+    const t = await newTotpUser(f);
+    const signIn = f.web();
+    const stateToken = await mfaStateTokenFor(signIn, t.user);
+    const passCode = nextCode(t);
+    const v = `/api/v1/authn/factors/${t.factorId}/verify`;
+    const verifications: [string, unknown][] = [
+      ['no stateToken', { passCode }],
+      ['no passCode', { stateToken }],
+      ['an empty passCode', { stateToken, passCode: '' }],
+      ['a passCode over 16 characters', { stateToken, passCode: '1'.repeat(17) }],
+      ['a number for the passCode', { stateToken, passCode: Number(passCode) }],
+      ['an empty stateToken', { stateToken: '', passCode }],
+      ['a stateToken over 128 characters', { stateToken: long(129), passCode }],
+      ['rememberDevice of the wrong type', { stateToken, passCode, rememberDevice: 'yes' }],
+      ['an unknown field', { stateToken, passCode, username: t.user.login }],
+      ['a NUL in the passCode', { stateToken, passCode: `${passCode}\u0000` }],
+    ];
+    for (const [what, body] of verifications) failures.push(await refused(`verify with ${what}`, bad, () => signIn('POST', v, body)));
+    failures.push(await refused('verify with a stateToken nobody issued', { status: 401, code: 'E0000011' }, () => signIn('POST', v, { stateToken: long(40), passCode })));
+    // A sign-in already past its factor, waiting for a new password: its stateToken is for the next step only.
+    const expiring = await newTotpUser(f);
+    assert.equal((await f.api('POST', `/api/v1/users/${expiring.user.id}/lifecycle/expire_password`)).status, 200);
+    const expiringSignIn = f.web();
+    const mfa = await expiringSignIn('POST', `/api/v1/authn/factors/${expiring.factorId}/verify`, { stateToken: await mfaStateTokenFor(expiringSignIn, expiring.user), passCode: nextCode(expiring) });
+    assert.equal(mfa.body?.status, 'PASSWORD_EXPIRED', mfa.text);
+    const again = totpCode(expiring.secret, new Date(expiring.activated.getTime() + 60_000));
+    failures.push(await refused('verify with the stateToken of a sign-in past its factor, waiting for a new password', { status: 403, code: 'E0000079' }, () => (
+      expiringSignIn('POST', `/api/v1/authn/factors/${expiring.factorId}/verify`, { stateToken: mfa.body.stateToken, passCode: again })
+    )));
+    const verified = await signIn('POST', v, { stateToken, passCode });
+    if (verified.status !== 200 || verified.body?.status !== 'SUCCESS') failures.push(`the stateToken no longer works after the refusals: ${verified.status} ${verified.text.slice(0, 200)}`);
+    assert.deepEqual(failures.filter(Boolean), []);
+  });
+
+  it("refuses password policies Bulwark would not enforce, ill-formed ones and other tenants' policy ids, changing nothing", async () => {
+    const bad: Expect = { status: 400, code: 'E0000001' };
+    const notFound: Expect = { status: 404, code: 'E0000007' };
+    const { id, body } = await passwordPolicyUpdate(f);
+    const path = `/api/v1/policies/${id}`;
+    type Policy = Record<string, any>;
+    /** The valid body with one change made to a deep copy of it. */
+    const changed = (change: (p: Policy, password: Policy) => void): Policy => {
+      const copy = structuredClone(body) as Policy;
+      change(copy, copy['settings'].password);
+      return copy;
+    };
+    const cases: [string, Policy][] = [
+      ['a minLength below 8', changed((_, p) => { p['complexity'].minLength = 7; })],
+      ['a minLength of 0', changed((_, p) => { p['complexity'].minLength = 0; })],
+      ['a minLength over 256', changed((_, p) => { p['complexity'].minLength = 257; })],
+      ['a minLength of 8.5', changed((_, p) => { p['complexity'].minLength = 8.5; })],
+      ['a minLength as a string', changed((_, p) => { p['complexity'].minLength = '12'; })],
+      ['minLowerCase of 2 (Bulwark enforces one or none)', changed((_, p) => { p['complexity'].minLowerCase = 2; })],
+      ['minNumber as a boolean', changed((_, p) => { p['complexity'].minNumber = true; })],
+      ['excludeUsername as a string', changed((_, p) => { p['complexity'].excludeUsername = 'yes'; })],
+      ['an unknown complexity field', changed((_, p) => { p['complexity'].excludeAttributes = ['firstName']; })],
+      ['no common-password setting', changed((_, p) => { p['complexity'].dictionary = {}; })],
+      ['a historyCount over 24', changed((_, p) => { p['age'].historyCount = 25; })],
+      ['a negative historyCount', changed((_, p) => { p['age'].historyCount = -1; })],
+      ['a historyCount as a string', changed((_, p) => { p['age'].historyCount = '4'; })],
+      ['a password age Bulwark does not enforce', changed((_, p) => { p['age'].maxAgeDays = 90; })],
+      ['maxAttempts of 0', changed((_, p) => { p['lockout'].maxAttempts = 0; })],
+      ['autoUnlockMinutes over a week', changed((_, p) => { p['lockout'].autoUnlockMinutes = 10081; })],
+      ['showLockoutFailures true', changed((_, p) => { p['lockout'].showLockoutFailures = true; })],
+      ['no lockout', changed((_, p) => { delete p['lockout']; })],
+      ['an unknown field in settings.password', changed((_, p) => { p['recovery'] = { factors: {} }; })],
+      ['an unknown field in settings', changed((b) => { b['settings'].recovery = {}; })],
+      ['no settings', changed((b) => { delete b['settings']; })],
+      ['no type', changed((b) => { delete b['type']; })],
+      ['another policy type', changed((b) => { b['type'] = 'OKTA_SIGN_ON'; })],
+      ['status INACTIVE', changed((b) => { b['status'] = 'INACTIVE'; })],
+      ['a name over 255 characters', changed((b) => { b['name'] = long(256); })],
+      ['a description over 1024 characters', changed((b) => { b['description'] = long(1025); })],
+      ['a NUL in the description', changed((b) => { b['description'] = 'x\u0000y'; })],
+    ];
+    const failures: (string | null)[] = [];
+    for (const [what, policy] of cases) failures.push(await refused(`PUT ${path} with ${what}`, bad, () => f.api('PUT', path, policy)));
+
+    const other = await createTestTenant(server.db);
+    const otherFixture: Fixture = { db: server.db, tenantId: other.id, api: apiClient(server.url, other.token) };
+    const othersPolicy = await passwordPolicyUpdate(otherFixture);
+    const othersBefore = await tenantState(server.db, other.id);
+    const policyIds: [string, Expect | readonly Expect[]][] = [
+      [othersPolicy.id, notFound],
+      ['x', [bad, notFound]],
+      [`00p${'a'.repeat(17)}`, notFound],
+      [encodeURIComponent("00p' or 1=1 --"), [bad, notFound]],
+      [`%00${'a'.repeat(19)}`, bad],
+      // The tenant's own id and a user's id have a policy id's form.
+      [tenant.id, notFound],
+      [tenant.adminId, notFound],
+    ];
+    for (const [policyId, expected] of policyIds) {
+      failures.push(await refused(`GET /api/v1/policies/${policyId}`, expected, () => f.api('GET', `/api/v1/policies/${policyId}`)));
+      failures.push(await refused(`PUT /api/v1/policies/${policyId}`, expected, () => f.api('PUT', `/api/v1/policies/${policyId}`, { ...body, id: policyId })));
+    }
+    failures.push(await refused('PUT the other tenant\'s policy with its own body', notFound, () => f.api('PUT', `/api/v1/policies/${othersPolicy.id}`, othersPolicy.body)));
+    for (const query of ['', '?type=', '?type=password', '?type=PASSWORD&limit=1']) {
+      failures.push(await refused(`GET /api/v1/policies${query}`, bad, () => f.api('GET', `/api/v1/policies${query}`)));
+    }
+    assert.deepEqual(await tenantState(server.db, other.id), othersBefore, "the other tenant's policy is as it was");
+    assert.equal(await passwordPolicyId(otherFixture), othersPolicy.id);
+
+    const put = await f.api('PUT', path, body);
+    if (put.status !== 200) failures.push(`the valid policy is refused after the refusals: ${put.status} ${put.text.slice(0, 200)}`);
+    const read = await f.api('GET', path);
+    assert.deepEqual(read.body?.settings, body['settings'], 'what was stored is what was sent');
+    assert.deepEqual(failures.filter(Boolean), []);
+  });
+
   it("answers ids the router itself refuses (bad percent-encoding, over 100 characters) with Okta's error object", async () => {
     const failures: string[] = [];
     for (const [method, path] of [
@@ -344,8 +584,13 @@ describe('bad input', () => {
       ['DELETE', '/api/v1/users/%E9/sessions'],
       ['GET', `/api/v1/sessions/${long(101)}`],
       ['DELETE', `/api/v1/users/${long(101)}/sessions`],
+      ['GET', `/api/v1/alerts/${'%E9'.repeat(20)}`],
+      ['DELETE', `/api/v1/users/${tenant.adminId}/factors/${'%E9'.repeat(20)}`],
+      ['POST', `/api/v1/users/${long(101)}/lifecycle/reset_factors`],
+      ['GET', `/api/v1/policies/${long(101)}`],
+      ['PUT', '/api/v1/policies/%E9'],
     ] as const) {
-      const before = await tenantStateWithSessions(server.db, tenant.id);
+      const before = await tenantState(server.db, tenant.id);
       const res = await f.api(method, path);
       try {
         assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
@@ -353,7 +598,7 @@ describe('bad input', () => {
       } catch (err) {
         failures.push(`${method} ${path.slice(0, 60)}: ${(err as Error).message.slice(0, 200)}`);
       }
-      assert.deepEqual(await tenantStateWithSessions(server.db, tenant.id), before);
+      assert.deepEqual(await tenantState(server.db, tenant.id), before);
     }
     assert.deepEqual(failures, []);
   });
@@ -379,10 +624,10 @@ describe('bad input', () => {
         [`token name ${label}`, 'POST', '/api/v1/api-tokens', { name: odd }],
       ];
       for (const [what, method, path, body] of calls) {
-        const before = await tenantStateWithSessions(server.db, tenant.id);
+        const before = await tenantState(server.db, tenant.id);
         const res = await f.api(method, path, body);
         if (res.status >= 500) failures.push(`${what}: ${res.status} ${res.text.slice(0, 120)}`);
-        else if (res.status >= 400 && JSON.stringify(await tenantStateWithSessions(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${what}: refused but the tenant changed`);
+        else if (res.status >= 400 && JSON.stringify(await tenantState(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${what}: refused but the tenant changed`);
       }
     }
     for (const path of ['/api/v1/users?q=a%00b', '/api/v1/logs?q=a%00b', '/api/v1/groups?q=a%00b', '/api/v1/users?search=profile.firstName%20sw%20%22%5Cu0000%22', '/api/v1/logs?filter=eventType%20eq%20%22%5Cu0000%22']) {
@@ -417,7 +662,7 @@ describe('bad input', () => {
     for (const [op, legal] of Object.entries(LEGAL)) {
       for (const state of USER_STATES) {
         const user = await newUser(f, state);
-        const before = await tenantStateWithSessions(server.db, tenant.id);
+        const before = await tenantState(server.db, tenant.id);
         const res = await f.api('POST', `/api/v1/users/${user.id}/lifecycle/${op}`);
         const to = legal[state];
         if (to !== undefined) {
@@ -434,7 +679,7 @@ describe('bad input', () => {
           failures.push(`${op} from ${state}: ${(err as Error).message.slice(0, 200)}`);
           continue;
         }
-        if (JSON.stringify(await tenantStateWithSessions(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${op} from ${state}: refused but the tenant changed`);
+        if (JSON.stringify(await tenantState(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${op} from ${state}: refused but the tenant changed`);
       }
     }
     assert.deepEqual(failures, []);

@@ -9,10 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, tokenWithRole, type Api, type ApiResponse, type TestServer, type TestTenant } from './helpers.ts';
 import { assertCoversApp, listAppRoutes } from './support/app-routes.ts';
-import { addMember, grant, newGroup, newSession, newToken, newUser, sessionTokenFor, type WebFixture } from './support/fixtures.ts';
+import {
+  activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, newAlert, newGroup, newKnownSession, newSession, newToken, newTotpUser, newUser, nextCode,
+  pageHeaders, passwordPolicyUpdate, sessionTokenFor, type WebFixture,
+} from './support/fixtures.ts';
 import { hostClient } from './support/host-client.ts';
 import { catalogKeys, HOST_ROUTES, methodOf, namesObject, ROUTES } from './support/route-catalog.ts';
-import { tenantSecretsWithSessions, tenantStateWithSessions } from './support/session-state.ts';
+import { tenantSecrets, tenantState } from './support/tenant-state.ts';
 
 /** Text of A that appears in B's answer, other than what B itself put in the request. */
 function leaks(res: ApiResponse, secrets: Set<string>, sent: string): string[] {
@@ -36,6 +39,12 @@ const AT_OTHER_HOST: Record<string, readonly [number, string]> = {
   'GET /api/v1/sessions/me': [404, 'E0000007'],
   'POST /api/v1/sessions/me/lifecycle/refresh': [404, 'E0000007'],
   'DELETE /api/v1/sessions/me': [404, 'E0000007'],
+  'GET /api/v1/users/me/factors': [404, 'E0000007'],
+  'POST /api/v1/users/me/factors': [404, 'E0000007'],
+  'GET /api/v1/users/me/factors/:factorId': [404, 'E0000007'],
+  'POST /api/v1/users/me/factors/:factorId/lifecycle/activate': [404, 'E0000007'],
+  'DELETE /api/v1/users/me/factors/:factorId': [404, 'E0000007'],
+  'POST /api/v1/authn/factors/:factorId/verify': [401, 'E0000011'],
 };
 
 /** A request with a Host header of our choosing, which fetch does not allow. */
@@ -71,7 +80,8 @@ describe('tenant isolation', () => {
     b = await createTestTenant(server.db, `beta-${tag}`);
     aFixture = { db: server.db, tenantId: a.id, api: apiClient(server.url, a.token), web: () => hostClient(server.url, a.slug) };
     bApi = apiClient(server.url, b.token);
-    // Both tenants hold users, groups with members, roles, tokens and sessions.
+    // Both tenants hold users, groups with members, roles, tokens, sessions, second factors, security alerts,
+    // a password policy of their own and a password history.
     for (const t of [aFixture, { db: server.db, tenantId: b.id, api: bApi, web: () => hostClient(server.url, b.slug) }]) {
       const user = await newUser(t, 'ACTIVE');
       await grant(t, user.id, 'READ_ONLY_ADMIN');
@@ -79,6 +89,18 @@ describe('tenant isolation', () => {
       await addMember(t, group.id, user.id);
       await newToken(t);
       await newSession(t, user);
+      await newTotpUser(t);
+      await newAlert(t);
+      const policy = await passwordPolicyUpdate(t);
+      const put = await t.api('PUT', `/api/v1/policies/${policy.id}`, policy.body);
+      assert.equal(put.status, 200, put.text);
+      const changed = await t.api('POST', `/api/v1/users/${user.id}`, { credentials: { password: { value: 'Another-Horse-Battery-8' } } });
+      assert.equal(changed.status, 200, changed.text);
+      // So that "A changed" would see a write to any of them.
+      const state = await tenantState(server.db, t.tenantId);
+      for (const table of ['factors', 'security_alerts', 'password_policies', 'password_history', 'sessions', 'sign_in_networks']) {
+        assert.ok((state[table] ?? []).length > 0, `the tenant has rows in ${table}`);
+      }
     }
   });
   after(() => server.close());
@@ -96,8 +118,8 @@ describe('tenant isolation', () => {
       // Users are addressed by login too.
       if (call.user && call.path.startsWith(`/api/v1/users/${call.user.id}`)) variants.push(call.path.replace(call.user.id, call.user.login));
       for (const path of variants) {
-        const secrets = await tenantSecretsWithSessions(server.db, a.id);
-        const before = await tenantStateWithSessions(server.db, a.id);
+        const secrets = await tenantSecrets(server.db, a.id);
+        const before = await tenantState(server.db, a.id);
         const res = await bApi(methodOf(key), path, call.body);
         const sent = `${path} ${JSON.stringify(call.body ?? null)}`;
         const secret = CARRIES_SECRET[key];
@@ -113,7 +135,7 @@ describe('tenant isolation', () => {
         }
         const leaked = leaks(res, secrets, sent);
         if (leaked.length > 0) failures.push(`${key} (${path}): B's answer contains A's ${leaked.join(', ')}`);
-        if (JSON.stringify(await tenantStateWithSessions(server.db, a.id)) !== JSON.stringify(before)) failures.push(`${key} (${path}): A changed`);
+        if (JSON.stringify(await tenantState(server.db, a.id)) !== JSON.stringify(before)) failures.push(`${key} (${path}): A changed`);
       }
     }
     assert.deepEqual(failures, []);
@@ -126,11 +148,12 @@ describe('tenant isolation', () => {
       const call = await entry.prepare(aFixture);
       const [status, code] = AT_OTHER_HOST[key] ?? [0, ''];
       // The same request from the same browser, A's cookie included, sent to B's host name.
+      // A page of B's site, so its writes name B's origin: the refusal must come from the tenant, not the CSRF check.
       const atB = hostClient(server.url, b.slug);
       for (const [name, value] of call.web.cookies) atB.cookies.set(name, value);
-      const secrets = await tenantSecretsWithSessions(server.db, a.id);
-      const before = await tenantStateWithSessions(server.db, a.id);
-      const res = await atB(methodOf(key), call.path, call.body);
+      const secrets = await tenantSecrets(server.db, a.id);
+      const before = await tenantState(server.db, a.id);
+      const res = await atB(methodOf(key), call.path, call.body, pageHeaders(atB, methodOf(key)));
       const username = (call.body as { username?: string } | undefined)?.username;
       if (username !== undefined) sentToB.add(username);
       try {
@@ -141,9 +164,9 @@ describe('tenant isolation', () => {
       if (res.setCookies.length > 0) failures.push(`${key}: B's host set cookies ${res.setCookies.join('; ')}`);
       const leaked = leaks(res, secrets, `${call.path} ${JSON.stringify(call.body ?? null)}`);
       if (leaked.length > 0) failures.push(`${key}: B's answer contains A's ${leaked.join(', ')}`);
-      if (JSON.stringify(await tenantStateWithSessions(server.db, a.id)) !== JSON.stringify(before)) failures.push(`${key}: A changed`);
+      if (JSON.stringify(await tenantState(server.db, a.id)) !== JSON.stringify(before)) failures.push(`${key}: A changed`);
       // Nothing was used up: the token, the stateToken, the cookie still do their job where they belong.
-      const home = await call.web(methodOf(key), call.path, call.body);
+      const home = await call.web(methodOf(key), call.path, call.body, pageHeaders(call.web, methodOf(key)));
       if (home.status !== entry.ok) failures.push(`${key}: at A's host afterwards expected ${entry.ok}, got ${home.status} ${home.text.slice(0, 200)}`);
     }
     assert.deepEqual(failures, []);
@@ -152,7 +175,7 @@ describe('tenant isolation', () => {
   it("keeps A's sessions out of reach of B's token: 404 or 401, and A's session and sessionToken still work", async () => {
     const session = await newSession(aFixture);
     const token = await sessionTokenFor(aFixture.web(), session.user);
-    const before = await tenantStateWithSessions(server.db, a.id);
+    const before = await tenantState(server.db, a.id);
     const s = `/api/v1/sessions/${session.id}`;
     for (const [method, path] of [
       ['GET', s],
@@ -164,7 +187,7 @@ describe('tenant isolation', () => {
       assertOktaError(await bApi(method, path), 404, 'E0000007');
     }
     assertOktaError(await bApi('POST', '/api/v1/sessions', { sessionToken: token }), 401, 'E0000004');
-    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), before);
+    assert.deepEqual(await tenantState(server.db, a.id), before);
     const me = await session.web('GET', '/api/v1/sessions/me');
     assert.equal(me.status, 200, me.text);
     assert.equal(me.body.id, session.id);
@@ -172,25 +195,91 @@ describe('tenant isolation', () => {
     assert.equal(started.status, 200, `A's sessionToken still works at A: ${started.text}`);
   });
 
+  it("keeps A's factors out of reach of B's admin, B's signed-in users and B's sign-ins, and they still work for A", async () => {
+    const bFixture: WebFixture = { db: server.db, tenantId: b.id, api: bApi, web: () => hostClient(server.url, b.slug) };
+    const aTotp = await newTotpUser(aFixture);
+    const aPending = await enrollTotp((await newKnownSession(aFixture)).web);
+    const bTotp = await newTotpUser(bFixture);
+    const bStateToken = await mfaStateTokenFor(bFixture.web(), bTotp.user);
+    const aBefore = await tenantState(server.db, a.id);
+    const bBefore = await tenantState(server.db, b.id);
+    const failures: string[] = [];
+    const expect = async (what: string, status: number, code: string, send: () => Promise<ApiResponse>) => {
+      try {
+        assertOktaError(await send(), status, code);
+      } catch (err) {
+        failures.push(`${what}: ${(err as Error).message.slice(0, 300)}`);
+      }
+    };
+    // B's admin, A's factor ids under B's own user.
+    for (const id of [aTotp.factorId, aPending.id]) {
+      await expect(`B's admin reads A's factor ${id} under B's user`, 404, 'E0000007', () => bApi('GET', `/api/v1/users/${bTotp.user.id}/factors/${id}`));
+      await expect(`B's admin deletes A's factor ${id} under B's user`, 404, 'E0000007', () => bApi('DELETE', `/api/v1/users/${bTotp.user.id}/factors/${id}`));
+      // B's signed-in user, at B's host, naming A's factor.
+      const web = bTotp.web;
+      await expect(`B's user reads A's factor ${id}`, 404, 'E0000007', () => web('GET', `/api/v1/users/me/factors/${id}`));
+      await expect(`B's user deletes A's factor ${id}`, 404, 'E0000007', () => web('DELETE', `/api/v1/users/me/factors/${id}`, undefined, pageHeaders(web, 'DELETE')));
+      await expect(`B's user activates A's factor ${id}`, 404, 'E0000007', () => web('POST', `/api/v1/users/me/factors/${id}/lifecycle/activate`, { passCode: activationCode(aPending) }, pageHeaders(web, 'POST')));
+      // B's sign-in, waiting for B's user's code, offered A's factor and A's code.
+      await expect(`B's sign-in verifies with A's factor ${id}`, 404, 'E0000007', () => bFixture.web()('POST', `/api/v1/authn/factors/${id}/verify`, { stateToken: bStateToken, passCode: nextCode(aTotp) }));
+    }
+    const listed = await bTotp.web('GET', '/api/v1/users/me/factors');
+    assert.deepEqual((listed.body as { id: string }[]).map((x) => x.id), [bTotp.factorId]);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(await tenantState(server.db, a.id), aBefore);
+    assert.deepEqual(await tenantState(server.db, b.id), bBefore);
+
+    // None of it used anything up: A's factors work at A, and B's sign-in still waits for B's own code.
+    const aSignIn = await mfaStateTokenFor(aFixture.web(), aTotp.user);
+    const verified = await aFixture.web()('POST', `/api/v1/authn/factors/${aTotp.factorId}/verify`, { stateToken: aSignIn, passCode: nextCode(aTotp) });
+    assert.equal(verified.body?.status, 'SUCCESS', verified.text);
+    const bVerified = await bFixture.web()('POST', `/api/v1/authn/factors/${bTotp.factorId}/verify`, { stateToken: bStateToken, passCode: nextCode(bTotp) });
+    assert.equal(bVerified.body?.status, 'SUCCESS', bVerified.text);
+  });
+
+  it("keeps A's alerts and password policy out of reach of B's admin", async () => {
+    const alert = await newAlert(aFixture);
+    const policy = await passwordPolicyUpdate(aFixture);
+    const aBefore = await tenantState(server.db, a.id);
+    const secrets = await tenantSecrets(server.db, a.id);
+    assertOktaError(await bApi('GET', `/api/v1/alerts/${alert.id}`), 404, 'E0000007');
+    const bAlerts = await bApi('GET', '/api/v1/alerts?limit=200');
+    assert.equal(bAlerts.status, 200, bAlerts.text);
+    assert.ok((bAlerts.body as unknown[]).length > 0, 'B has alerts of its own');
+    assert.deepEqual(leaks(bAlerts, secrets, ''), []);
+    // A's alert as B's paging cursor finds nothing of A's.
+    const paged = await bApi('GET', `/api/v1/alerts?after=${alert.id}`);
+    assert.ok(paged.status >= 400 && paged.status < 500, `paging B's alerts after A's: ${paged.status} ${paged.text}`);
+    assertOktaError(paged, paged.status, paged.body?.errorCode);
+    assert.deepEqual(leaks(paged, secrets, alert.id), []);
+    assertOktaError(await bApi('GET', `/api/v1/policies/${policy.id}`), 404, 'E0000007');
+    assertOktaError(await bApi('PUT', `/api/v1/policies/${policy.id}`, policy.body), 404, 'E0000007');
+    const bPolicies = await bApi('GET', '/api/v1/policies?type=PASSWORD');
+    assert.equal(bPolicies.status, 200, bPolicies.text);
+    assert.notEqual(bPolicies.body[0].id, policy.id);
+    assert.deepEqual(leaks(bPolicies, secrets, ''), []);
+    assert.deepEqual(await tenantState(server.db, a.id), aBefore);
+  });
+
   it("refuses references to A's objects inside B's request bodies", async () => {
     const aGroup = await newGroup(aFixture);
     const aUser = await newUser(aFixture);
     const bGroup = await newGroup({ db: server.db, tenantId: b.id, api: bApi });
-    const aBefore = await tenantStateWithSessions(server.db, a.id);
-    const bBefore = await tenantStateWithSessions(server.db, b.id);
+    const aBefore = await tenantState(server.db, a.id);
+    const bBefore = await tenantState(server.db, b.id);
     const res = await bApi('POST', '/api/v1/users', { profile: { login: 'cross@beta.example.com', email: 'cross@beta.example.com', firstName: 'C', lastName: 'X' }, groupIds: [aGroup.id] });
     assertOktaError(res, 400, 'E0000001');
     // A's user put into B's group, and B's user into A's group: the other tenant's object does not exist for B.
     assertOktaError(await bApi('PUT', `/api/v1/groups/${bGroup.id}/users/${aUser.id}`), 404, 'E0000007');
     assertOktaError(await bApi('PUT', `/api/v1/groups/${aGroup.id}/users/${b.adminId}`), 404, 'E0000007');
-    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), aBefore);
-    assert.deepEqual(await tenantStateWithSessions(server.db, b.id), bBefore);
+    assert.deepEqual(await tenantState(server.db, a.id), aBefore);
+    assert.deepEqual(await tenantState(server.db, b.id), bBefore);
     // A's role assignment id under B's own user.
     const aRole = await grant(aFixture, aUser.id, 'READ_ONLY_ADMIN');
-    const aWithRole = await tenantStateWithSessions(server.db, a.id);
+    const aWithRole = await tenantState(server.db, a.id);
     assertOktaError(await bApi('DELETE', `/api/v1/users/${b.adminId}/roles/${aRole}`), 404, 'E0000007');
-    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), aWithRole);
-    assert.deepEqual(await tenantStateWithSessions(server.db, b.id), bBefore);
+    assert.deepEqual(await tenantState(server.db, a.id), aWithRole);
+    assert.deepEqual(await tenantState(server.db, b.id), bBefore);
   });
 
   it("rejects A's token sent to B's host name with 401 E0000011", async () => {
@@ -215,7 +304,7 @@ describe('tenant isolation', () => {
       'of a deactivated user': `SSWS ${orphan.token}`,
     };
     const failures: string[] = [];
-    const before = await tenantStateWithSessions(server.db, a.id);
+    const before = await tenantState(server.db, a.id);
     // ROUTES only: HOST_ROUTES take no token at all (permissions.test.ts checks that a token counts for nothing there).
     for (const [key, entry] of Object.entries(ROUTES)) {
       if (entry.public) continue;
@@ -230,7 +319,7 @@ describe('tenant isolation', () => {
       }
     }
     assert.deepEqual(failures, []);
-    assert.deepEqual(await tenantStateWithSessions(server.db, a.id), before);
+    assert.deepEqual(await tenantState(server.db, a.id), before);
   });
 
   it("never shows A's events in B's System Log, however B asks", async () => {
@@ -248,7 +337,7 @@ describe('tenant isolation', () => {
       `?q=${encodeURIComponent(a.adminLogin)}`,
       '?filter=' + encodeURIComponent('eventType sw "user" or eventType sw "group" or eventType sw "system" or eventType sw "bulwark"'),
     ];
-    const secrets = await tenantSecretsWithSessions(server.db, a.id);
+    const secrets = await tenantSecrets(server.db, a.id);
     for (const query of queries) {
       const res = await bApi('GET', `/api/v1/logs${query}`);
       assert.equal(res.status, 200, `${query}: ${res.text}`);

@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import type { RoleType } from '../src/roles/permissions.ts';
 import { apiClient, assertOktaError, createTestTenant, logCount, startTestServer, tokenWithRole, type Api, type TestServer, type TestTenant } from './helpers.ts';
 import { assertCoversApp, listAppRoutes } from './support/app-routes.ts';
-import { addMember, grant, newApiSession, newGroup, newUser, type Fixture } from './support/fixtures.ts';
+import { addMember, grant, newApiSession, newGroup, newTotpUser, newUser, pageHeaders, TOTP_ENROLLMENT, type WebFixture } from './support/fixtures.ts';
 import { hostClient } from './support/host-client.ts';
-import { catalogKeys, HOST_ROUTES, methodOf, ROUTES } from './support/route-catalog.ts';
-import { tenantStateWithSessions } from './support/session-state.ts';
+import { catalogKeys, HOST_ROUTES, methodOf, ROUTES, type HostCall } from './support/route-catalog.ts';
+import { tenantState } from './support/tenant-state.ts';
 
 type Caller = RoleType | 'NO_ROLE';
 
@@ -21,6 +21,8 @@ const HELPERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN
 const READERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'];
 const ADMINS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN'];
 const EVERYONE: readonly Caller[] = [...ADMINS, 'NO_ROLE'];
+/** No one: a route that exists to refuse (admins never enroll a user's factor, whatever their role). */
+const NOBODY: readonly Caller[] = [];
 /**
  * Not in the role matrix: the routes that find their tenant by Host header and their user by password or
  * session cookie (HOST_ROUTES). They take no token, so no admin role widens or narrows them; what a token
@@ -56,6 +58,12 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /api/v1/users/:id/groups': ADMINS,
   // Clearing a user's sessions is help-desk work, as in Okta's Help Desk Administrator role; mayActOn still applies.
   'DELETE /api/v1/users/:id/sessions': HELPERS,
+  // Factors: every admin may see them; resetting them is help-desk work (mayActOn applies), enrolling one is nobody's.
+  'GET /api/v1/users/:id/factors': ADMINS,
+  'POST /api/v1/users/:id/factors': NOBODY,
+  'GET /api/v1/users/:id/factors/:factorId': ADMINS,
+  'DELETE /api/v1/users/:id/factors/:factorId': HELPERS,
+  'POST /api/v1/users/:id/lifecycle/reset_factors': HELPERS,
 
   'POST /api/v1/sessions': MANAGERS,
   'GET /api/v1/sessions/:id': MANAGERS,
@@ -68,6 +76,12 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /api/v1/sessions/me': BY_HOST,
   'POST /api/v1/sessions/me/lifecycle/refresh': BY_HOST,
   'DELETE /api/v1/sessions/me': BY_HOST,
+  'GET /api/v1/users/me/factors': BY_HOST,
+  'POST /api/v1/users/me/factors': BY_HOST,
+  'GET /api/v1/users/me/factors/:factorId': BY_HOST,
+  'POST /api/v1/users/me/factors/:factorId/lifecycle/activate': BY_HOST,
+  'DELETE /api/v1/users/me/factors/:factorId': BY_HOST,
+  'POST /api/v1/authn/factors/:factorId/verify': BY_HOST,
 
   'GET /api/v1/groups': ADMINS,
   'POST /api/v1/groups': MANAGERS,
@@ -84,6 +98,13 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'DELETE /api/v1/api-tokens/:id': SUPER,
 
   'GET /api/v1/logs': READERS,
+  // Security alerts are read like the System Log they come with.
+  'GET /api/v1/alerts': READERS,
+  'GET /api/v1/alerts/:id': READERS,
+
+  'GET /api/v1/policies': READERS,
+  'GET /api/v1/policies/:id': READERS,
+  'PUT /api/v1/policies/:id': MANAGERS,
 };
 
 const CALLERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN', 'NO_ROLE'];
@@ -91,13 +112,13 @@ const CALLERS: readonly Caller[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN
 describe('every role against every route', () => {
   let server: TestServer;
   let tenant: TestTenant;
-  let setup: Fixture;
+  let setup: WebFixture;
   const callers = new Map<Caller, { userId: string; api: Api; token: string }>();
 
   before(async () => {
     server = await startTestServer({ config: { BULWARK_RATE_LIMIT_PER_MINUTE: '100000' } });
     tenant = await createTestTenant(server.db);
-    setup = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
+    setup = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token), web: () => hostClient(server.url, tenant.slug) };
     for (const caller of CALLERS) {
       const { userId, token } = await tokenWithRole(server.db, tenant.id, caller === 'NO_ROLE' ? null : caller);
       callers.set(caller, { userId, api: apiClient(server.url, token), token });
@@ -111,6 +132,8 @@ describe('every role against every route', () => {
     assertCoversApp(routes, catalogKeys());
     const byHost = Object.keys(ALLOWED).filter((k) => ALLOWED[k] === BY_HOST).sort();
     assert.deepEqual(byHost, Object.keys(HOST_ROUTES).sort(), 'exactly the host-addressed routes are outside the role matrix');
+    const nobody = Object.keys(ALLOWED).filter((k) => ALLOWED[k] === NOBODY).sort();
+    assert.deepEqual(nobody, Object.keys(ROUTES).filter((k) => ROUTES[k]?.refused).sort(), 'exactly the routes that exist to refuse are allowed to nobody');
   });
 
   for (const caller of CALLERS) {
@@ -122,7 +145,7 @@ describe('every role against every route', () => {
         const rule = ALLOWED[key] ?? [];
         const allowed = rule !== BY_HOST && rule.includes(caller);
         const call = await entry.prepare(setup);
-        const before = await tenantStateWithSessions(server.db, tenant.id);
+        const before = await tenantState(server.db, tenant.id);
         const res = await api(methodOf(key), call.path, call.body);
         if (allowed) {
           if (res.status !== entry.ok) failures.push(`${key}: allowed, expected ${entry.ok}, got ${res.status} ${res.text.slice(0, 200)}`);
@@ -134,28 +157,34 @@ describe('every role against every route', () => {
             failures.push(`${key}: denied, ${(err as Error).message.slice(0, 300)}`);
             continue;
           }
-          if (JSON.stringify(await tenantStateWithSessions(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${key}: denied but the tenant changed`);
+          if (JSON.stringify(await tenantState(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${key}: denied but the tenant changed`);
         }
       }
       assert.deepEqual(failures, []);
     });
   }
 
-  it("gives no admin's token any say on the host-addressed session routes: a token is not a session", async () => {
+  it("gives no admin's token any say on the host-addressed cookie routes (sessions, factors): a token is not a session", async () => {
     // The sign-in routes take credentials, not a token; the cookie routes must not take a token for a cookie.
+    // Each call is a real one (a real factor id, a valid body and code), sent without the cookie it was made for.
+    const cookieRoutes = Object.keys(HOST_ROUTES).filter((k) => k.includes('/me'));
+    assert.equal(cookieRoutes.length, 8);
+    const calls: [string, HostCall][] = [];
+    for (const key of cookieRoutes) calls.push([key, await (HOST_ROUTES[key] as { prepare(f: WebFixture): Promise<HostCall> }).prepare(setup)]);
     const failures: string[] = [];
     for (const caller of CALLERS) {
       const { token } = callers.get(caller) as { token: string };
       const tab = hostClient(server.url, tenant.slug);
-      const before = await tenantStateWithSessions(server.db, tenant.id);
-      for (const [method, path] of [['GET', '/api/v1/sessions/me'], ['POST', '/api/v1/sessions/me/lifecycle/refresh'], ['DELETE', '/api/v1/sessions/me']] as const) {
+      const before = await tenantState(server.db, tenant.id);
+      for (const [key, call] of calls) {
+        const method = methodOf(key);
         try {
-          assertOktaError(await tab(method, path, undefined, { authorization: `SSWS ${token}` }), 404, 'E0000007');
+          assertOktaError(await tab(method, call.path, call.body, { ...pageHeaders(tab, method), authorization: `SSWS ${token}` }), 404, 'E0000007');
         } catch (err) {
-          failures.push(`${caller} ${method} ${path}: ${(err as Error).message.slice(0, 200)}`);
+          failures.push(`${caller} ${key}: ${(err as Error).message.slice(0, 200)}`);
         }
       }
-      if (JSON.stringify(await tenantStateWithSessions(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${caller}: the tenant changed`);
+      if (JSON.stringify(await tenantState(server.db, tenant.id)) !== JSON.stringify(before)) failures.push(`${caller}: the tenant changed`);
     }
     assert.deepEqual(failures, []);
   });
@@ -164,12 +193,12 @@ describe('every role against every route', () => {
 describe('who may act on whom', () => {
   let server: TestServer;
   let tenant: TestTenant;
-  let setup: Fixture;
+  let setup: WebFixture;
 
   before(async () => {
     server = await startTestServer();
     tenant = await createTestTenant(server.db);
-    setup = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
+    setup = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token), web: () => hostClient(server.url, tenant.slug) };
   });
   after(() => server.close());
 
@@ -180,9 +209,9 @@ describe('who may act on whom', () => {
 
   /** Calls as `api` and checks the answer is 403 E0000006 with the tenant exactly as it was. */
   async function assertRefused(api: Api, method: string, path: string, body?: unknown): Promise<void> {
-    const before = await tenantStateWithSessions(server.db, tenant.id);
+    const before = await tenantState(server.db, tenant.id);
     assertOktaError(await api(method, path, body), 403, 'E0000006');
-    assert.deepEqual(await tenantStateWithSessions(server.db, tenant.id), before, `${method} ${path} changed nothing`);
+    assert.deepEqual(await tenantState(server.db, tenant.id), before, `${method} ${path} changed nothing`);
   }
 
   it('keeps the help desk away from the passwords and locks of anyone holding an admin role', async () => {
@@ -256,6 +285,71 @@ describe('who may act on whom', () => {
     assert.equal((await orgAdmin.api('DELETE', `/api/v1/sessions/${peer.id}`)).status, 204);
   });
 
+  it("keeps the help desk away from the factors of anyone holding an admin role, and an org admin away from a super admin's", async () => {
+    const helpDesk = await as('HELP_DESK_ADMIN');
+    const orgAdmin = await as('ORG_ADMIN');
+    const factorsOf = async (userId: string) => ((await setup.api('GET', `/api/v1/users/${userId}/factors`)).body as { id: string }[]).map((x) => x.id);
+    for (const role of ['READ_ONLY_ADMIN', 'HELP_DESK_ADMIN', 'ORG_ADMIN', 'SUPER_ADMIN']) {
+      const admin = await newTotpUser(setup);
+      await grant(setup, admin.user.id, role);
+      for (const id of [admin.user.id, admin.user.login]) {
+        await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${id}/lifecycle/reset_factors`);
+        await assertRefused(helpDesk.api, 'DELETE', `/api/v1/users/${id}/factors/${admin.factorId}`);
+      }
+      // Seeing them is users.read, not acting on the admin.
+      const seen = await helpDesk.api('GET', `/api/v1/users/${admin.user.id}/factors/${admin.factorId}`);
+      assert.equal(seen.status, 200, seen.text);
+      assert.deepEqual(await factorsOf(admin.user.id), [admin.factorId], `the ${role}'s factor is still there`);
+    }
+
+    const superAdmin = await newTotpUser(setup);
+    await grant(setup, superAdmin.user.id, 'SUPER_ADMIN');
+    for (const id of [superAdmin.user.id, superAdmin.user.login]) {
+      await assertRefused(orgAdmin.api, 'POST', `/api/v1/users/${id}/lifecycle/reset_factors`);
+      await assertRefused(orgAdmin.api, 'DELETE', `/api/v1/users/${id}/factors/${superAdmin.factorId}`);
+    }
+    assert.deepEqual(await factorsOf(superAdmin.user.id), [superAdmin.factorId]);
+
+    // Below them, both may: the help desk a plain user's factors, an org admin another org admin's.
+    const plain = await newTotpUser(setup);
+    const reset = await helpDesk.api('POST', `/api/v1/users/${plain.user.id}/lifecycle/reset_factors`);
+    assert.deepEqual([reset.status, reset.body], [200, {}], reset.text);
+    assert.deepEqual(await factorsOf(plain.user.id), []);
+    const other = await newTotpUser(setup);
+    assert.equal((await helpDesk.api('DELETE', `/api/v1/users/${other.user.id}/factors/${other.factorId}`)).status, 204);
+    const peer = await newTotpUser(setup);
+    await grant(setup, peer.user.id, 'ORG_ADMIN');
+    assert.equal((await orgAdmin.api('DELETE', `/api/v1/users/${peer.user.id}/factors/${peer.factorId}`)).status, 204);
+    assert.deepEqual(await factorsOf(peer.user.id), []);
+    const peer2 = await newTotpUser(setup);
+    await grant(setup, peer2.user.id, 'ORG_ADMIN');
+    assert.deepEqual((await orgAdmin.api('POST', `/api/v1/users/${peer2.user.id}/lifecycle/reset_factors`)).status, 200);
+    assert.deepEqual(await factorsOf(peer2.user.id), []);
+  });
+
+  it('refuses every admin, whatever the body, to enroll a factor for anyone, themselves included, writing nothing', async () => {
+    const target = await newUser(setup, 'ACTIVE');
+    const withFactor = await newTotpUser(setup);
+    const bodies: unknown[] = [TOTP_ENROLLMENT, { factorType: 'token:software:totp', provider: 'OKTA' }, { factorType: 'sms', provider: 'OKTA', profile: { phoneNumber: '+15555550100' } }, {}, undefined];
+    const admins: { who: string; userId: string; api: Api }[] = [{ who: "the tenant's own super admin", userId: tenant.adminId, api: setup.api }];
+    for (const role of ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN'] as const) admins.push({ who: role, ...(await as(role)) });
+    const failures: string[] = [];
+    for (const { who, userId, api } of admins) {
+      for (const id of [target.id, target.login, withFactor.user.id, userId]) {
+        for (const body of bodies) {
+          try {
+            await assertRefused(api, 'POST', `/api/v1/users/${id}/factors`, body);
+          } catch (err) {
+            failures.push(`${who} enrolling for ${id} with ${JSON.stringify(body)}: ${(err as Error).message.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+    const factors = await server.db.selectFrom('factors').select('user_id').where('tenant_id', '=', tenant.id).where('user_id', 'in', [target.id, withFactor.user.id, tenant.adminId, ...admins.map((a) => a.userId)]).execute();
+    assert.deepEqual(factors.map((r) => r.user_id), [withFactor.user.id], 'no factor but the one its user enrolled');
+  });
+
   it('lets only a super admin manage roles and tokens, so an org admin cannot promote itself', async () => {
     const orgAdmin = await as('ORG_ADMIN');
     await assertRefused(orgAdmin.api, 'POST', `/api/v1/users/${orgAdmin.userId}/roles`, { type: 'SUPER_ADMIN' });
@@ -272,9 +366,9 @@ describe('who may act on whom', () => {
     const api = apiClient(server.url, solo.token);
     const roles = await api('GET', `/api/v1/users/${solo.adminId}/roles`);
     const superRole = roles.body.find((r: { type: string }) => r.type === 'SUPER_ADMIN');
-    const before = await tenantStateWithSessions(server.db, solo.id);
+    const before = await tenantState(server.db, solo.id);
     assertOktaError(await api('DELETE', `/api/v1/users/${solo.adminId}/roles/${superRole.id}`), 400, 'E0000001');
-    assert.deepEqual(await tenantStateWithSessions(server.db, solo.id), before);
+    assert.deepEqual(await tenantState(server.db, solo.id), before);
 
     const second = await newUser({ db: server.db, tenantId: solo.id, api }, 'PROVISIONED');
     assert.equal((await api('POST', `/api/v1/users/${second.id}/roles`, { type: 'SUPER_ADMIN' })).status, 201);
@@ -291,9 +385,9 @@ describe('who may act on whom', () => {
         ['POST', '/api/v1/users/me/lifecycle/deactivate'],
         ['DELETE', `/api/v1/users/${admin.userId}`],
       ] as const) {
-        const before = await tenantStateWithSessions(server.db, tenant.id);
+        const before = await tenantState(server.db, tenant.id);
         assertOktaError(await admin.api(method, path), 400, 'E0000001');
-        assert.deepEqual(await tenantStateWithSessions(server.db, tenant.id), before, `${role} ${method} ${path} changed nothing`);
+        assert.deepEqual(await tenantState(server.db, tenant.id), before, `${role} ${method} ${path} changed nothing`);
       }
     }
   });

@@ -1,12 +1,14 @@
 /**
  * Objects made through the API by a tenant's super admin, in the state a test needs them. The one state the
- * API cannot reach, LOCKED_OUT (sign-in lockout is not built yet), is set in the table directly.
+ * API cannot reach, LOCKED_OUT (sign-in lockout is not built yet), is set in the table directly. What only a
+ * user can make (sessions by cookie, second factors) is made by a browser on the tenant's host, as the user.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import type { Db } from '../../src/db/database.ts';
 import { issueSessionToken } from '../../src/sessions/service.ts';
 import type { Api, ApiResponse } from '../helpers.ts';
-import type { HostClient } from './host-client.ts';
+import { hostClient, type HostClient } from './host-client.ts';
 
 export type Fixture = { db: Db; tenantId: string; api: Api };
 
@@ -95,9 +97,9 @@ export type SessionRef = { id: string; user: UserRef; web: HostClient };
  * A cookie session, made the way a browser makes one (sign-in, then the cookie redirect), of `user` or of a
  * new ACTIVE user: the session's id, its owner, and the browser holding its cookie.
  */
-export async function newSession(f: WebFixture, user?: UserRef): Promise<SessionRef> {
+export async function newSession(f: Fixture, user?: UserRef): Promise<SessionRef> {
   const owner = user ?? await newUser(f, 'ACTIVE');
-  const web = f.web();
+  const web = await browserOf(f);
   const token = await sessionTokenFor(web, owner);
   const redirect = await web('GET', `/login/sessionCookieRedirect?token=${token}&redirectUrl=%2F`);
   if (redirect.status !== 302) throw new Error(`fixture cookie redirect failed: ${redirect.status} ${redirect.text}`);
@@ -120,4 +122,149 @@ export async function newApiSession(f: Fixture, user?: UserRef): Promise<{ id: s
   const owner = user ?? await newUser(f, 'ACTIVE');
   const res = ok(await f.api('POST', '/api/v1/sessions', { sessionToken: await mintSessionToken(f, owner) }), 'start session');
   return { id: res.body.id as string, user: owner };
+}
+
+const serverUrls = new WeakMap<Api, Promise<string>>();
+
+/**
+ * A fresh browser on the tenant's own host. A WebFixture opens it; a plain Fixture (log-events-schema.test.ts
+ * walks the catalog with one) knows no server address, so the address is read from the `rel="self"` link of
+ * an answer of the API, and the tenant's slug from its row.
+ */
+export async function browserOf(f: Fixture): Promise<HostClient> {
+  if ('web' in f && typeof f.web === 'function') return (f as WebFixture).web();
+  let url = serverUrls.get(f.api);
+  if (!url) {
+    url = f.api('GET', '/api/v1/users?limit=1').then((res) => {
+      const self = /<([^>]+)>;\s*rel="self"/.exec(ok(res, 'find the server address').headers.get('link') ?? '')?.[1];
+      if (!self) throw new Error('fixture: no self link to learn the server address from');
+      return new URL(self).origin;
+    });
+    serverUrls.set(f.api, url);
+  }
+  const tenant = await f.db.selectFrom('tenants').select('slug').where('id', '=', f.tenantId).executeTakeFirstOrThrow();
+  return hostClient(await url, tenant.slug);
+}
+
+/**
+ * The headers a page of the tenant's own site adds to a request it makes: a browser names the page's origin
+ * on anything but a GET, and the cookie routes refuse a write that names another site.
+ */
+export function pageHeaders(web: HostClient, method: string): Record<string, string> {
+  return method === 'GET' || method === 'HEAD' ? {} : { origin: `http://${web.host}` };
+}
+
+/**
+ * A cookie session of `user` or of a new ACTIVE user who signed in from this network once before: the only
+ * kind of session that may add a factor (src/factors/new-location.ts does not let a session vouch for its
+ * own network). All test requests come from 127.0.0.1, so two sign-ins from here make one.
+ */
+export async function newKnownSession(f: Fixture, user?: UserRef): Promise<SessionRef> {
+  const owner = user ?? await newUser(f, 'ACTIVE');
+  await newSession(f, owner);
+  return newSession(f, owner);
+}
+
+export const TOTP_ENROLLMENT = { factorType: 'token:software:totp', provider: 'GOOGLE' } as const;
+
+/** The code an authenticator app shows for `secret` (base32) at `at`. */
+export function totpCode(secret: string, at: Date): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at.getTime() });
+}
+
+/**
+ * A factor enrolled and not yet activated. `created` is the server's time of the enrollment, as its answer
+ * states it: codes are computed for the server's clock, which for a test on a manual clock is not the real one.
+ */
+export type PendingTotp = { id: string; secret: string; created: Date };
+
+/** Starts a TOTP enrollment from a browser signed in as its user (a known session: see newKnownSession). */
+export async function enrollTotp(web: HostClient): Promise<PendingTotp> {
+  const res = ok(await web('POST', '/api/v1/users/me/factors', TOTP_ENROLLMENT, pageHeaders(web, 'POST')), 'enroll TOTP');
+  return { id: res.body.id as string, secret: res.body._embedded.activation.sharedSecret as string, created: new Date(res.body.created as string) };
+}
+
+/** The code that activates `pending`: the one its user's app showed at the time of the enrollment. */
+export function activationCode(pending: PendingTotp): string {
+  return totpCode(pending.secret, pending.created);
+}
+
+/** A user with an ACTIVE TOTP factor, its shared secret, the server's time of the activation, and the browser signed in as the user. */
+export type TotpUser = { user: UserRef; factorId: string; secret: string; activated: Date; web: HostClient };
+
+/**
+ * `user` or a new ACTIVE user with an ACTIVE TOTP factor, set up the way its user would: two sign-ins from
+ * this network, enrollment, activation with the app's code. From then on a password sign-in asks for a code.
+ */
+export async function newTotpUser(f: Fixture, user?: UserRef): Promise<TotpUser> {
+  const session = await newKnownSession(f, user);
+  const pending = await enrollTotp(session.web);
+  const res = ok(await session.web('POST', `/api/v1/users/me/factors/${pending.id}/lifecycle/activate`, { passCode: activationCode(pending) }, pageHeaders(session.web, 'POST')), 'activate TOTP');
+  if (res.body.status !== 'ACTIVE') throw new Error(`fixture activate TOTP: status ${res.body.status}`);
+  return { user: session.user, factorId: pending.id, secret: pending.secret, activated: new Date(res.body.lastUpdated as string), web: session.web };
+}
+
+/**
+ * A code the server has not accepted yet for the factor of `t`: a code works once, so the step after the
+ * activation's (codes one step either side of the server's own are accepted for clock drift).
+ */
+export function nextCode(t: TotpUser): string {
+  return totpCode(t.secret, new Date(t.activated.getTime() + 30_000));
+}
+
+/** The stateToken of a sign-in that waits for the second factor of `user` (one with an ACTIVE factor). */
+export async function mfaStateTokenFor(web: HostClient, user: UserRef): Promise<string> {
+  const transaction = await signIn(web, user);
+  if (transaction['status'] !== 'MFA_REQUIRED') throw new Error(`fixture sign in: status ${transaction['status']}, expected MFA_REQUIRED`);
+  return transaction['stateToken'] as string;
+}
+
+/**
+ * A security alert, raised by the rule itself rather than written into the table: a new ACTIVE user signs in
+ * for the first time and tries to add a factor in that session. No earlier sign-in vouches for the network,
+ * so the new-location rule (src/factors/new-location.ts) refuses, ends the user's sessions, logs the threat
+ * and raises NEW_FACTOR_FROM_NEW_LOCATION. This needs no trusted proxy: from 127.0.0.1 too, a first session
+ * cannot vouch for itself. Returns the alert's id (read back through the API) and the user.
+ */
+export async function newAlert(f: Fixture): Promise<{ id: string; user: UserRef }> {
+  const { web, user } = await newSession(f);
+  const refused = await web('POST', '/api/v1/users/me/factors', TOTP_ENROLLMENT, pageHeaders(web, 'POST'));
+  if (refused.status !== 403) throw new Error(`fixture raise alert: expected the enrollment refused, got ${refused.status} ${refused.text}`);
+  const alerts = ok(await f.api('GET', '/api/v1/alerts?limit=200'), 'list alerts').body as { id: string; userId: string | null }[];
+  const alert = alerts.find((a) => a.userId === user.id);
+  if (!alert) throw new Error('fixture raise alert: no alert for the user');
+  return { id: alert.id, user };
+}
+
+/** The id of the tenant's PASSWORD policy, as the API lists it. */
+export async function passwordPolicyId(f: Fixture): Promise<string> {
+  const res = ok(await f.api('GET', '/api/v1/policies?type=PASSWORD'), 'list policies');
+  return (res.body as { id: string }[])[0]?.id ?? '';
+}
+
+/**
+ * A body for PUT /api/v1/policies/{id}: the tenant's PASSWORD policy as Okta's Policy object, every field the
+ * route accepts, with its current settings but for a new history count (0 to 24), so that each call changes
+ * something. The other settings are left alone: the tenant's other fixtures keep their passwords valid.
+ */
+export async function passwordPolicyUpdate(f: Fixture): Promise<{ id: string; body: Record<string, unknown> }> {
+  const res = ok(await f.api('GET', '/api/v1/policies?type=PASSWORD'), 'list policies');
+  const policy = (res.body as Record<string, any>[])[0] ?? {};
+  const password = policy['settings'].password as Record<string, any>;
+  let historyCount = randomInt(0, 25);
+  if (historyCount === password['age'].historyCount) historyCount = (historyCount + 1) % 25;
+  return {
+    id: policy['id'] as string,
+    body: {
+      id: policy['id'],
+      type: 'PASSWORD',
+      name: policy['name'],
+      status: 'ACTIVE',
+      priority: policy['priority'],
+      system: policy['system'],
+      description: policy['description'],
+      conditions: null,
+      settings: { password: { ...password, age: { ...password['age'], historyCount } } },
+    },
+  };
 }

@@ -4,14 +4,16 @@
  * input) take their calls from here and check with `assertCoversApp` that no route of the app is missing.
  *
  * Two tables: ROUTES, called with an API token (or nothing, for the ops routes) at the server's address, and
- * HOST_ROUTES, the sign-in and own-session routes that know their tenant only by the Host header and their
- * user only by credentials or the session cookie. They are apart because a HOST_ROUTES call sent the ROUTES
- * way fails for reasons that have nothing to do with what a test checks; every test that walks ROUTES
- * (log-events-schema.test.ts too) sends its calls with the token, so a flag there would be a trap for each.
+ * HOST_ROUTES, the sign-in, own-session and own-factor routes that know their tenant only by the Host header
+ * and their user only by credentials, a stateToken or the session cookie. They are apart because a HOST_ROUTES
+ * call sent the ROUTES way fails for reasons that have nothing to do with what a test checks; every test that
+ * walks ROUTES (log-events-schema.test.ts too) sends its calls with the token, so a flag there would be a trap
+ * for each.
  */
 import type { HostClient } from './host-client.ts';
 import {
-  addMember, grant, mintSessionToken, newApiSession, newGroup, newSession, newToken, newUser, PASSWORD, profileOf, sessionTokenFor, stateTokenFor, unique,
+  activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newSession,
+  newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
   type Fixture, type UserRef, type WebFixture,
 } from './fixtures.ts';
 
@@ -37,9 +39,18 @@ export type RouteEntry = {
   public?: true;
   /** Whether its success changes state without a System Log event: Okta logs no session refresh. */
   unlogged?: true;
+  /**
+   * Whether the route exists to refuse: no caller ever succeeds, and `ok` is the refusal's status. Bulwark's
+   * admins never enroll a user's factor (POST /api/v1/users/{id}/factors); `prepare` makes the call an admin
+   * tool would send.
+   */
+  refused?: true;
 };
 
-/** A call to a host-addressed route, sent from `web`: a browser on the tenant's host holding what it needs. */
+/**
+ * A call to a host-addressed route, sent from `web`: a browser on the tenant's host holding what it needs. A
+ * browser names its page's origin on a write, so tests send it with `pageHeaders(web, method)` of fixtures.ts.
+ */
 export type HostCall = Omit<Call, 'user'> & { web: HostClient };
 
 /** A route of HOST_ROUTES: public by nature, so no `public` flag; its call needs a browser, so a WebFixture. */
@@ -61,6 +72,18 @@ const onSession = (suffix = '') => async (f: Fixture): Promise<Call> => ({ path:
 
 /** The caller's own session, by cookie: the call's browser is signed in as a new ACTIVE user. */
 const onOwnSession = (path: string) => async (f: WebFixture): Promise<HostCall> => ({ path, web: (await newSession(f)).web });
+
+/** A new user with an ACTIVE TOTP factor, addressed by an admin: `/api/v1/users/{id}/factors{/factorId}`. */
+const onUserFactor = (withFactorId: boolean) => async (f: Fixture): Promise<Call> => {
+  const t = await newTotpUser(f);
+  return { path: `/api/v1/users/${t.user.id}/factors${withFactorId ? `/${t.factorId}` : ''}`, user: t.user };
+};
+
+/** The signed-in user's own ACTIVE TOTP factor, by cookie: `/api/v1/users/me/factors{/factorId}`. */
+const onOwnFactor = (withFactorId: boolean) => async (f: WebFixture): Promise<HostCall> => {
+  const t = await newTotpUser(f);
+  return { path: `/api/v1/users/me/factors${withFactorId ? `/${t.factorId}` : ''}`, web: t.web };
+};
 
 export const ROUTES: Record<string, RouteEntry> = {
   'GET /healthz': read(fixed('/healthz'), { public: true }),
@@ -102,6 +125,20 @@ export const ROUTES: Record<string, RouteEntry> = {
     return { path: `/api/v1/users/${user.id}/sessions`, user };
   }, { query: true }),
 
+  'GET /api/v1/users/:id/factors': read(onUserFactor(false)),
+  'POST /api/v1/users/:id/factors': {
+    prepare: async (f) => ({ ...(await onUser('ACTIVE', '/factors')(f)), body: TOTP_ENROLLMENT }),
+    ok: 403,
+    writes: false,
+    refused: true,
+  },
+  'GET /api/v1/users/:id/factors/:factorId': read(onUserFactor(true)),
+  'DELETE /api/v1/users/:id/factors/:factorId': write(204, onUserFactor(true)),
+  'POST /api/v1/users/:id/lifecycle/reset_factors': write(200, async (f) => {
+    const t = await newTotpUser(f);
+    return { path: `/api/v1/users/${t.user.id}/lifecycle/reset_factors`, user: t.user };
+  }),
+
   'POST /api/v1/sessions': write(200, async (f) => ({ path: '/api/v1/sessions', body: { sessionToken: await mintSessionToken(f, await newUser(f, 'ACTIVE')) } }), { body: true }),
   'GET /api/v1/sessions/:id': read(onSession()),
   'POST /api/v1/sessions/:id/lifecycle/refresh': write(200, onSession('/lifecycle/refresh'), { unlogged: true }),
@@ -129,6 +166,15 @@ export const ROUTES: Record<string, RouteEntry> = {
   'DELETE /api/v1/api-tokens/:id': write(204, async (f) => ({ path: `/api/v1/api-tokens/${(await newToken(f)).id}` })),
 
   'GET /api/v1/logs': read(fixed('/api/v1/logs'), { query: true }),
+  'GET /api/v1/alerts': read(fixed('/api/v1/alerts'), { query: true }),
+  'GET /api/v1/alerts/:id': read(async (f) => ({ path: `/api/v1/alerts/${(await newAlert(f)).id}` })),
+
+  'GET /api/v1/policies': read(fixed('/api/v1/policies?type=PASSWORD'), { query: true }),
+  'GET /api/v1/policies/:id': read(async (f) => ({ path: `/api/v1/policies/${await passwordPolicyId(f)}` })),
+  'PUT /api/v1/policies/:id': write(200, async (f) => {
+    const { id, body } = await passwordPolicyUpdate(f);
+    return { path: `/api/v1/policies/${id}`, body };
+  }, { body: true }),
 };
 
 export const HOST_ROUTES: Record<string, HostRouteEntry> = {
@@ -150,6 +196,21 @@ export const HOST_ROUTES: Record<string, HostRouteEntry> = {
   'GET /api/v1/sessions/me': hostRead(onOwnSession('/api/v1/sessions/me')),
   'POST /api/v1/sessions/me/lifecycle/refresh': hostWrite(200, onOwnSession('/api/v1/sessions/me/lifecycle/refresh'), { unlogged: true }),
   'DELETE /api/v1/sessions/me': hostWrite(204, onOwnSession('/api/v1/sessions/me')),
+
+  'GET /api/v1/users/me/factors': hostRead(onOwnFactor(false)),
+  'POST /api/v1/users/me/factors': hostWrite(200, async (f) => ({ path: '/api/v1/users/me/factors', body: TOTP_ENROLLMENT, web: (await newKnownSession(f)).web }), { body: true }),
+  'GET /api/v1/users/me/factors/:factorId': hostRead(onOwnFactor(true)),
+  'POST /api/v1/users/me/factors/:factorId/lifecycle/activate': hostWrite(200, async (f) => {
+    const { web } = await newKnownSession(f);
+    const pending = await enrollTotp(web);
+    return { path: `/api/v1/users/me/factors/${pending.id}/lifecycle/activate`, body: { passCode: activationCode(pending) }, web };
+  }, { body: true }),
+  'DELETE /api/v1/users/me/factors/:factorId': hostWrite(204, onOwnFactor(true)),
+  'POST /api/v1/authn/factors/:factorId/verify': hostWrite(200, async (f) => {
+    const t = await newTotpUser(f);
+    const web = f.web();
+    return { path: `/api/v1/authn/factors/${t.factorId}/verify`, body: { stateToken: await mfaStateTokenFor(web, t.user), passCode: nextCode(t) }, web };
+  }, { body: true }),
 };
 
 /** The keys of both tables: the routes the catalog covers. */
