@@ -121,6 +121,13 @@ describe('password policy', () => {
     }
   });
 
+  it('takes back the whole object a GET answered, read-only fields included', async () => {
+    const p = await policy();
+    const res = await api('PUT', `/api/v1/policies/${p.id}`, p);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body.settings, p.settings);
+  });
+
   it('refuses settings below its floors, unknown fields and other tenants\' policies, changing nothing', async () => {
     const p = await policy();
     const good = p.settings.password;

@@ -82,6 +82,9 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'POST /api/v1/users/me/factors/:factorId/lifecycle/activate': BY_HOST,
   'DELETE /api/v1/users/me/factors/:factorId': BY_HOST,
   'POST /api/v1/authn/factors/:factorId/verify': BY_HOST,
+  'POST /api/v1/authn/passkey': BY_HOST,
+  'POST /api/v1/authn/passkey/verify': BY_HOST,
+  'POST /api/v1/authn/factors/:factorId/lifecycle/activate': BY_HOST,
 
   'GET /api/v1/groups': ADMINS,
   'POST /api/v1/groups': MANAGERS,

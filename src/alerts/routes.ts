@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { OktaErrors } from '#src/http/errors.ts';
 import { setPageLinks } from '#src/http/links.ts';
 import { baseUrlOf, principalOf } from '#src/http/request-context.ts';
 import { getAlert, listAlerts, type AlertRow } from './service.ts';
@@ -26,7 +27,8 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { limit: number; after?: string } }>('/', { config: { permission: 'logs.read' }, schema: { querystring: query } }, async (request, reply) => {
     const tenantId = principalOf(request).tenant.id;
     const { db } = request.server.deps;
-    const after = request.query.after === undefined ? undefined : await getAlert(db, tenantId, request.query.after);
+    // A cursor that names no alert of this tenant is a bad cursor, as Okta's lists answer it.
+    const after = request.query.after === undefined ? undefined : await getAlert(db, tenantId, request.query.after).catch(() => { throw OktaErrors.invalidPaging(); });
     const page = await listAlerts(db, tenantId, request.query.limit, after);
     const last = page.at(-1);
     setPageLinks(request, reply, page.length === request.query.limit && last ? { after: last.id } : null);

@@ -9,7 +9,18 @@ const common = {
   rawId: b64url(1024),
   type: { type: 'string', const: 'public-key' },
   authenticatorAttachment: { type: 'string', enum: ['platform', 'cross-platform'] },
-  clientExtensionResults: { type: 'object', maxProperties: 20 },
+  // The extensions a browser may report back; anything else is not an extension result.
+  clientExtensionResults: {
+    type: 'object',
+    properties: {
+      appid: { type: 'boolean' },
+      credProps: { type: 'object', properties: { rk: { type: 'boolean' } }, additionalProperties: false },
+      hmacCreateSecret: { type: 'boolean' },
+      largeBlob: { type: 'object', maxProperties: 4 },
+      prf: { type: 'object', maxProperties: 4 },
+    },
+    additionalProperties: false,
+  },
 } as const;
 
 export const registrationResponse = {

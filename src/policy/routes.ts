@@ -33,6 +33,10 @@ const replaceBody = {
     description: { type: ['string', 'null'], maxLength: 1024 },
     conditions: { type: ['object', 'null'] },
     settings: strict({ password: passwordSettings }),
+    // Read-only fields a client sends back after GET, edit, PUT: accepted and ignored.
+    created: { type: ['string', 'null'] },
+    lastUpdated: { type: ['string', 'null'] },
+    _links: { type: 'object' },
   },
   required: ['type', 'settings'],
   additionalProperties: false,

@@ -9,6 +9,7 @@ import type { Db } from '../../src/db/database.ts';
 import { issueSessionToken } from '../../src/sessions/service.ts';
 import type { Api, ApiResponse } from '../helpers.ts';
 import { hostClient, type HostClient } from './host-client.ts';
+import type { SoftAuthenticator } from './soft-authenticator.ts';
 
 export type Fixture = { db: Db; tenantId: string; api: Api };
 
@@ -267,4 +268,22 @@ export async function passwordPolicyUpdate(f: Fixture): Promise<{ id: string; bo
       settings: { password: { ...password, age: { ...password['age'], historyCount } } },
     },
   };
+}
+
+/** A new ACTIVE user with a registered passkey on `authenticator` (a software one: real keys and signatures). */
+export async function newPasskeyUser(f: Fixture, authenticator: SoftAuthenticator): Promise<UserRef> {
+  const { user, web } = await newKnownSession(f);
+  const enrolled = ok(await web('POST', '/api/v1/users/me/factors', { factorType: 'webauthn', provider: 'FIDO' }, pageHeaders(web, 'POST')), 'enroll passkey');
+  const credential = authenticator.create(enrolled.body._embedded.activation, `http://${web.host}`);
+  ok(await web('POST', `/api/v1/users/me/factors/${enrolled.body.id}/lifecycle/activate`, { credential }, pageHeaders(web, 'POST')), 'activate passkey');
+  return user;
+}
+
+/** An invited user's enrollment link, opened in `web`: the stateToken and the passkey factor waiting for its credential. */
+export async function openedEnrollment(f: Fixture, web: HostClient): Promise<{ stateToken: string; factorId: string; options: Parameters<SoftAuthenticator['create']>[0] }> {
+  const login = `${unique('invited')}@fixture.example.com`;
+  const created = ok(await f.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) }), 'create staged user');
+  const token = ok(await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate').body.activationToken as string;
+  const opened = ok(await web('POST', '/api/v1/authn', { token }), 'open enrollment link');
+  return { stateToken: opened.body.stateToken as string, factorId: opened.body._embedded.factor.id as string, options: opened.body._embedded.factor._embedded.activation };
 }

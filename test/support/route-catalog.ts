@@ -11,8 +11,9 @@
  * for each.
  */
 import type { HostClient } from './host-client.ts';
+import { SoftAuthenticator } from './soft-authenticator.ts';
 import {
-  activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newSession,
+  activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newPasskeyUser, newSession, openedEnrollment,
   newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
   type Fixture, type UserRef, type WebFixture,
 } from './fixtures.ts';
@@ -210,6 +211,21 @@ export const HOST_ROUTES: Record<string, HostRouteEntry> = {
     const t = await newTotpUser(f);
     const web = f.web();
     return { path: `/api/v1/authn/factors/${t.factorId}/verify`, body: { stateToken: await mfaStateTokenFor(web, t.user), passCode: nextCode(t) }, web };
+  }, { body: true }),
+  // A challenge is sign-in state, like a stateToken: stored, not logged; the verify that uses it is.
+  'POST /api/v1/authn/passkey': hostWrite(200, async (f) => ({ path: '/api/v1/authn/passkey', body: {}, web: f.web() }), { body: true, unlogged: true }),
+  'POST /api/v1/authn/passkey/verify': hostWrite(200, async (f) => {
+    const authenticator = new SoftAuthenticator();
+    await newPasskeyUser(f, authenticator);
+    const web = f.web();
+    const start = await web('POST', '/api/v1/authn/passkey', {});
+    return { path: '/api/v1/authn/passkey/verify', body: { stateToken: start.body.stateToken, credential: authenticator.get(start.body._embedded.challenge, `http://${web.host}`) }, web };
+  }, { body: true }),
+  'POST /api/v1/authn/factors/:factorId/lifecycle/activate': hostWrite(200, async (f) => {
+    const web = f.web();
+    const opened = await openedEnrollment(f, web);
+    const credential = new SoftAuthenticator().create(opened.options, `http://${web.host}`);
+    return { path: `/api/v1/authn/factors/${opened.factorId}/lifecycle/activate`, body: { stateToken: opened.stateToken, credential }, web };
   }, { body: true }),
 };
 
