@@ -25,6 +25,11 @@ export function passwordPolicyId(tenantId: string): string {
   return `00p${tenantId.slice(3)}`;
 }
 
+/** The settings every tenant starts with. */
+export function defaultPasswordPolicySettings(): PasswordSettings {
+  return defaultPasswordSettings(lockoutDefault);
+}
+
 /** The tenant's password policy: its own settings, or the defaults until an admin sets them. */
 export async function passwordPolicyOf(db: Executor, tenantId: string): Promise<PasswordPolicy> {
   const row = await findPasswordPolicy(db, tenantId);

@@ -10,7 +10,7 @@ import type { ServiceContext } from '#src/service-context.ts';
 import type { AuditContext } from '#src/syslog/log-event.ts';
 import { recordEvent, startTenantLog } from '#src/syslog/service.ts';
 import { issueToken } from '#src/tokens/service.ts';
-import { insertNewUser, passwordHashFor, userTarget } from '#src/users/service.ts';
+import { insertNewUser, passwordHashForNewTenant, userTarget } from '#src/users/service.ts';
 import { findTenantBySlug, insertTenant, listTenantRows, setRetention, type TenantRow } from './store.ts';
 
 export type { TenantRow };
@@ -68,8 +68,7 @@ export async function createTenant(db: Db, clock: Clock, input: CreateTenantInpu
   if (!CELL.test(cell)) throw OktaErrors.validation('cell', ['cell: lower-case letters, digits and hyphens, starting with a letter']);
   const adminPassword = input.adminPassword ?? `${newSecret(12)}Aa1`;
   const tenant: TenantRow = { id: newId('00o'), slug: input.slug, name: input.name ?? input.slug, cell, logRetentionDays: 365, created: clock.now() };
-  // A new tenant has the default password policy.
-  const passwordHash = await passwordHashFor(db, tenant.id, adminPassword, input.adminEmail);
+  const passwordHash = await passwordHashForNewTenant(adminPassword, input.adminEmail);
   const ctx = operatorServiceContext(db, clock, tenant.id, `tenant-create-${tenant.id}`);
   try {
     return await db.transaction().execute(async (tx) => {

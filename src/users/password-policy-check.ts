@@ -1,6 +1,6 @@
 import type { Executor } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
-import { passwordPolicyOf, passwordRuleProblem } from '#src/policy/service.ts';
+import { defaultPasswordPolicySettings, passwordPolicyOf, passwordRuleProblem } from '#src/policy/service.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { earlierPasswordHashes, type UserRow } from './store.ts';
 
@@ -21,6 +21,13 @@ export async function newPasswordProblem(db: Executor, tenantId: string, passwor
     if (await verifyPassword(hash, password)) return `Password requirements: not one of your last ${remembered} passwords.`;
   }
   return null;
+}
+
+/** A tenant being created has the default policy and no users yet: the defaults are checked without a query. */
+export async function passwordHashForNewTenant(password: string, login: string): Promise<string> {
+  const problem = passwordRuleProblem(defaultPasswordPolicySettings(), password, login);
+  if (problem) throw OktaErrors.passwordPolicy(problem);
+  return hashPassword(password);
 }
 
 /** Checks the tenant's password policy (and history, for an existing user) and hashes; undefined when no password was given. */

@@ -21,7 +21,7 @@ import { deleteUserRow, findUser, insertUser, loginTaken, rememberPasswordHash, 
 
 export type Profile = Record<string, unknown>;
 export type { UserRow };
-export { newPasswordProblem, passwordHashFor } from './password-policy-check.ts';
+export { newPasswordProblem, passwordHashFor, passwordHashForNewTenant } from './password-policy-check.ts';
 
 /** Keeps a replaced password's hash for the history rule; inside the transaction that replaces it. */
 export function rememberPreviousPassword(tx: Tx, tenantId: string, userId: string, hash: string, at: Date): Promise<void> {
