@@ -271,6 +271,17 @@ describe('password sign-in and sessions', () => {
     assert.equal((await browser('POST', '/api/v1/sessions/me/lifecycle/refresh', undefined, { origin: `http://${browser.host}`, 'sec-fetch-site': 'same-origin' })).status, 200);
   });
 
+  it('treats a default port named in the Host header as the origin browsers write without it', async () => {
+    const user = await newUser(f, 'ACTIVE');
+    const browser = web();
+    const host = { host: `${tenant.slug}.localhost:80` };
+    const token = (await browser('POST', '/api/v1/authn', { username: user.login, password: PASSWORD }, host)).body.sessionToken as string;
+    const redirect = await browser('GET', `/login/sessionCookieRedirect?token=${token}&redirectUrl=%2Fhome`, undefined, host);
+    assert.equal(redirect.status, 302, redirect.text);
+    assert.equal(redirect.headers.get('location'), `http://${tenant.slug}.localhost/home`);
+    assert.equal((await browser('DELETE', '/api/v1/sessions/me', undefined, { ...host, origin: `http://${tenant.slug}.localhost` })).status, 204);
+  });
+
   it('ends a session when it has been idle too long', async () => {
     const user = await newUser(f, 'ACTIVE');
     const browser = web();

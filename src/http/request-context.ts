@@ -55,6 +55,14 @@ export function tenantOriginOf(request: FastifyRequest): string {
   return `${request.protocol}://${principalOf(request).tenant.slug}.${baseDomain}${port}`;
 }
 
+/**
+ * This request's origin as a browser writes it (`Origin` header, `URL.origin`): a default port named in the
+ * Host header (`:80` over http) is left out.
+ */
+export function originOf(request: FastifyRequest): string {
+  return new URL(baseUrlOf(request)).origin;
+}
+
 /** The absolute base URL of this request, for `_links` and `Link` headers. */
 export function baseUrlOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { OktaErrors } from './errors.ts';
-import { baseUrlOf } from './request-context.ts';
+import { originOf } from './request-context.ts';
 
 /**
  * CSRF defence for state changes authenticated by the session cookie alone. A browser names the page that
@@ -11,5 +11,5 @@ export function assertSameOrigin(request: FastifyRequest): void {
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw OktaErrors.forbidden();
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== baseUrlOf(request)) throw OktaErrors.forbidden();
+  if (origin !== undefined && origin !== originOf(request)) throw OktaErrors.forbidden();
 }

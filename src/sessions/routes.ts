@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OktaErrors } from '#src/http/errors.ts';
-import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
+import { auditContextOf, baseUrlOf, originOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { mayActOn } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
@@ -63,7 +63,7 @@ function render(request: FastifyRequest, tenantId: string, session: SessionRow, 
  * cannot be used to send a freshly signed-in user to another site.
  */
 function sameOriginTarget(request: FastifyRequest, redirectUrl: string): string {
-  const base = baseUrlOf(request);
+  const base = originOf(request);
   let target: URL;
   try {
     target = new URL(redirectUrl, `${base}/`);
