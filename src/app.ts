@@ -1,4 +1,3 @@
-import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
@@ -81,7 +80,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app);
   deps.metrics.instrument(app);
 
-  await app.register(fastifyCookie);
   await app.register(opsRoutes);
   await app.register(authnRoutes, { prefix: '/api/v1/authn' });
   await app.register(sessionRoutes, { prefix: '/api/v1/sessions' });

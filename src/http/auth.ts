@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { permissionsOf, ROLE_TYPES, type RoleType } from '#src/roles/permissions.ts';
@@ -98,7 +98,7 @@ export function tenantSlugFromHost(host: string | undefined, baseDomain: string)
 }
 
 /** Tenant, rate limit and permission checks of an authenticated request; the error to answer with, if any. */
-function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, principal: Principal | null): AppError | undefined {
+function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, route: FastifyContextConfig, principal: Principal | null): AppError | undefined {
   if (!principal) return OktaErrors.invalidToken();
   const { config, rateLimiter } = app.deps;
   const hostSlug = tenantSlugFromHost(request.headers.host, config.baseDomain);
@@ -112,7 +112,7 @@ function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyRepl
   reply.headers(decision.headers);
 
   if (request.is404) return undefined;
-  const permission = request.routeOptions.config.permission;
+  const permission = route.permission;
   // Fail closed: a route under /api that forgot to declare its permission serves nobody.
   if (permission === undefined || !principal.permissions.has(permission)) return OktaErrors.forbidden();
   return undefined;
@@ -122,9 +122,12 @@ export function installAuth(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
   // Callback style, not async: a request whose token is cached passes without a promise.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.config.auth === 'public') return done();
+    if (!request.url.startsWith('/api/')) return done();
+    // routeOptions is built anew on every read: read it once.
+    const route = request.routeOptions.config;
+    if (route.auth === 'public') return done();
     const found = app.deps.authenticator.authenticate(request.headers.authorization);
-    if (found instanceof Promise) found.then((principal) => admit(app, request, reply, principal)).then(done, done);
-    else done(admit(app, request, reply, found));
+    if (found instanceof Promise) found.then((principal) => admit(app, request, reply, route, principal)).then(done, done);
+    else done(admit(app, request, reply, route, found));
   });
 }
