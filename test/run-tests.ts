@@ -42,16 +42,18 @@ await tplDb.destroy();
 if (!migrated.ok) throw new Error(`migrations failed: ${migrated.message}`);
 
 const patterns = process.argv.slice(2);
-const child = spawn(process.execPath, [
-  '--test',
-  '--test-concurrency=2',
-  '--test-timeout=300000',
-  ...(patterns.length > 0 ? patterns : ['src/**/*.test.ts', 'test/**/*.test.ts']),
-], {
-  stdio: 'inherit',
-  env: { ...process.env, BULWARK_TEST_ADMIN_URL: adminUrl, BULWARK_TEST_TEMPLATE: template, BULWARK_TEST_RUN: runId },
-});
-const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+const env = { ...process.env, BULWARK_TEST_ADMIN_URL: adminUrl, BULWARK_TEST_TEMPLATE: template, BULWARK_TEST_RUN: runId };
+
+/** One `node --test` run over `files`, `concurrency` files at a time; its exit code. */
+function runFiles(files: string[], concurrency: number): Promise<number> {
+  const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files], { stdio: 'inherit', env });
+  return new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+}
+
+// Tests that compare how long things take (*.timing.ts) run afterwards, alone: beside another test file they
+// would measure that file's load as much as the code.
+let code = await runFiles(patterns.length > 0 ? patterns : ['src/**/*.test.ts', 'test/**/*.test.ts'], 2);
+if (patterns.length === 0) code = Math.max(code, await runFiles(['test/**/*.timing.ts'], 1));
 
 // Test files drop their own databases; anything a crashed file left behind goes here.
 const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`bulwark_t_${runId}%`]);

@@ -1,9 +1,11 @@
 /**
  * No user enumeration through sign-in: an unknown user, a wrong password and a locked account get the same
- * status and body, and take the same time (median of 200 tries each, interleaved so that the machine's other
- * load falls on all three alike, within 5%).
+ * status and body, and take the same time (median of 200 tries each, within 5%). The three are interleaved in
+ * a random order each round so that the machine's other load falls on all alike, each case spreads over
+ * several accounts, and test/run-tests.ts runs this file alone, after the others (*.timing.ts).
  */
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { apiClient, createTestTenant, startTestServer, type TestServer } from './helpers.ts';
@@ -12,6 +14,16 @@ import { hostClient, type HostClient } from './support/host-client.ts';
 
 const TRIES = 200;
 const WRONG_PASSWORD_USERS = 5;
+
+/** A uniformly random order (Fisher-Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -22,7 +34,7 @@ describe('sign-in failures', () => {
   let server: TestServer;
   let browser: HostClient;
   let wrong: UserRef[];
-  let locked: UserRef;
+  let locked: UserRef[];
 
   before(async () => {
     // Lockout far above the tries each wrong-password user gets, so that they stay "wrong password" throughout.
@@ -31,7 +43,8 @@ describe('sign-in failures', () => {
     const f = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
     wrong = [];
     for (let i = 0; i < WRONG_PASSWORD_USERS; i++) wrong.push(await newUser(f, 'ACTIVE'));
-    locked = await newUser(f, 'LOCKED_OUT');
+    locked = [];
+    for (let i = 0; i < WRONG_PASSWORD_USERS; i++) locked.push(await newUser(f, 'LOCKED_OUT'));
     browser = hostClient(server.url, tenant.slug);
   });
   after(() => server.close());
@@ -40,12 +53,12 @@ describe('sign-in failures', () => {
     const cases = {
       unknown: () => ({ username: `${unique('nobody')}@fixture.example.com`, password: PASSWORD }),
       wrongPassword: (i: number) => ({ username: (wrong[i % wrong.length] as UserRef).login, password: 'Wrong-Password-1' }),
-      locked: () => ({ username: locked.login, password: PASSWORD }),
+      locked: (i: number) => ({ username: (locked[i % locked.length] as UserRef).login, password: PASSWORD }),
     };
     const times: Record<keyof typeof cases, number[]> = { unknown: [], wrongPassword: [], locked: [] };
     const bodies = new Set<string>();
     for (let i = -5; i < TRIES; i++) {
-      for (const name of Object.keys(cases) as (keyof typeof cases)[]) {
+      for (const name of shuffled(Object.keys(cases) as (keyof typeof cases)[])) {
         const body = cases[name](i + 5);
         const began = performance.now();
         const res = await browser('POST', '/api/v1/authn', body);
