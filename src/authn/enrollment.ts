@@ -1,13 +1,12 @@
 import { OktaErrors } from '#src/http/errors.ts';
 import { sha256Hex } from '#src/lib/secrets.ts';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
-import { factorTarget } from '#src/factors/service.ts';
 import { activatePasskey, enrollPasskey } from '#src/factors/webauthn.ts';
 import { issueSessionToken } from '#src/sessions/service.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { activateInvitedUser, lookupUser, userTarget } from '#src/users/service.ts';
 import { deleteTransaction, takeEnrollmentLink } from './store.ts';
-import { type AuthnOutcome, factorContext, openTransaction, PASSKEY_AUTH, passkeyAmr, pendingOf, type SignInContext, wrongState } from './transaction.ts';
+import { type AuthnOutcome, factorContext, openTransaction, passkeyAmr, pendingOf, type SignInContext, verifiedEvent, wrongState } from './transaction.ts';
 
 /**
  * Opens an enrollment link (POST /api/v1/authn with `token`): the link is used up, and the user, known by the
@@ -45,9 +44,7 @@ export async function finishEnrollment(ctx: SignInContext, stateToken: string, f
     if (!(await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken)))) throw OktaErrors.invalidToken();
     const user = await activateInvitedUser(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(pending.user)), pending.user.id);
     const token = await issueSessionToken(tx, ctx.tenant.id, user.id, [passkeyAmr(backedUp), 'mfa'], now);
-    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(user)), [{
-      eventType: 'user.authentication.verify', displayMessage: 'Verify user identity', target: [userTarget(user), factorTarget(factor)], authenticationContext: PASSKEY_AUTH,
-    }]);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(user)), [verifiedEvent(user, factor)]);
     outcome = { status: 'SUCCESS', user, sessionToken: token.value, expiresAt: token.expiresAt };
   });
   return outcome as AuthnOutcome;

@@ -1,14 +1,13 @@
 import { OktaErrors } from '#src/http/errors.ts';
 import { sha256Hex } from '#src/lib/secrets.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { activeFactors, factorTarget, invalidPasscode, verifyFactorCode, type FactorRow } from '#src/factors/service.ts';
+import { activeFactors, invalidPasscode, verifyFactorCode, type FactorRow } from '#src/factors/service.ts';
 import { passkeyChallenge, passkeyRefused, verifyPasskey, WEBAUTHN } from '#src/factors/webauthn.ts';
-import type { EventInput } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { userTarget } from '#src/users/service.ts';
 import { countFailedAttempt, lockUserForSignIn, recordGoodPassword } from '#src/users/sign-in.ts';
 import { deleteTransaction, setTransactionState } from './store.ts';
-import { type Attempt, type AuthnOutcome, lockoutOf, MAY_SIGN_IN, nextStep, PASSKEY_AUTH, passkeyAmr, pendingOf, type SignInContext, wrongState } from './transaction.ts';
+import { type Attempt, type AuthnOutcome, lockedEvent, lockoutOf, MAY_SIGN_IN, mfaEvent, nextStep, passkeyAmr, pendingOf, type SignInContext, wrongState } from './transaction.ts';
 
 /**
  * A passkey as the second factor of a password sign-in. Without `credential`, issues a challenge for that
@@ -30,13 +29,7 @@ async function verifyPasskeyFactor(ctx: SignInContext, factor: FactorRow, stateT
     if (pending.status !== 'MFA_CHALLENGE' || pending.challenge === null) throw wrongState();
     const asserted = await verifyPasskey(tx, ctx.tenant.id, credential, pending.challenge, ctx.rp, pending.user.id);
     const ok = asserted !== undefined && asserted.factor.id === factor.id;
-    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(pending.user)), [{
-      eventType: 'user.authentication.auth_via_mfa',
-      displayMessage: 'Authentication of user via MFA',
-      outcome: ok ? { result: 'SUCCESS' } : { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
-      target: [userTarget(pending.user), factorTarget(factor)],
-      authenticationContext: PASSKEY_AUTH,
-    }]);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(pending.user)), [mfaEvent(pending.user, factor, ok)]);
     if (!ok) return { failed: true };
     await deleteTransaction(tx, ctx.tenant.id, tokenHash);
     return { outcome: await nextStep(tx, ctx, pending.user, [...pending.amr, passkeyAmr(asserted.backedUp), 'mfa'], now) };
@@ -67,19 +60,12 @@ export async function verifyFactor(ctx: SignInContext, factorId: string, stateTo
     const { factor, ok } = await verifyFactorCode(tx, { clock: ctx.clock, tenantId: ctx.tenant.id, secrets: ctx.secrets }, user.id, factorId, passCode);
     if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
     const audit = ctx.audit(userTarget(user));
-    const mfa = (result: 'SUCCESS' | 'FAILURE'): EventInput => ({
-      eventType: 'user.authentication.auth_via_mfa',
-      displayMessage: 'Authentication of user via MFA',
-      outcome: result === 'SUCCESS' ? { result } : { result, reason: 'INVALID_CREDENTIALS' },
-      target: [userTarget(user), factorTarget(factor)],
-      authenticationContext: { authenticationProvider: 'FACTOR_PROVIDER', credentialType: 'OTP' },
-    });
     if (!ok) {
       const counted = await countFailedAttempt(tx, ctx.tenant.id, user, lockout, now);
-      const events = [mfa('FAILURE')];
+      const events = [mfaEvent(user, factor, false)];
       if (counted.locked) {
         await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));
-        events.push({ eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' }, target: [userTarget(user)] });
+        events.push(lockedEvent(user));
       }
       await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, events);
       return { failed: true };
@@ -87,7 +73,7 @@ export async function verifyFactor(ctx: SignInContext, factorId: string, stateTo
     await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));
     const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, undefined);
     const outcome = await nextStep(tx, ctx, signedIn, [...pending.amr, 'otp'], now);
-    await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [mfa('SUCCESS')]);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [mfaEvent(user, factor, true)]);
     return { outcome };
   });
   if ('failed' in attempt) throw invalidPasscode();

@@ -1,14 +1,13 @@
 import { OktaErrors } from '#src/http/errors.ts';
 import { sha256Hex } from '#src/lib/secrets.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { factorTarget } from '#src/factors/service.ts';
 import { passkeyChallenge, verifyPasskey } from '#src/factors/webauthn.ts';
 import { issueSessionToken } from '#src/sessions/service.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { userTarget } from '#src/users/service.ts';
 import { lockUserForSignIn, recordGoodPassword } from '#src/users/sign-in.ts';
 import { deleteTransaction, findTransaction } from './store.ts';
-import { type Attempt, type AuthnOutcome, failure, MAY_SIGN_IN, openTransaction, PASSKEY_AUTH, passkeyAmr, type SignInContext, unknownActor } from './transaction.ts';
+import { type Attempt, type AuthnOutcome, failure, MAY_SIGN_IN, openTransaction, PASSKEY_AUTH, passkeyAmr, type SignInContext, unknownActor, verifiedEvent } from './transaction.ts';
 
 /**
  * Passkey sign-in, first step: a challenge any of the tenant's discoverable passkeys may answer. The
@@ -43,9 +42,7 @@ export async function finishPasskeySignIn(ctx: SignInContext, stateToken: string
     }
     const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, undefined);
     const token = await issueSessionToken(tx, ctx.tenant.id, signedIn.id, [passkeyAmr(asserted.backedUp), 'mfa'], now);
-    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(signedIn)), [{
-      eventType: 'user.authentication.verify', displayMessage: 'Verify user identity', target: [userTarget(signedIn), factorTarget(asserted.factor)], authenticationContext: PASSKEY_AUTH,
-    }]);
+    await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(signedIn)), [verifiedEvent(signedIn, asserted.factor)]);
     return { outcome: { status: 'SUCCESS', user: signedIn, sessionToken: token.value, expiresAt: token.expiresAt } };
   });
   if ('failed' in attempt) throw OktaErrors.authenticationFailed();

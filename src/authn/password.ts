@@ -3,14 +3,10 @@ import { sha256Hex } from '#src/lib/secrets.ts';
 import type { EventInput } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from '#src/users/password.ts';
-import { lookupUser, newPasswordProblem, rememberPreviousPassword, userTarget, type UserRow } from '#src/users/service.ts';
+import { lookupUser, newPasswordProblem, rememberPreviousPassword, userTarget } from '#src/users/service.ts';
 import { countFailedAttempt, lockoutExpired, lockUserForSignIn, recordGoodPassword, recordNewPassword, unlockAfterLockout } from '#src/users/sign-in.ts';
 import { deleteTransaction } from './store.ts';
-import { type Attempt, type AuthnOutcome, failure, lockoutOf, MAY_SIGN_IN, nextStep, PASSWORD_AUTH, pendingOf, type SignInContext, unknownActor, wrongState } from './transaction.ts';
-
-function verified(user: UserRow): EventInput {
-  return { eventType: 'user.authentication.verify', displayMessage: 'Verify user identity', target: [userTarget(user)], authenticationContext: PASSWORD_AUTH };
-}
+import { type Attempt, type AuthnOutcome, failure, lockedEvent, lockoutOf, MAY_SIGN_IN, nextStep, PASSWORD_AUTH, pendingOf, type SignInContext, unknownActor, verifiedEvent, wrongState } from './transaction.ts';
 
 /**
  * Primary authentication (POST /api/v1/authn). An unknown user, a wrong password, a locked, suspended or
@@ -34,7 +30,7 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
       const counted = await countFailedAttempt(tx, ctx.tenant.id, user, lockout, now);
       const events = [...before, failure(reason)];
       if (counted.locked && user) {
-        events.push({ eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' }, target: [userTarget(user)] });
+        events.push(lockedEvent(user));
       }
       await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(user ? userTarget(user) : unknownActor(username)), events);
       return { failed: true };
@@ -49,7 +45,7 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
     if (!MAY_SIGN_IN.has(user.status) || user.passwordHash === null) return fail('VERIFICATION_ERROR', events);
     if (!passwordOk || user.passwordHash !== checkedHash) return fail('INVALID_CREDENTIALS', events);
     const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, rehashed);
-    events.push(verified(signedIn));
+    events.push(verifiedEvent(signedIn));
     const outcome = await nextStep(tx, ctx, signedIn, ['pwd'], now);
     await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(signedIn)), events);
     return { outcome };

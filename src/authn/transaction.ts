@@ -4,8 +4,8 @@ import { AppError, OktaErrors } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { activeFactors, type FactorRow } from '#src/factors/service.ts';
-import { passkeyChallenge, type RelyingParty } from '#src/factors/webauthn.ts';
+import { activeFactors, factorTarget, type FactorRow } from '#src/factors/service.ts';
+import { passkeyChallenge, WEBAUTHN, type RelyingParty } from '#src/factors/webauthn.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
 import { issueSessionToken } from '#src/sessions/service.ts';
 import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
@@ -113,6 +113,33 @@ export async function transactionState(ctx: SignInContext, stateToken: string): 
 }
 
 export const PASSKEY_AUTH = { authenticationProvider: 'FACTOR_PROVIDER', credentialType: 'ASSERTION' } as const;
+const OTP_AUTH = { authenticationProvider: 'FACTOR_PROVIDER', credentialType: 'OTP' } as const;
+
+/** `user.authentication.verify`: the user proved who they are, with a password or (`factor`) a passkey. */
+export function verifiedEvent(user: UserRow, factor?: FactorRow): EventInput {
+  return {
+    eventType: 'user.authentication.verify',
+    displayMessage: 'Verify user identity',
+    target: factor === undefined ? [userTarget(user)] : [userTarget(user), factorTarget(factor)],
+    authenticationContext: factor === undefined ? PASSWORD_AUTH : PASSKEY_AUTH,
+  };
+}
+
+/** `user.authentication.auth_via_mfa`: a second factor's answer, right or wrong. */
+export function mfaEvent(user: UserRow, factor: FactorRow, ok: boolean): EventInput {
+  return {
+    eventType: 'user.authentication.auth_via_mfa',
+    displayMessage: 'Authentication of user via MFA',
+    outcome: ok ? { result: 'SUCCESS' } : { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+    target: [userTarget(user), factorTarget(factor)],
+    authenticationContext: factor.factorType === WEBAUTHN ? PASSKEY_AUTH : OTP_AUTH,
+  };
+}
+
+/** `user.account.lock`: the failed attempt that reached the policy's limit. */
+export function lockedEvent(user: UserRow): EventInput {
+  return { eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' }, target: [userTarget(user)] };
+}
 
 /** RFC 8176: a passkey synced between devices is a software-secured key, a device-bound one hardware-secured. */
 export function passkeyAmr(backedUp: boolean): string {
