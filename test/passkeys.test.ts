@@ -107,6 +107,10 @@ describe('passkeys', () => {
     const challenge = await browser('POST', `/api/v1/authn/factors/${factorId}/verify`, { stateToken: first.body.stateToken });
     assert.equal(challenge.body.status, 'MFA_CHALLENGE', challenge.text);
     assert.equal(challenge.body._embedded.challenge.allowCredentials.length, 1);
+    const state = await browser('POST', '/api/v1/authn', { stateToken: first.body.stateToken });
+    assert.equal(state.body.status, 'MFA_CHALLENGE', state.text);
+    assert.equal(state.body._links.next.href, challenge.body._links.next.href, 'the state names the factor the challenge is for');
+    assert.equal(state.body._embedded.challenge.challenge, challenge.body._embedded.challenge.challenge);
     const credential = device.get(challenge.body._embedded.challenge, origin(browser));
     const done = await browser('POST', `/api/v1/authn/factors/${factorId}/verify`, { stateToken: first.body.stateToken, credential });
     assert.equal(done.body.status, 'SUCCESS', done.text);

@@ -20,7 +20,7 @@ async function verifyPasskeyFactor(ctx: SignInContext, factor: FactorRow, stateT
     const pending = await pendingOf(ctx.db, ctx, stateToken, false);
     if (pending.status !== 'MFA_REQUIRED' && pending.status !== 'MFA_CHALLENGE') throw wrongState();
     const options = await passkeyChallenge({ db: ctx.db, tenantId: ctx.tenant.id }, ctx.rp, pending.user.id, undefined, factor.id);
-    await ctx.db.transaction().execute((tx) => setTransactionState(tx, ctx.tenant.id, tokenHash, 'MFA_CHALLENGE', options.challenge));
+    await ctx.db.transaction().execute((tx) => setTransactionState(tx, ctx.tenant.id, tokenHash, 'MFA_CHALLENGE', options.challenge, factor.id));
     return { status: 'MFA_CHALLENGE', user: pending.user, stateToken, expiresAt: pending.expiresAt, factor, challenge: options };
   }
   const attempt = await ctx.db.transaction().execute(async (tx): Promise<Attempt> => {

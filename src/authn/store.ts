@@ -7,23 +7,23 @@ import type { Executor, Tx } from '#src/db/database.ts';
 export type PendingStatus = 'PASSWORD_EXPIRED' | 'MFA_REQUIRED' | 'MFA_CHALLENGE' | 'MFA_ENROLL_ACTIVATE';
 
 /** `amr`: the methods (RFC 8176) the sign-in has passed so far, carried into the session it ends in. */
-export type AuthnTransactionRow = { userId: string | null; status: PendingStatus; amr: string[]; challenge: string | null; created: Date; expiresAt: Date };
+export type AuthnTransactionRow = { userId: string | null; status: PendingStatus; amr: string[]; challenge: string | null; factorId: string | null; created: Date; expiresAt: Date };
 
 export async function insertTransaction(tx: Tx, tenantId: string, tokenHash: string, t: AuthnTransactionRow): Promise<void> {
   await tx.insertInto('authn_transactions').values({
-    tenant_id: tenantId, token_hash: tokenHash, user_id: t.userId, status: t.status, amr: t.amr, challenge: t.challenge, created: t.created, expires_at: t.expiresAt,
+    tenant_id: tenantId, token_hash: tokenHash, user_id: t.userId, status: t.status, amr: t.amr, challenge: t.challenge, factor_id: t.factorId, created: t.created, expires_at: t.expiresAt,
   }).execute();
 }
 
 export async function findTransaction(db: Executor, tenantId: string, tokenHash: string, lock = false): Promise<AuthnTransactionRow | undefined> {
-  const q = db.selectFrom('authn_transactions').select(['user_id', 'status', 'amr', 'challenge', 'created', 'expires_at']).where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash);
+  const q = db.selectFrom('authn_transactions').select(['user_id', 'status', 'amr', 'challenge', 'factor_id', 'created', 'expires_at']).where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash);
   const row = await (lock ? q.forUpdate() : q).executeTakeFirst();
-  return row && { userId: row.user_id, status: row.status as PendingStatus, amr: row.amr, challenge: row.challenge, created: row.created, expiresAt: row.expires_at };
+  return row && { userId: row.user_id, status: row.status as PendingStatus, amr: row.amr, challenge: row.challenge, factorId: row.factor_id, created: row.created, expiresAt: row.expires_at };
 }
 
-/** Moves a transaction to another state (a WebAuthn challenge issued for it). */
-export async function setTransactionState(tx: Tx, tenantId: string, tokenHash: string, status: PendingStatus, challenge: string | null): Promise<void> {
-  await tx.updateTable('authn_transactions').set({ status, challenge }).where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash).execute();
+/** Moves a transaction to another state (a WebAuthn challenge issued for it, for the passkey factor `factorId`). */
+export async function setTransactionState(tx: Tx, tenantId: string, tokenHash: string, status: PendingStatus, challenge: string | null, factorId: string | null): Promise<void> {
+  await tx.updateTable('authn_transactions').set({ status, challenge, factor_id: factorId }).where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash).execute();
 }
 
 export async function deleteTransaction(tx: Tx, tenantId: string, tokenHash: string): Promise<boolean> {

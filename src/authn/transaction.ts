@@ -58,7 +58,7 @@ export function failure(reason: 'INVALID_CREDENTIALS' | 'VERIFICATION_ERROR' | '
 export async function openTransaction(tx: Tx, ctx: SignInContext, user: UserRow | null, status: PendingStatus, amr: string[], now: Date, challenge: string | null = null): Promise<{ stateToken: string; expiresAt: Date }> {
   const stateToken = `00${newSecret(30)}`;
   const expiresAt = new Date(now.getTime() + STATE_TOKEN_TTL_MS);
-  await insertTransaction(tx, ctx.tenant.id, sha256Hex(stateToken), { userId: user?.id ?? null, status, amr, challenge, created: now, expiresAt });
+  await insertTransaction(tx, ctx.tenant.id, sha256Hex(stateToken), { userId: user?.id ?? null, status, amr, challenge, factorId: null, created: now, expiresAt });
   return { stateToken, expiresAt };
 }
 
@@ -86,7 +86,7 @@ export async function lockoutOf(ctx: SignInContext): Promise<LockoutRule> {
   return { attempts: lockout.maxAttempts, minutes: lockout.autoUnlockMinutes };
 }
 
-export type Pending = { user: UserRow; status: PendingStatus; amr: string[]; challenge: string | null; expiresAt: Date };
+export type Pending = { user: UserRow; status: PendingStatus; amr: string[]; challenge: string | null; factorId: string | null; expiresAt: Date };
 
 /** The live transaction a stateToken names and its user, or Okta's invalid-token error. */
 export async function pendingOf(db: Db | Tx, ctx: SignInContext, stateToken: string, lock: boolean): Promise<Pending> {
@@ -94,7 +94,7 @@ export async function pendingOf(db: Db | Tx, ctx: SignInContext, stateToken: str
   const live = pending && pending.userId !== null && pending.expiresAt.getTime() > ctx.clock.now().getTime();
   const user = live ? await lookupUser(db, ctx.tenant.id, pending.userId as string) : undefined;
   if (!pending || !user) throw OktaErrors.invalidToken();
-  return { user, status: pending.status, amr: pending.amr, challenge: pending.challenge, expiresAt: pending.expiresAt };
+  return { user, status: pending.status, amr: pending.amr, challenge: pending.challenge, factorId: pending.factorId, expiresAt: pending.expiresAt };
 }
 
 export const wrongState = () => new AppError(403, 'E0000079', 'This operation is not allowed in the current authentication state.');
@@ -107,7 +107,11 @@ export async function transactionState(ctx: SignInContext, stateToken: string): 
   // The passkey options of an enrollment were answered once, with the factor; they are not shown again.
   if (pending.status === 'MFA_ENROLL_ACTIVATE') throw wrongState();
   if (pending.status === 'MFA_CHALLENGE') {
-    return { status: 'MFA_CHALLENGE', ...base, factor: null, challenge: await passkeyChallenge({ db: ctx.db, tenantId: ctx.tenant.id }, ctx.rp, pending.user.id, pending.challenge ?? undefined) };
+    // A transaction with a user is a second-factor challenge: the passkey it was issued for answers it.
+    const factor = (await activeFactors(ctx.db, ctx.tenant.id, pending.user.id)).find((f) => f.id === pending.factorId);
+    if (!factor) throw wrongState();
+    const challenge = await passkeyChallenge({ db: ctx.db, tenantId: ctx.tenant.id }, ctx.rp, pending.user.id, pending.challenge ?? undefined, factor.id);
+    return { status: 'MFA_CHALLENGE', ...base, factor, challenge };
   }
   return { status: pending.status, ...base };
 }

@@ -125,6 +125,8 @@ export type AuthnTransactionsTable = {
   amr: ColumnType<string[], string[] | undefined, string[]>;
   /** The WebAuthn challenge the sign-in waits for, if any. */
   challenge: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The passkey factor a second-factor challenge was issued for. */
+  factor_id: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 /** A passkey: the public half of a WebAuthn credential, and what the authenticator reported of itself. */

@@ -107,7 +107,8 @@ export async function passkeyChallenge(ctx: Pick<FactorContext, 'db' | 'tenantId
   const allow = userId === null ? [] : (await credentialsOfUser(ctx.db, ctx.tenantId, userId)).filter((c) => c.factorStatus === 'ACTIVE' && (factorId === undefined || c.factorId === factorId));
   return generateAuthenticationOptions({
     rpID: rp.id, userVerification: 'required', timeout: TIMEOUT_MS, allowCredentials: allow.map((c) => ({ id: c.credentialId, transports: c.transports })),
-    ...(challenge === undefined ? {} : { challenge }),
+    // The options carry a challenge as base64url; the library takes its bytes (a string would be encoded again).
+    ...(challenge === undefined ? {} : { challenge: new Uint8Array(Buffer.from(challenge, 'base64url')) }),
   });
 }
 

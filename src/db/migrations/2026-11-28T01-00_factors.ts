@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
  * A passkey's public key, sign counter and backup flags live in `webauthn_credentials`, found by credential
  * id at sign-in; a user may have several. A sign-in transaction remembers which methods it has already
  * passed (`amr`), so that a factor checked before a password change still counts after it, and the WebAuthn
- * challenge it is waiting for.
+ * challenge it is waiting for, with the passkey factor it was issued for when it is a second factor.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -45,6 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     alter table authn_transactions
       add column amr text[] not null default '{pwd}',
-      add column challenge text;
+      add column challenge text,
+      add column factor_id text;
   `.execute(db);
 }
