@@ -123,7 +123,8 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
       return toPublicFactor(await activatePasskey(ctx, user, factor.id, credential, relyingParty(request, issuer)), base, user.alternateId ?? '');
     }
     if (factor.factorType === TOTP && passCode !== undefined) return toPublicFactor(await activateTotp(ctx, user, factor.id, passCode), base, user.alternateId ?? '');
-    throw OktaErrors.validation(factor.factorType === WEBAUTHN ? 'credential' : 'passCode', [`${factor.factorType === WEBAUTHN ? 'credential' : 'passCode'}: required to activate this factor`]);
+    const needed = factor.factorType === WEBAUTHN ? 'credential' : 'passCode';
+    throw OktaErrors.validation(needed, [`${needed}: required to activate this factor`]);
   });
 
   app.delete<{ Params: FactorParams }>('/me/factors/:factorId', { config: { auth: 'public' }, schema: { params: factorParams } }, async (request, reply) => {
