@@ -19,7 +19,9 @@ import { userGroupRoutes } from './groups/user-groups-routes.ts';
 import { opsRoutes } from './ops/routes.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { policyRoutes } from './policy/routes.ts';
+import { zoneRoutes } from './policy/zone-routes.ts';
 import { configurePolicyDefaults } from './policy/service.ts';
+import { configureSignOnDefaults } from './policy/sign-on.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { logRoutes } from './syslog/routes.ts';
@@ -40,6 +42,7 @@ export type AppDeps = {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   configurePasswordHashing(deps.config.argon2);
   configurePolicyDefaults(deps.config.lockout);
+  configureSignOnDefaults(deps.config.session);
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : {
       level: deps.config.logLevel,
@@ -93,5 +96,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(logRoutes, { prefix: '/api/v1/logs' });
   await app.register(alertRoutes, { prefix: '/api/v1/alerts' });
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
+  await app.register(zoneRoutes, { prefix: '/api/v1/zones' });
   return app;
 }

@@ -13,6 +13,7 @@ import { generatedBody, generatedExpression, generatedQuery, nearlyValidGroup, n
 import {
   activationCode, enrollTotp, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newKnownSession, newTotpUser, newUser, nextCode, pageHeaders, PASSWORD,
   passwordPolicyId, passwordPolicyUpdate, sessionTokenFor, stateTokenFor, totpCode, TOTP_ENROLLMENT, USER_STATES, type Fixture, type UserState, type WebFixture,
+  recoveryChallengeFor, recoveryTokenFor,
 } from './support/fixtures.ts';
 import { hostClient, type HostClient } from './support/host-client.ts';
 import { catalogKeys, HOST_ROUTES, methodOf, ROUTES, type Call, type HostRouteEntry, type RouteEntry } from './support/route-catalog.ts';
@@ -476,7 +477,8 @@ describe('bad input', () => {
       ['no stateToken', { passCode }],
       ['no passCode', { stateToken }],
       ['an empty passCode', { stateToken, passCode: '' }],
-      ['a passCode over 16 characters', { stateToken, passCode: '1'.repeat(17) }],
+      // Room for a recovery code (xxxxx-xxxxx-xxxxx), spaces and all, and no more.
+      ['a passCode over 32 characters', { stateToken, passCode: '1'.repeat(33) }],
       ['a number for the passCode', { stateToken, passCode: Number(passCode) }],
       ['an empty stateToken', { stateToken: '', passCode }],
       ['a stateToken over 128 characters', { stateToken: long(129), passCode }],
@@ -498,6 +500,67 @@ describe('bad input', () => {
     )));
     const verified = await signIn('POST', v, { stateToken, passCode });
     if (verified.status !== 200 || verified.body?.status !== 'SUCCESS') failures.push(`the stateToken no longer works after the refusals: ${verified.status} ${verified.text.slice(0, 200)}`);
+    assert.deepEqual(failures.filter(Boolean), []);
+  });
+
+  it('refuses ill-formed recovery requests before they touch a recovery, a recovery token or a user', async () => {
+    const bad: Expect = { status: 400, code: 'E0000001' };
+    const failures: (string | null)[] = [];
+    const web = f.web();
+    const t = await newTotpUser(f);
+    const starts: [string, unknown][] = [
+      ['no username', { factorType: 'token:software:totp' }],
+      ['an empty username', { username: '' }],
+      ['a username over 256 characters', { username: `${long(250)}@example.com` }],
+      ['a factorType Bulwark does not offer', { username: t.user.login, factorType: 'SMS' }],
+      ['a factorType in upper case', { username: t.user.login, factorType: 'WEBAUTHN' }],
+      ['a password', { username: t.user.login, password: PASSWORD }],
+    ];
+    for (const [what, body] of starts) failures.push(await refused(`recovery/password with ${what}`, bad, () => web('POST', '/api/v1/authn/recovery/password', body)));
+
+    const token = await recoveryTokenFor(f, await newUser(f, 'ACTIVE'));
+    const tokens: [string, unknown][] = [
+      ['no recoveryToken', {}],
+      ['an empty recoveryToken', { recoveryToken: '' }],
+      ['a recoveryToken over 128 characters', { recoveryToken: long(129) }],
+      ['a NUL in the recoveryToken', { recoveryToken: `${token}\u0000` }],
+      ['a username besides', { recoveryToken: token, username: t.user.login }],
+    ];
+    for (const [what, body] of tokens) failures.push(await refused(`recovery/token with ${what}`, bad, () => web('POST', '/api/v1/authn/recovery/token', body)));
+    failures.push(await refused('recovery/token with a token nobody issued', { status: 401, code: 'E0000011' }, () => web('POST', '/api/v1/authn/recovery/token', { recoveryToken: long(43) })));
+
+    const stateToken = await recoveryChallengeFor(web, t.user, 'token:software:totp');
+    const passCode = nextCode(t);
+    const verifications: [string, string, unknown][] = [
+      ['a factorType Bulwark does not offer', 'sms', { stateToken, passCode }],
+      ["the factor's id for its type", t.factorId, { stateToken, passCode }],
+      ['no passCode', 'token:software:totp', { stateToken }],
+      ['a passCode over 32 characters', 'token:software:totp', { stateToken, passCode: '1'.repeat(33) }],
+      ['a passCode for a passkey', 'webauthn', { stateToken, passCode }],
+      ['an unknown field', 'token:software:totp', { stateToken, passCode, username: t.user.login }],
+      ['no stateToken', 'token:software:totp', { passCode }],
+    ];
+    for (const [what, type, body] of verifications) {
+      failures.push(await refused(`recovery verify with ${what}`, bad, () => web('POST', `/api/v1/authn/recovery/factors/${type}/verify`, body)));
+    }
+    failures.push(await refused('recovery verify with a stateToken nobody issued', { status: 401, code: 'E0000011' }, () => (
+      web('POST', '/api/v1/authn/recovery/factors/token:software:totp/verify', { stateToken: long(40), passCode })
+    )));
+    const verified = await web('POST', '/api/v1/authn/recovery/factors/token:software:totp/verify', { stateToken, passCode });
+    if (verified.body?.status !== 'RECOVERY') failures.push(`the recovery no longer takes its answer after the refusals: ${verified.status} ${verified.text.slice(0, 200)}`);
+
+    const resets: [string, unknown][] = [
+      ['no newPassword', { stateToken }],
+      ['an empty newPassword', { stateToken, newPassword: '' }],
+      ['a newPassword over 256 characters', { stateToken, newPassword: `Aa1-${long(253)}` }],
+      ['an oldPassword besides', { stateToken, newPassword: 'Brand-New-Pass-7', oldPassword: PASSWORD }],
+    ];
+    for (const [what, body] of resets) failures.push(await refused(`reset_password with ${what}`, bad, () => web('POST', '/api/v1/authn/credentials/reset_password', body)));
+    failures.push(await refused('reset_password with a stateToken nobody issued', { status: 401, code: 'E0000011' }, () => (
+      web('POST', '/api/v1/authn/credentials/reset_password', { stateToken: long(40), newPassword: 'Brand-New-Pass-7' })
+    )));
+    const reset = await web('POST', '/api/v1/authn/credentials/reset_password', { stateToken, newPassword: 'Brand-New-Pass-7' });
+    if (reset.body?.status !== 'SUCCESS') failures.push(`the recovery no longer sets a password after the refusals: ${reset.status} ${reset.text.slice(0, 200)}`);
     assert.deepEqual(failures.filter(Boolean), []);
   });
 

@@ -33,10 +33,11 @@ const CARRIES_SECRET: Record<string, readonly [number, string]> = {
 
 /**
  * What B's host answers A's browser (A's user and password, A's tokens, A's cookie): what it answers a stranger.
- * `OWN_CHALLENGE`: a passkey sign-in starts with nothing of A's, so B answers with a challenge of its own.
+ * `OwnChallenge`: a passkey sign-in starts with nothing of A's, and a self-service recovery answers a username
+ * it does not know as it answers one it does, so B answers with a challenge of its own, of that status.
  */
-const OWN_CHALLENGE = 'a challenge of its own' as const;
-const AT_OTHER_HOST: Record<string, readonly [number, string] | typeof OWN_CHALLENGE> = {
+type OwnChallenge = { ownChallenge: 'MFA_CHALLENGE' | 'RECOVERY_CHALLENGE' };
+const AT_OTHER_HOST: Record<string, readonly [number, string] | OwnChallenge> = {
   'POST /api/v1/authn': [401, 'E0000004'],
   'POST /api/v1/authn/credentials/change_password': [401, 'E0000011'],
   'GET /login/sessionCookieRedirect': [401, 'E0000004'],
@@ -49,9 +50,14 @@ const AT_OTHER_HOST: Record<string, readonly [number, string] | typeof OWN_CHALL
   'POST /api/v1/users/me/factors/:factorId/lifecycle/activate': [404, 'E0000007'],
   'DELETE /api/v1/users/me/factors/:factorId': [404, 'E0000007'],
   'POST /api/v1/authn/factors/:factorId/verify': [401, 'E0000011'],
-  'POST /api/v1/authn/passkey': OWN_CHALLENGE,
+  'POST /api/v1/authn/factors': [401, 'E0000011'],
+  'POST /api/v1/authn/passkey': { ownChallenge: 'MFA_CHALLENGE' },
   'POST /api/v1/authn/passkey/verify': [401, 'E0000011'],
   'POST /api/v1/authn/factors/:factorId/lifecycle/activate': [401, 'E0000011'],
+  'POST /api/v1/authn/recovery/token': [401, 'E0000011'],
+  'POST /api/v1/authn/recovery/password': { ownChallenge: 'RECOVERY_CHALLENGE' },
+  'POST /api/v1/authn/recovery/factors/:factorType/verify': [401, 'E0000011'],
+  'POST /api/v1/authn/credentials/reset_password': [401, 'E0000011'],
 };
 
 /** A request with a Host header of our choosing, which fetch does not allow. */
@@ -164,7 +170,7 @@ describe('tenant isolation', () => {
       const username = (call.body as { username?: string } | undefined)?.username;
       if (username !== undefined) sentToB.add(username);
       try {
-        if (expected === OWN_CHALLENGE) assert.ok(res.status === 200 && res.body?.status === 'MFA_CHALLENGE', `expected B's own challenge, got ${res.status} ${res.text.slice(0, 200)}`);
+        if ('ownChallenge' in expected) assert.ok(res.status === 200 && res.body?.status === expected.ownChallenge, `expected B's own challenge, got ${res.status} ${res.text.slice(0, 200)}`);
         else assertOktaError(res, expected[0], expected[1]);
       } catch (err) {
         failures.push(`${key}: ${(err as Error).message.slice(0, 300)}`);

@@ -1,7 +1,8 @@
 /**
  * Okta's own sign-in SDK, `@okta/okta-auth-js`, used unchanged against Bulwark's Classic Authentication API:
- * `signInWithCredentials`, the MFA_REQUIRED transaction's factor `verify`, and the PASSWORD_EXPIRED
- * `changePassword`. Its only adapter is the documented `httpRequestClient` option, which sends each request
+ * `signInWithCredentials`, the MFA_REQUIRED transaction's factor `verify`, the PASSWORD_EXPIRED
+ * `changePassword`, and password recovery (`verifyRecoveryToken`, `forgotPassword`, `verify`,
+ * `resetPassword`). Its only adapter is the documented `httpRequestClient` option, which sends each request
  * to the test server while naming the tenant's host (`*.localhost` does not resolve here).
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { OktaAuth } from '@okta/okta-auth-js';
 import { Secret, TOTP } from 'otpauth';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
-import { newUser, PASSWORD, type Fixture, type UserRef } from './support/fixtures.ts';
+import { newTotpUser, newUser, PASSWORD, recoveryTokenFor, totpCode, type UserRef, type WebFixture } from './support/fixtures.ts';
 import { hostClient } from './support/host-client.ts';
 
 type Answer = { responseText: string; status: number; headers: Record<string, string> };
@@ -40,13 +41,13 @@ function viaTestServer(serverUrl: string) {
 describe('@okta/okta-auth-js against Bulwark', () => {
   let server: TestServer;
   let tenant: TestTenant;
-  let f: Fixture;
+  let f: WebFixture;
   let auth: OktaAuth;
 
   before(async () => {
     server = await startTestServer();
     tenant = await createTestTenant(server.db);
-    f = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
+    f = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token), web: () => hostClient(server.url, tenant.slug) };
     const issuer = `http://${tenant.slug}.localhost:${new URL(server.url).port}/oauth2/default`;
     auth = new OktaAuth({ issuer, httpRequestClient: viaTestServer(server.url) as never, storageManager: { token: { storageType: 'memory' }, transaction: { storageType: 'memory' } } as never });
   });
@@ -91,6 +92,27 @@ describe('@okta/okta-auth-js against Bulwark', () => {
     const tx = await auth.signInWithCredentials({ username: user.login, password: PASSWORD });
     assert.equal(tx.status, 'PASSWORD_EXPIRED');
     const next = await tx.changePassword?.({ oldPassword: PASSWORD, newPassword: 'Brand-New-Pass-7' });
+    assert.equal(next?.status, 'SUCCESS');
+  });
+
+  it("recovers a password from an admin's recovery token through the SDK", async () => {
+    const user = await newUser(f, 'ACTIVE');
+    const tx = await auth.verifyRecoveryToken({ recoveryToken: await recoveryTokenFor(f, user) });
+    assert.equal(tx.status, 'RECOVERY');
+    assert.equal(tx.user?.id, user.id);
+    const next = await tx.resetPassword?.({ newPassword: 'Recovered-Pass-7' });
+    assert.equal(next?.status, 'SUCCESS');
+    assert.ok(next?.sessionToken);
+  });
+
+  it('recovers a password by itself with a TOTP code through the SDK', async () => {
+    const t = await newTotpUser(f);
+    // The SDK types factorType as Okta's EMAIL, SMS or CALL; it sends whatever it is given.
+    const tx = await auth.forgotPassword({ username: t.user.login, factorType: 'token:software:totp' } as never);
+    assert.equal(tx.status, 'RECOVERY_CHALLENGE');
+    const recovered = await tx.verify?.({ passCode: totpCode(t.secret, new Date(t.activated.getTime() + 30_000)) });
+    assert.equal(recovered?.status, 'RECOVERY');
+    const next = await recovered?.resetPassword?.({ newPassword: 'Recovered-Pass-7' });
     assert.equal(next?.status, 'SUCCESS');
   });
 });

@@ -104,6 +104,9 @@ describe('the official Okta Node.js SDK against Bulwark', () => {
     await client.userApi.unsuspendUser({ userId });
     const expired = await client.userApi.expirePassword({ userId });
     assert.equal(expired.status, 'PASSWORD_EXPIRED');
+    const reset = await client.userApi.generateResetPasswordToken({ userId, sendEmail: false });
+    assert.match(reset.resetPasswordUrl ?? '', /^http:\/\/[^/]+\/signin\/reset-password\/[A-Za-z0-9_-]{43}$/);
+    assert.equal((await client.userApi.getUser({ userId })).status, 'RECOVERY');
 
     const found: string[] = [];
     for await (const u of await client.userApi.listUsers({ search: 'profile.department eq "Engines"' })) if (u) found.push(u.id ?? '');

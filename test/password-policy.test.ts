@@ -146,7 +146,7 @@ describe('password policy', () => {
     const theirs = (await apiClient(server.url, other.token)('GET', '/api/v1/policies?type=PASSWORD')).body[0].id as string;
     assertOktaError(await api('GET', `/api/v1/policies/${theirs}`), 404, 'E0000007');
     assertOktaError(await api('PUT', `/api/v1/policies/${theirs}`, { type: 'PASSWORD', settings: { password: good } }), 404, 'E0000007');
-    assertOktaError(await api('GET', '/api/v1/policies?type=OKTA_SIGN_ON'), 400, 'E0000001');
+    assertOktaError(await api('GET', '/api/v1/policies?type=ACCESS_POLICY'), 400, 'E0000001');
     assert.equal(await logCount(server.db, tenant.id), count);
     assert.deepEqual((await policy()).settings, p.settings);
   });

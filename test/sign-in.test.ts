@@ -91,9 +91,11 @@ describe('password sign-in and sessions', () => {
     assertOktaError(await browser('GET', '/api/v1/sessions/me'), 404, 'E0000007');
 
     const events = await eventsAfter(server, tenant.id, before);
-    assert.deepEqual(events.map((e) => e.eventType), ['user.authentication.verify', 'user.session.start', 'user.session.end']);
+    assert.deepEqual(events.map((e) => e.eventType), ['user.authentication.verify', 'policy.evaluate_sign_on', 'user.session.start', 'user.session.end']);
     assert.equal(events[0]?.authenticationContext.credentialType, 'PASSWORD');
-    assert.equal(events[1]?.authenticationContext.externalSessionId, me.body.id);
+    assert.equal(events[1]?.outcome.result, 'ALLOW');
+    assert.deepEqual(events[1]?.target.map((t: { type: string }) => t.type), ['AppInstance', 'User', 'PolicyRule']);
+    assert.equal(events[2]?.authenticationContext.externalSessionId, me.body.id);
     assert.ok(events.every((e) => e.actor.id === user.id));
   });
 
@@ -164,8 +166,8 @@ describe('password sign-in and sessions', () => {
     clock.advance(60_000);
     const unlocked = await signIn(browser, user);
     assert.equal(unlocked.body.status, 'SUCCESS', unlocked.text);
-    const last = await eventsAfter(server, tenant.id, (await lastSeq(server, tenant.id)) - 2);
-    assert.deepEqual(last.map((e) => e.eventType), ['user.account.unlock', 'user.authentication.verify']);
+    const last = await eventsAfter(server, tenant.id, (await lastSeq(server, tenant.id)) - 3);
+    assert.deepEqual(last.map((e) => e.eventType), ['user.account.unlock', 'user.authentication.verify', 'policy.evaluate_sign_on']);
   });
 
   it('counts only consecutive failures: a good password starts the count again', async () => {

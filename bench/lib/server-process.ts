@@ -20,7 +20,9 @@ function exited(child: ChildProcess): Promise<void> {
  * also exits when this process goes away (the IPC channel closes).
  */
 export async function startServerProcess(kind: keyof typeof SCRIPTS, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = fork(SCRIPTS[kind], [], { env: { ...process.env, ...env }, execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF (a directory): the server writes its own V8 CPU profile there when it exits.
+  const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+  const child = fork(SCRIPTS[kind], [], { env: { ...process.env, ...env }, execArgv: [...nodeArgs, ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {

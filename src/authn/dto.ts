@@ -1,3 +1,5 @@
+import { OktaErrors } from '#src/http/errors.ts';
+import { activationOf } from '#src/factors/dto.ts';
 import type { UserRow } from '#src/users/service.ts';
 import type { AuthnOutcome } from './transaction.ts';
 
@@ -9,7 +11,7 @@ const PASSWORD_POLICY = {
 };
 
 /** The user as an authentication transaction embeds it: identity and names only, never credentials. */
-function embeddedUser(user: UserRow) {
+export function embeddedUser(user: UserRow) {
   const p = user.profile;
   return {
     id: user.id,
@@ -26,6 +28,8 @@ function embeddedUser(user: UserRow) {
 
 /** Okta's authentication transaction object (Classic Authentication API). */
 export function toAuthnTransaction(outcome: AuthnOutcome, base: string, relayState: string | undefined) {
+  // A refusal is written to the System Log with the rest of the step; only then does it become the error.
+  if (outcome.status === 'DENIED') throw OktaErrors.policyDenied(outcome.cause);
   const common = { expiresAt: outcome.expiresAt.toISOString(), status: outcome.status, ...(relayState === undefined ? {} : { relayState }) };
   if (outcome.status === 'SUCCESS') {
     return { ...common, sessionToken: outcome.sessionToken, _embedded: { user: embeddedUser(outcome.user) } };
@@ -37,7 +41,10 @@ export function toAuthnTransaction(outcome: AuthnOutcome, base: string, relaySta
       factorResult: 'WAITING',
       _embedded: {
         user: embeddedUser(outcome.user),
-        factor: { id: outcome.factor.id, factorType: outcome.factor.factorType, provider: outcome.factor.provider, vendorName: outcome.factor.provider, _embedded: { activation: outcome.activation } },
+        factor: {
+          id: outcome.factor.id, factorType: outcome.factor.factorType, provider: outcome.factor.provider, vendorName: outcome.factor.provider, status: 'PENDING_ACTIVATION',
+          _embedded: { activation: activationOf(outcome.enrollment) },
+        },
       },
       _links: { next: { name: 'activate', href: `${base}/api/v1/authn/factors/${outcome.factor.id}/lifecycle/activate`, hints: { allow: ['POST'] } } },
     };
@@ -53,6 +60,23 @@ export function toAuthnTransaction(outcome: AuthnOutcome, base: string, relaySta
         challenge: outcome.challenge,
       },
       _links: { next: { name: 'verify', href: verify, hints: { allow: ['POST'] } } },
+    };
+  }
+  if (outcome.status === 'MFA_ENROLL') {
+    return {
+      stateToken: outcome.stateToken,
+      ...common,
+      _embedded: {
+        user: embeddedUser(outcome.user),
+        factors: outcome.factorTypes.map((f) => ({
+          factorType: f.factorType,
+          provider: f.provider,
+          vendorName: f.provider,
+          status: 'NOT_SETUP',
+          enrollment: 'REQUIRED',
+          _links: { enroll: { href: `${base}/api/v1/authn/factors`, hints: { allow: ['POST'] } } },
+        })),
+      },
     };
   }
   if (outcome.status === 'MFA_REQUIRED') {

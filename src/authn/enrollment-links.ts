@@ -1,9 +1,8 @@
 import type { Tx } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
-import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
-import { deleteEnrollmentLinksOf, insertEnrollmentLink } from './store.ts';
+import { newOneTimeLink } from './one-time-links.ts';
 
 /** How long an enrollment link works: long enough for an invitation to be read, not for it to lie around. */
 export const ENROLLMENT_LINK_TTL_MS = 24 * 3_600_000;
@@ -16,11 +15,7 @@ export type EnrollmentLink = { url: string; token: string; expiresAt: Date };
  * stays out of access logs and Referer headers; the sign-in page hands it to `POST /api/v1/authn`.
  */
 export async function issueEnrollmentLink(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, user: LogTarget, tenantOrigin: string): Promise<EnrollmentLink> {
-  const token = newSecret(32);
-  const now = clock.now();
-  const expiresAt = new Date(now.getTime() + ENROLLMENT_LINK_TTL_MS);
-  await deleteEnrollmentLinksOf(tx, tenantId, user.id);
-  await insertEnrollmentLink(tx, tenantId, sha256Hex(token), { userId: user.id, created: now, expiresAt });
+  const { token, expiresAt } = await newOneTimeLink(tx, 'enrollment_links', tenantId, user.id, clock.now(), ENROLLMENT_LINK_TTL_MS);
   await recordEvents(tx, clock, tenantId, audit, [{
     eventType: 'bulwark.user.enrollment_link.issue', displayMessage: 'Issue a passkey enrollment link', target: [user], debugData: { expiresAt: expiresAt.toISOString() },
   }]);

@@ -1,13 +1,13 @@
 import { OktaErrors } from '#src/http/errors.ts';
 import { sha256Hex } from '#src/lib/secrets.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { activeFactors, invalidPasscode, verifyFactorCode, type FactorRow } from '#src/factors/service.ts';
+import { invalidPasscode, verifyFactorCode, type FactorRow } from '#src/factors/service.ts';
 import { passkeyChallenge, passkeyRefused, verifyPasskey, WEBAUTHN } from '#src/factors/webauthn.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { userTarget } from '#src/users/service.ts';
 import { countFailedAttempt, lockUserForSignIn, recordGoodPassword } from '#src/users/sign-in.ts';
 import { deleteTransaction, setTransactionState } from './store.ts';
-import { type Attempt, type AuthnOutcome, lockedEvent, lockoutOf, MAY_SIGN_IN, mfaEvent, nextStep, passkeyAmr, pendingOf, type SignInContext, wrongState } from './transaction.ts';
+import { type Attempt, type AuthnOutcome, lockedEvent, lockoutOf, MAY_SIGN_IN, mfaEvent, nextStep, offeredFactors, passkeyAmr, pendingOf, type SignInContext, wrongState } from './transaction.ts';
 
 /**
  * A passkey as the second factor of a password sign-in. Without `credential`, issues a challenge for that
@@ -32,7 +32,7 @@ async function verifyPasskeyFactor(ctx: SignInContext, factor: FactorRow, stateT
     await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(pending.user)), [mfaEvent(pending.user, factor, ok)]);
     if (!ok) return { failed: true };
     await deleteTransaction(tx, ctx.tenant.id, tokenHash);
-    return { outcome: await nextStep(tx, ctx, pending.user, [...pending.amr, passkeyAmr(asserted.backedUp), 'mfa'], now) };
+    return { outcome: await nextStep(tx, ctx, pending.user, { app: pending.app, amr: [...pending.amr, passkeyAmr(asserted.backedUp), 'mfa'] }, now) };
   });
   if ('failed' in attempt) throw passkeyRefused('the passkey did not answer the challenge');
   return attempt.outcome;
@@ -44,8 +44,8 @@ async function verifyPasskeyFactor(ctx: SignInContext, factor: FactorRow, stateT
  * sign-in on with `otp` added to its methods.
  */
 export async function verifyFactor(ctx: SignInContext, factorId: string, stateToken: string, answer: { passCode?: string; credential?: AuthenticationResponseJSON }): Promise<AuthnOutcome> {
-  const pendingUser = (await pendingOf(ctx.db, ctx, stateToken, false)).user;
-  const factor = (await activeFactors(ctx.db, ctx.tenant.id, pendingUser.id)).find((f) => f.id === factorId);
+  const started = await pendingOf(ctx.db, ctx, stateToken, false);
+  const factor = (await offeredFactors(ctx, started.app, started.user.id)).find((f) => f.id === factorId);
   if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
   if (factor.factorType === WEBAUTHN) return verifyPasskeyFactor(ctx, factor, stateToken, answer.credential);
   if (answer.passCode === undefined) throw OktaErrors.validation('passCode', ['passCode: required for this factor']);
@@ -72,9 +72,8 @@ export async function verifyFactor(ctx: SignInContext, factorId: string, stateTo
     }
     await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));
     const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, undefined);
-    const outcome = await nextStep(tx, ctx, signedIn, [...pending.amr, 'otp'], now);
     await recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [mfaEvent(user, factor, true)]);
-    return { outcome };
+    return { outcome: await nextStep(tx, ctx, signedIn, { app: pending.app, amr: [...pending.amr, 'otp'] }, now) };
   });
   if ('failed' in attempt) throw invalidPasscode();
   return attempt.outcome;

@@ -15,7 +15,7 @@ import { type Attempt, type AuthnOutcome, failure, lockedEvent, lockoutOf, MAY_S
  * admins read, says which it was. The password is checked before any row is locked, so that a slow hash
  * never holds a lock; the check counts only if the hash is still the one checked once the row is locked.
  */
-export async function signInWithPassword(ctx: SignInContext, username: string, password: string): Promise<AuthnOutcome> {
+export async function signInWithPassword(ctx: SignInContext, username: string, password: string, app: string): Promise<AuthnOutcome> {
   const lockout = await lockoutOf(ctx);
   const found = await lookupUser(ctx.db, ctx.tenant.id, username);
   const checkedHash = found?.passwordHash ?? null;
@@ -46,16 +46,15 @@ export async function signInWithPassword(ctx: SignInContext, username: string, p
     if (!passwordOk || user.passwordHash !== checkedHash) return fail('INVALID_CREDENTIALS', events);
     const signedIn = await recordGoodPassword(tx, ctx.tenant.id, user, now, rehashed);
     events.push(verifiedEvent(signedIn));
-    const outcome = await nextStep(tx, ctx, signedIn, ['pwd'], now);
     await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(signedIn)), events);
-    return { outcome };
+    return { outcome: await nextStep(tx, ctx, signedIn, { app, amr: ['pwd'] }, now) };
   });
   if ('failed' in attempt) throw OktaErrors.authenticationFailed();
   return attempt.outcome;
 }
 
 const credentialsRefused = (cause: string) => new AppError(403, 'E0000014', 'Update of credentials failed', [cause]);
-const complexityRefused = (cause: string) =>
+export const complexityRefused = (cause: string) =>
   new AppError(403, 'E0000080', 'The password does not meet the complexity requirements of the current password policy.', [cause]);
 
 /**
@@ -83,7 +82,7 @@ export async function changeExpiredPassword(ctx: SignInContext, stateToken: stri
     await deleteTransaction(tx, ctx.tenant.id, sha256Hex(stateToken));
     const changed = await recordNewPassword(tx, ctx.tenant.id, user, now, newHash);
     if (user.passwordHash !== null) await rememberPreviousPassword(tx, ctx.tenant.id, user.id, user.passwordHash, now);
-    const outcome = await nextStep(tx, ctx, changed, locked.amr, now);
+    const outcome = await nextStep(tx, ctx, changed, { app: locked.app, amr: locked.amr }, now);
     await recordEvents(tx, ctx.clock, ctx.tenant.id, ctx.audit(userTarget(changed)), [
       { eventType: 'user.account.update_password', displayMessage: 'User update password for Okta', target: [userTarget(changed)], authenticationContext: PASSWORD_AUTH },
     ]);

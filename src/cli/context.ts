@@ -7,6 +7,7 @@ import { newRequestId } from '#src/lib/ids.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import { getTenantBySlug, operatorServiceContext, type TenantRow } from '#src/tenants/service.ts';
 import { configurePolicyDefaults } from '#src/policy/service.ts';
+import { configureSignOnDefaults } from '#src/policy/sign-on.ts';
 import { configurePasswordHashing } from '#src/users/password.ts';
 
 /** Exit codes: 1 is kept for `log verify` finding a broken log, so scripts can tell tampering from misuse. */
@@ -36,6 +37,7 @@ export function cliConfig(): Config {
   if (!loaded.ok) throw new CliError(loaded.message);
   configurePasswordHashing(loaded.config.argon2);
   configurePolicyDefaults(loaded.config.lockout);
+  configureSignOnDefaults(loaded.config.session);
   return loaded.config;
 }
 

@@ -127,6 +127,8 @@ export type AuthnTransactionsTable = {
   challenge: ColumnType<string | null, string | null | undefined, string | null>;
   /** The passkey factor a second-factor challenge was issued for. */
   factor_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The app the sign-in is for, whose sign-on rule it must satisfy. */
+  app: string;
 };
 
 /** A passkey: the public half of a WebAuthn credential, and what the authenticator reported of itself. */
@@ -164,6 +166,10 @@ export type SessionTokensTable = {
   amr: string[];
   created: Ts;
   expires_at: Ts;
+  /** The app and the lifetimes its sign-on rule gave the session this token becomes. */
+  app: string;
+  idle_minutes: number;
+  max_minutes: number;
 };
 
 /** A server-side session; the cookie holds a secret whose SHA-256 is `token_hash`, never the id. */
@@ -183,6 +189,10 @@ export type SessionsTable = {
   asn: number | null;
   as_org: string | null;
   country: string | null;
+  /** The app the session was started for, and the lifetimes its sign-on rule gave it. */
+  app: string;
+  idle_minutes: number;
+  max_minutes: number;
 };
 
 /** The network each session was started from, kept after the session ends. */
@@ -224,6 +234,34 @@ export type PasswordHistoryTable = {
   created: Ts;
 };
 
+/** An Okta network zone: IP ranges (`gateways`), or ASNs and countries (DYNAMIC). */
+export type NetworkZonesTable = {
+  tenant_id: string;
+  id: string;
+  name: string;
+  type: string;
+  status: string;
+  gateways: ColumnType<{ type: 'CIDR' | 'RANGE'; value: string }[], string, string>;
+  asns: string[];
+  countries: string[];
+  created: Ts;
+  last_updated: Ts;
+};
+
+/** A rule of the tenant's sign-on policy; `system` marks the two built-in rules, which cannot be deleted. */
+export type SignOnRulesTable = {
+  tenant_id: string;
+  id: string;
+  name: string;
+  priority: number;
+  status: string;
+  system: string | null;
+  conditions: ColumnType<Record<string, unknown>, string, string>;
+  actions: ColumnType<Record<string, unknown>, string, string>;
+  created: Ts;
+  last_updated: Ts;
+};
+
 /** A one-time link to enroll a passkey, found by the SHA-256 of its token. */
 export type EnrollmentLinksTable = {
   tenant_id: string;
@@ -231,6 +269,41 @@ export type EnrollmentLinksTable = {
   user_id: string;
   created: Ts;
   expires_at: Ts;
+};
+
+/** A one-time password-recovery token (an admin's reset_password), found by the SHA-256 of its token. */
+export type RecoveryTokensTable = {
+  tenant_id: string;
+  token_hash: string;
+  user_id: string;
+  created: Ts;
+  expires_at: Ts;
+};
+
+/**
+ * An unfinished password recovery, found by the SHA-256 of its stateToken. `user_id` is null when a
+ * self-service recovery named nobody; `factor_type` is the kind of factor it asked to answer with, if any.
+ */
+export type RecoveryTransactionsTable = {
+  tenant_id: string;
+  token_hash: string;
+  user_id: string | null;
+  status: string;
+  self_service: boolean;
+  factor_type: string | null;
+  /** The methods (RFC 8176) the recovery has passed so far. */
+  amr: string[];
+  /** The WebAuthn challenge the recovery waits for, if any. */
+  challenge: string | null;
+  created: Ts;
+  expires_at: Ts;
+};
+
+/** One unused recovery code of a recovery_code factor, by its SHA-256. */
+export type RecoveryCodesTable = {
+  tenant_id: string;
+  factor_id: string;
+  code_hash: string;
 };
 
 export type Database = {
@@ -254,4 +327,9 @@ export type Database = {
   password_policies: PasswordPoliciesTable;
   password_history: PasswordHistoryTable;
   enrollment_links: EnrollmentLinksTable;
+  recovery_tokens: RecoveryTokensTable;
+  recovery_transactions: RecoveryTransactionsTable;
+  recovery_codes: RecoveryCodesTable;
+  network_zones: NetworkZonesTable;
+  sign_on_rules: SignOnRulesTable;
 };

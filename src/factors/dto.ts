@@ -1,14 +1,17 @@
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
-import type { FactorRow, TotpEnrollment } from './service.ts';
+import { RECOVERY_CODE } from './recovery-codes.ts';
+import type { ListedFactor, TotpEnrollment } from './service.ts';
 import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from './totp.ts';
 
 type Link = { href: string; hints: { allow: string[] } };
 
-/** What only an enrollment answer carries: a TOTP secret (once), or a passkey's creation options. */
-export type Enrollment = { totp: TotpEnrollment } | { passkey: PublicKeyCredentialCreationOptionsJSON };
+/** What only an enrollment answer carries: a TOTP secret or a set of recovery codes (once), or a passkey's creation options. */
+export type Enrollment = { totp: TotpEnrollment } | { passkey: PublicKeyCredentialCreationOptionsJSON } | { recoveryCodes: string[] };
 
-function activation(e: Enrollment) {
+/** The `activation` object Okta embeds in an enrollment answer. */
+export function activationOf(e: Enrollment) {
   if ('passkey' in e) return e.passkey;
+  if ('recoveryCodes' in e) return { recoveryCodes: e.recoveryCodes };
   return {
     timeStep: TOTP_PERIOD_SECONDS,
     sharedSecret: e.totp.sharedSecret,
@@ -20,9 +23,10 @@ function activation(e: Enrollment) {
 
 /**
  * Okta's UserFactor. `base` is the factor collection's URL as the caller addresses it (`…/users/me/factors`
- * or `…/users/{id}/factors`). A TOTP shared secret appears only in the enrollment answer, once.
+ * or `…/users/{id}/factors`). A TOTP shared secret or a set of recovery codes appears only in the enrollment
+ * answer, once; afterwards a set of recovery codes shows only how many are left.
  */
-export function toPublicFactor(f: FactorRow, base: string, login: string, enrollment?: Enrollment) {
+export function toPublicFactor(f: ListedFactor, base: string, login: string, enrollment?: Enrollment) {
   const self = `${base}/${f.id}`;
   const links: Record<string, Link> = { self: { href: self, hints: { allow: ['GET', 'DELETE'] } } };
   if (f.status === 'PENDING_ACTIVATION') links['activate'] = { href: `${self}/lifecycle/activate`, hints: { allow: ['POST'] } };
@@ -34,8 +38,8 @@ export function toPublicFactor(f: FactorRow, base: string, login: string, enroll
     status: f.status,
     created: f.created.toISOString(),
     lastUpdated: f.lastUpdated.toISOString(),
-    profile: { credentialId: login },
+    profile: f.factorType === RECOVERY_CODE ? { remaining: f.remaining ?? 0 } : { credentialId: login },
     _links: links,
-    ...(enrollment === undefined ? {} : { _embedded: { activation: activation(enrollment) } }),
+    ...(enrollment === undefined ? {} : { _embedded: { activation: activationOf(enrollment) } }),
   };
 }

@@ -3,7 +3,7 @@ import type { Db } from '#src/db/database.ts';
 import { AppError } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import type { NetworkInfo } from '#src/network/resolver.ts';
-import { clearSessionsOfUser, knownNetworks, type SessionRow } from '#src/sessions/service.ts';
+import { clearSessionsOfUser, hasSignedIn, knownNetworks, type SessionRow } from '#src/sessions/service.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 
@@ -12,7 +12,8 @@ export type EnrollmentCheck = {
   clock: Clock;
   tenantId: string;
   user: LogTarget;
-  session: SessionRow;
+  /** The session the factor is added in, or null when a sign-in sets up the factor its rule asks for (MFA_ENROLL). */
+  session: Pick<SessionRow, 'id'> | null;
   network: NetworkInfo;
   days: number;
   audit: AuditContext;
@@ -25,14 +26,17 @@ const refused = (days: number) => new AppError(403, 'E0000006', 'You do not have
 
 /**
  * The rule that would have stopped the 2022 support-tool intrusion (CONTEXT.md, incident 1): adding a factor,
- * inside a session, from an AS or country the user had not signed in from in the last `days` days (the
- * session's own sign-in does not count: an attacker's fresh sign-in must not vouch for itself) is refused.
+ * inside a session or during a sign-in that a sign-on rule sends to MFA_ENROLL, from an AS or country the
+ * user had not signed in from in the last `days` days (the session's own sign-in does not count: an
+ * attacker's fresh sign-in must not vouch for itself) is refused.
  * All of the user's sessions end, `user.mfa.factor.activate` is logged with outcome DENY together with
  * `security.threat.detected`, and the tenant's admins get an alert. All of that in one transaction; then the
  * caller gets the error. An address with no known AS counts as AS 0, so a private network is one network.
  */
 export async function assertEnrollmentFromKnownNetwork(c: EnrollmentCheck): Promise<void> {
-  const known = await knownNetworks(c.db, c.clock, c.tenantId, c.session, c.days);
+  // A user who has never signed in sets up a first factor at their first sign-in, from wherever that is.
+  if (c.session === null && !(await hasSignedIn(c.db, c.tenantId, c.user.id))) return;
+  const known = await knownNetworks(c.db, c.clock, c.tenantId, { id: c.session?.id ?? null, userId: c.user.id }, c.days);
   const asn = c.network.asn ?? 0;
   const newAsn = !known.asns.has(asn);
   const newCountry = c.network.country !== null && !known.countries.has(c.network.country);
@@ -46,7 +50,7 @@ export async function assertEnrollmentFromKnownNetwork(c: EnrollmentCheck): Prom
     knownAsns: [...known.asns].sort((a, b) => a - b),
     knownCountries: [...known.countries].sort(),
     days: c.days,
-    sessionId: c.session.id,
+    sessionId: c.session?.id ?? null,
   };
   const audit: AuditContext = { ...c.audit, network: { asNumber: c.network.asn, asOrg: c.network.asOrg, country: c.network.country } };
   await c.db.transaction().execute(async (tx) => {

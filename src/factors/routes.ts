@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { sessionRefusal } from '#src/policy/sign-on.ts';
 import { mayActOn } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
 import { clearSessionCookie } from '#src/sessions/cookie.ts';
@@ -14,7 +15,10 @@ import { toPublicFactor } from './dto.ts';
 import { registrationResponse } from './webauthn-schemas.ts';
 import { activatePasskey, enrollPasskey, relyingParty, WEBAUTHN } from './webauthn-http.ts';
 import { assertEnrollmentFromKnownNetwork } from './new-location.ts';
-import { activateTotp, enrollTotp, getFactor, listFactors, removeFactor, resetAllFactors, TOTP, TOTP_PROVIDERS, type FactorContext, type TotpProvider } from './service.ts';
+import { RECOVERY_CODE, RECOVERY_CODE_PROVIDER } from './recovery-codes.ts';
+import {
+  activateTotp, enrollRecoveryCodes, enrollTotp, getFactor, listFactors, removeFactor, resetAllFactors, TOTP, TOTP_PROVIDERS, type FactorContext, type TotpProvider,
+} from './service.ts';
 
 type FactorParams = { factorId: string };
 type UserParams = { id: string };
@@ -25,12 +29,13 @@ const userParams = { type: 'object', properties: { id: { type: 'string', minLeng
 const userFactorParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, factorId: oktaId }, required: ['id', 'factorId'] } as const;
 const enrollBody = {
   type: 'object',
-  properties: { factorType: { type: 'string', enum: [TOTP, WEBAUTHN] }, provider: { type: 'string', enum: [...TOTP_PROVIDERS, 'FIDO'] } },
+  properties: { factorType: { type: 'string', enum: [TOTP, WEBAUTHN, RECOVERY_CODE] }, provider: { type: 'string', enum: [...TOTP_PROVIDERS, 'FIDO', RECOVERY_CODE_PROVIDER] } },
   required: ['factorType', 'provider'],
   additionalProperties: false,
   oneOf: [
     { properties: { factorType: { const: TOTP }, provider: { enum: [...TOTP_PROVIDERS] } } },
     { properties: { factorType: { const: WEBAUTHN }, provider: { const: 'FIDO' } } },
+    { properties: { factorType: { const: RECOVERY_CODE }, provider: { const: RECOVERY_CODE_PROVIDER } } },
   ],
 } as const;
 const activateBody = {
@@ -45,10 +50,13 @@ type Me = { ctx: FactorContext; user: LogTarget; session: SessionRow; base: stri
 /** The signed-in user (by session cookie) and what their factor operations run with. */
 async function me(request: FastifyRequest): Promise<Me> {
   const { tenant, session } = await cookieSession(request);
-  const owner = await lookupUser(request.server.deps.db, tenant.id, session.userId);
-  if (!owner) throw OktaErrors.notFound('me (Session)');
-  const user = userTarget(owner);
   const { db, clock } = request.server.deps;
+  const owner = await lookupUser(db, tenant.id, session.userId);
+  if (!owner) throw OktaErrors.notFound('me (Session)');
+  // Managing one's own factors is the end-user dashboard: the session must meet the dashboard's sign-on rule.
+  const refusal = await sessionRefusal(db, tenant.id, session, 'dashboard', await request.server.networkOf(request.ip), clock.now());
+  if (refusal !== null) throw OktaErrors.policyDenied(refusal);
+  const user = userTarget(owner);
   const ctx = { db, clock, tenantId: tenant.id, secrets: request.server.secrets, audit: publicAuditContext(request, user) };
   return { ctx, user, session, base: `${baseUrlOf(request)}/api/v1/users/me/factors`, issuer: tenant.slug };
 }
@@ -100,6 +108,10 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
       const enrollment = await enrollPasskey(ctx, user, relyingParty(request, issuer));
       return toPublicFactor(enrollment.factor, base, user.alternateId ?? '', { passkey: enrollment.options });
     }
+    if (request.body.factorType === RECOVERY_CODE) {
+      const set = await enrollRecoveryCodes(ctx, user);
+      return toPublicFactor(set.factor, base, user.alternateId ?? '', { recoveryCodes: set.codes });
+    }
     const enrollment = await enrollTotp(ctx, user, request.body.provider as TotpProvider, issuer);
     return toPublicFactor(enrollment.factor, base, user.alternateId ?? '', { totp: enrollment });
   });
@@ -119,6 +131,8 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     await assertKnownNetwork(request, reply, m, factor.factorType);
     const { ctx, user, base, issuer } = m;
     const { passCode, credential } = request.body;
+    // A set of recovery codes is active from the start; the others say so themselves once activated.
+    if (factor.factorType === RECOVERY_CODE) throw OktaErrors.wrongTransition('The factor is already active');
     if (factor.factorType === WEBAUTHN && credential !== undefined) {
       return toPublicFactor(await activatePasskey(ctx, user, factor.id, credential, relyingParty(request, issuer)), base, user.alternateId ?? '');
     }

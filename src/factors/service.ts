@@ -5,7 +5,10 @@ import { newId } from '#src/lib/ids.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
 import type { AuditContext, EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
-import { deleteFactor, deleteFactorsOfUser, factorsOfUser, findFactor, insertFactor, updateFactor, type FactorRow } from './store.ts';
+import { RECOVERY_CODE, RECOVERY_CODE_PROVIDER, newRecoveryCodes, recoveryCodeHash } from './recovery-codes.ts';
+import {
+  countRecoveryCodes, deleteFactor, deleteFactorsOfUser, factorsOfUser, findFactor, insertFactor, insertRecoveryCodes, takeRecoveryCode, updateFactor, type FactorRow,
+} from './store.ts';
 import { enrollmentUri, matchingStep, newTotpSecret } from './totp.ts';
 
 export type { FactorRow };
@@ -17,7 +20,7 @@ export type TotpProvider = (typeof TOTP_PROVIDERS)[number];
 /** What factor operations run with: the tenant, the secrets key, and who is acting for the System Log. */
 export type FactorContext = { db: Db; clock: Clock; tenantId: string; secrets: SecretBox; audit: AuditContext };
 
-const DISPLAY: Record<string, string> = { GOOGLE: 'Google Authenticator', OKTA: 'Okta Verify' };
+const DISPLAY: Record<string, string> = { GOOGLE: 'Google Authenticator', OKTA: 'Okta Verify', [RECOVERY_CODE_PROVIDER]: 'Recovery codes' };
 
 export const invalidPasscode = () => new AppError(403, 'E0000068', 'Invalid Passcode/Answer', ['passCode: Your passcode doesn\'t match our records. Please try again.']);
 
@@ -30,18 +33,43 @@ function sealContext(tenantId: string, factorId: string): string {
   return `factor:${tenantId}/${factorId}`;
 }
 
-export function listFactors(db: Db, tenantId: string, userId: string): Promise<FactorRow[]> {
-  return factorsOfUser(db, tenantId, userId);
+/** A factor as it is shown: a set of recovery codes says how many of its codes are left. */
+export type ListedFactor = FactorRow & { remaining?: number };
+
+async function withRemaining(db: Db | Tx, tenantId: string, factors: FactorRow[]): Promise<ListedFactor[]> {
+  const counts = await countRecoveryCodes(db, tenantId, factors.filter((f) => f.factorType === RECOVERY_CODE).map((f) => f.id));
+  return factors.map((f) => (f.factorType === RECOVERY_CODE ? { ...f, remaining: counts.get(f.id) ?? 0 } : f));
 }
 
-export async function getFactor(db: Db, tenantId: string, userId: string, factorId: string): Promise<FactorRow> {
+export async function listFactors(db: Db, tenantId: string, userId: string): Promise<ListedFactor[]> {
+  return withRemaining(db, tenantId, await factorsOfUser(db, tenantId, userId));
+}
+
+export async function getFactor(db: Db, tenantId: string, userId: string, factorId: string): Promise<ListedFactor> {
   const f = await findFactor(db, tenantId, userId, factorId);
   if (!f) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
-  return f;
+  return (await withRemaining(db, tenantId, [f]))[0] as ListedFactor;
 }
 
-export function activeFactors(db: Db | Tx, tenantId: string, userId: string): Promise<FactorRow[]> {
-  return factorsOfUser(db, tenantId, userId).then((all) => all.filter((f) => f.status === 'ACTIVE'));
+/** The factors a user can answer with: ACTIVE, and for recovery codes, with a code left. */
+export async function activeFactors(db: Db | Tx, tenantId: string, userId: string): Promise<FactorRow[]> {
+  const active = await withRemaining(db, tenantId, (await factorsOfUser(db, tenantId, userId)).filter((f) => f.status === 'ACTIVE'));
+  return active.filter((f) => f.remaining !== 0);
+}
+
+/** `user.mfa.factor.activate`: a factor is ready to use. */
+export function activatedEvent(user: LogTarget, factor: FactorRow, details: Record<string, unknown> = {}): EventInput {
+  return {
+    eventType: 'user.mfa.factor.activate', displayMessage: 'User set up MFA factor', target: [user, factorTarget(factor)],
+    debugData: { factorType: factor.factorType, provider: factor.provider, ...details },
+  };
+}
+
+/** `user.mfa.factor.deactivate`: a factor is gone. */
+function deactivatedEvent(user: LogTarget, factor: FactorRow): EventInput {
+  return {
+    eventType: 'user.mfa.factor.deactivate', displayMessage: 'Reset factor for user', target: [user, factorTarget(factor)], debugData: { factorType: factor.factorType, provider: factor.provider },
+  };
 }
 
 export type TotpEnrollment = { factor: FactorRow; sharedSecret: string; uri: string; qrCode: string };
@@ -87,8 +115,11 @@ async function acceptCode(tx: Tx, ctx: Pick<FactorContext, 'clock' | 'tenantId' 
   return updated;
 }
 
-/** Activates a pending TOTP factor with a current code from the user's app. */
-export async function activateTotp(ctx: FactorContext, user: LogTarget, factorId: string, passCode: string): Promise<FactorRow> {
+/**
+ * Activates a pending TOTP factor with a current code from the user's app. `alsoInTransaction` runs in the
+ * same transaction once the factor is active (a sign-in that set the factor up finishes there).
+ */
+export async function activateTotp(ctx: FactorContext, user: LogTarget, factorId: string, passCode: string, alsoInTransaction?: (tx: Tx, factor: FactorRow) => Promise<void>): Promise<FactorRow> {
   return ctx.db.transaction().execute(async (tx) => {
     const factor = await findFactor(tx, ctx.tenantId, user.id, factorId, true);
     if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
@@ -97,22 +128,57 @@ export async function activateTotp(ctx: FactorContext, user: LogTarget, factorId
     if (!accepted) throw invalidPasscode();
     const active: FactorRow = { ...accepted, status: 'ACTIVE' };
     await updateFactor(tx, ctx.tenantId, active);
-    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{
-      eventType: 'user.mfa.factor.activate', displayMessage: 'User set up MFA factor', target: [user, factorTarget(active)], debugData: { factorType: active.factorType, provider: active.provider },
-    }]);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [activatedEvent(user, active)]);
+    await alsoInTransaction?.(tx, active);
     return active;
   });
 }
 
 /**
- * A sign-in's second step: the code against one of the user's ACTIVE factors, inside the caller's transaction.
- * Returns the factor on success; the caller logs the outcome either way.
+ * A sign-in's second step: the code against one of the user's ACTIVE factors (a TOTP code, or one of a set
+ * of recovery codes, which is used up), inside the caller's transaction. Returns the factor on success; the
+ * caller logs the outcome either way.
  */
 export async function verifyFactorCode(tx: Tx, ctx: Pick<FactorContext, 'clock' | 'tenantId' | 'secrets'>, userId: string, factorId: string, passCode: string): Promise<{ factor: FactorRow | undefined; ok: boolean }> {
   const factor = await findFactor(tx, ctx.tenantId, userId, factorId, true);
   if (!factor || factor.status !== 'ACTIVE') return { factor: undefined, ok: false };
+  if (factor.factorType === RECOVERY_CODE) {
+    const hash = recoveryCodeHash(passCode);
+    return { factor, ok: hash !== undefined && (await takeRecoveryCode(tx, ctx.tenantId, factor.id, hash)) };
+  }
   const accepted = await acceptCode(tx, ctx, factor, passCode);
   return { factor, ok: accepted !== undefined };
+}
+
+export type RecoveryCodeSet = { factor: ListedFactor; codes: string[] };
+
+/**
+ * Gives the user a new set of recovery codes, shown this once (only their hashes are kept), and ACTIVE at
+ * once: there is nothing to confirm, the user has just been handed the codes. An earlier set is replaced: its
+ * factor is removed, codes and all, and a new one made, so the System Log tells the two sets apart.
+ */
+export async function enrollRecoveryCodes(ctx: FactorContext, user: LogTarget): Promise<RecoveryCodeSet> {
+  const codes = newRecoveryCodes();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const events: EventInput[] = [];
+    for (const earlier of (await factorsOfUser(tx, ctx.tenantId, user.id)).filter((f) => f.factorType === RECOVERY_CODE)) {
+      await deleteFactor(tx, ctx.tenantId, earlier.id);
+      events.push(deactivatedEvent(user, earlier));
+    }
+    const factor: FactorRow = {
+      id: newId('rcf'), userId: user.id, factorType: RECOVERY_CODE, provider: RECOVERY_CODE_PROVIDER, status: 'ACTIVE', secret: null, lastTimeStep: null, created: now, lastUpdated: now,
+    };
+    await insertFactor(tx, ctx.tenantId, factor);
+    await insertRecoveryCodes(tx, ctx.tenantId, factor.id, codes.map((c) => recoveryCodeHash(c) as string));
+    events.push(activatedEvent(user, factor, { codes: codes.length }));
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
+    return { factor: { ...factor, remaining: codes.length }, codes };
+  }).catch((err: unknown) => {
+    // Two sets made at the same moment: the one-set-per-user index lets one of them through.
+    if ((err as { code?: string }).code === '23505') throw OktaErrors.validation('factorType', ['factorType: recovery codes are being made for this user; try again']);
+    throw err;
+  });
 }
 
 /** Removes one factor (the user's own choice, or an admin's reset). */
@@ -121,9 +187,7 @@ export async function removeFactor(ctx: FactorContext, user: LogTarget, factorId
     const factor = await findFactor(tx, ctx.tenantId, user.id, factorId, true);
     if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
     await deleteFactor(tx, ctx.tenantId, factor.id);
-    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{
-      eventType: 'user.mfa.factor.deactivate', displayMessage: 'Reset factor for user', target: [user, factorTarget(factor)], debugData: { factorType: factor.factorType, provider: factor.provider },
-    }]);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [deactivatedEvent(user, factor)]);
   });
 }
 

@@ -127,3 +127,22 @@ export async function setSignCount(tx: Tx, tenantId: string, factorId: string, s
 export async function setFactorSecret(tx: Tx, tenantId: string, factorId: string, secret: string | null): Promise<void> {
   await tx.updateTable('factors').set({ secret }).where('tenant_id', '=', tenantId).where('id', '=', factorId).execute();
 }
+
+export async function insertRecoveryCodes(tx: Tx, tenantId: string, factorId: string, codeHashes: readonly string[]): Promise<void> {
+  await tx.insertInto('recovery_codes').values(codeHashes.map((h) => ({ tenant_id: tenantId, factor_id: factorId, code_hash: h }))).execute();
+}
+
+/** Uses up a recovery code: true if it was one of the factor's unused codes, which it no longer is. */
+export async function takeRecoveryCode(tx: Tx, tenantId: string, factorId: string, codeHash: string): Promise<boolean> {
+  const row = await tx.deleteFrom('recovery_codes').where('tenant_id', '=', tenantId).where('factor_id', '=', factorId).where('code_hash', '=', codeHash)
+    .returning('code_hash').executeTakeFirst();
+  return row !== undefined;
+}
+
+/** How many unused codes each of these recovery-code factors has left (absent: none). */
+export async function countRecoveryCodes(db: Executor, tenantId: string, factorIds: readonly string[]): Promise<Map<string, number>> {
+  if (factorIds.length === 0) return new Map();
+  const rows = await db.selectFrom('recovery_codes').select(['factor_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('tenant_id', '=', tenantId).where('factor_id', 'in', [...factorIds]).groupBy('factor_id').execute();
+  return new Map(rows.map((r) => [r.factor_id, Number(r.n)]));
+}

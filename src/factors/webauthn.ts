@@ -8,7 +8,7 @@ import { newId } from '#src/lib/ids.ts';
 import type { LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import type { FactorContext } from './service.ts';
-import { factorTarget } from './service.ts';
+import { activatedEvent, factorTarget } from './service.ts';
 import {
   credentialsOfUser, findFactor, insertFactor, insertWebauthnCredential, lockCredentialById, setFactorSecret, setSignCount, updateFactor, type FactorRow,
 } from './store.ts';
@@ -89,10 +89,9 @@ export async function activatePasskey(ctx: FactorContext, user: LogTarget, facto
       factorId: factor.id, credentialId: info.credential.id, publicKey: Buffer.from(info.credential.publicKey), signCount: info.credential.counter,
       transports: response.response.transports ?? [], deviceType: info.credentialDeviceType, backedUp: info.credentialBackedUp, aaguid: info.aaguid,
     });
-    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{
-      eventType: 'user.mfa.factor.activate', displayMessage: 'User set up MFA factor', target: [user, factorTarget(active)],
-      debugData: { factorType: WEBAUTHN, provider: 'FIDO', deviceType: info.credentialDeviceType, backedUp: info.credentialBackedUp, aaguid: info.aaguid },
-    }]);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [
+      activatedEvent(user, active, { deviceType: info.credentialDeviceType, backedUp: info.credentialBackedUp, aaguid: info.aaguid }),
+    ]);
     if (alsoInTransaction) await alsoInTransaction(tx, active, info.credentialBackedUp);
     return active;
   }).catch(async (err: unknown) => {

@@ -9,6 +9,7 @@ import {
   createGroupBody, groupParams, groupResponse, groupsResponse, listGroupsQuery, memberParams, pageQuery, replaceGroupBody,
 } from './schemas.ts';
 import { listGroups, type ListGroupsQuery } from './search.ts';
+import { assertNotNamedByRules } from '#src/policy/sign-on.ts';
 import { createGroup, deleteGroup, getGroup, updateGroup } from './service.ts';
 
 type GroupParams = { groupId: string };
@@ -51,7 +52,8 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     config: { permission: 'groups.manage' },
     schema: { params: groupParams },
   }, async (request, reply) => {
-    await deleteGroup(serviceContextOf(request), request.params.groupId);
+    const ctx = serviceContextOf(request);
+    await deleteGroup(ctx, request.params.groupId, (tx, id) => assertNotNamedByRules(tx, ctx.tenantId, id, 'group'));
     return reply.code(204).send();
   });
 

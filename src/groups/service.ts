@@ -9,6 +9,7 @@ import {
 } from './store.ts';
 
 export type { GroupRow };
+export { existingGroupIds, groupsOfUserAmong } from './store.ts';
 
 export function groupTarget(group: GroupRow): LogTarget {
   return { id: group.id, type: 'UserGroup', alternateId: 'unknown', displayName: group.name, detailEntry: null };
@@ -112,10 +113,14 @@ export async function updateGroup(ctx: ServiceContext, id: string, input: GroupI
   });
 }
 
-/** Deletes an OKTA_GROUP and, with it, its memberships. */
-export async function deleteGroup(ctx: ServiceContext, id: string): Promise<void> {
+/**
+ * Deletes an OKTA_GROUP and, with it, its memberships. `beforeDelete` runs first in the same transaction and
+ * may refuse (a sign-on rule that names the group).
+ */
+export async function deleteGroup(ctx: ServiceContext, id: string, beforeDelete: (tx: Tx, groupId: string) => Promise<void>): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const group = await lockGroupForChange(tx, ctx, id);
+    await beforeDelete(tx, group.id);
     await deleteGroupRow(tx, ctx.tenantId, group.id);
     await recordEvent(tx, ctx.clock, ctx.tenantId, ctx.audit, { eventType: 'group.lifecycle.delete', displayMessage: 'Delete Okta group', target: [groupTarget(group)] });
   });

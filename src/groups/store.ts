@@ -110,3 +110,17 @@ export async function deleteMembershipsOfUser(db: Executor, tenantId: string, us
     .where('id', 'in', removed.map((r) => r.group_id)).orderBy('id').forUpdate().execute();
   return rows.map(toGroupRow);
 }
+
+/** Which of `groupIds` the user is in; a built-in group (Everyone) counts for every user. */
+export async function groupsOfUserAmong(db: Executor, tenantId: string, userId: string, groupIds: readonly string[]): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  const rows = await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...groupIds]).where(groupsOfUser(userId)).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Which of `groupIds` exist in the tenant. */
+export async function existingGroupIds(db: Executor, tenantId: string, groupIds: readonly string[]): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  const rows = await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...groupIds]).execute();
+  return new Set(rows.map((r) => r.id));
+}

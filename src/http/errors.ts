@@ -52,4 +52,5 @@ export const OktaErrors = {
   passwordPolicy: (detail: string) =>
     new AppError(400, 'E0000001', 'Api validation failed: password', [`password: ${detail}`]),
   wrongTransition: (detail: string) => new AppError(400, 'E0000001', `Api validation failed: ${detail}`, [detail]),
+  policyDenied: (cause: string) => new AppError(403, 'E0000057', 'Access to this application is denied due to a policy.', [cause]),
 } as const;

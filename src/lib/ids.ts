@@ -1,9 +1,9 @@
-import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Okta-style object ids: a 3-character type prefix and 17 random base62 characters (~101 bits). */
-export type IdPrefix = '00u' | '00g' | '00o' | '00T' | 'ra1' | '102' | 'uft' | 'alr' | 'fwf';
+export type IdPrefix = '00u' | '00g' | '00o' | '00T' | 'ra1' | '102' | 'uft' | 'alr' | 'fwf' | 'rcf' | 'nzo' | '0pr' | '00p';
 
 function randomBase62(length: number): string {
   // Rejection sampling keeps every character uniform: 248 = 4 * 62 is the largest multiple below 256.
@@ -19,6 +19,17 @@ function randomBase62(length: number): string {
 
 export function newId(prefix: IdPrefix): string {
   return prefix + randomBase62(17);
+}
+
+/**
+ * The id of a built-in object that exists before anyone stores it (a tenant's sign-on policy and its built-in
+ * rules): derived from `seed`, so every process names it alike without a row to look up.
+ */
+export function derivedId(prefix: IdPrefix, seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let out = prefix;
+  for (const byte of digest.subarray(0, 17)) out += BASE62[byte % 62];
+  return out;
 }
 
 /** 19 random bytes: 25 base64url characters, 150 bits, as unguessable and collision-free as a UUID and more. */

@@ -9,9 +9,9 @@ import { sessionForCookie, type SessionRow } from './service.ts';
  * calls (`/api/v1/sessions/me`, `/api/v1/users/me/factors`). Okta answers 404 when there is none.
  */
 export async function cookieSession(request: FastifyRequest): Promise<{ tenant: TenantRef; tenantId: string; session: SessionRow }> {
-  const { db, clock, config } = request.server.deps;
+  const { db, clock } = request.server.deps;
   const tenant = await request.server.tenantOf(request);
-  const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request), config.session);
+  const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request));
   if (!session) throw OktaErrors.notFound('me (Session)');
   return { tenant, tenantId: tenant.id, session };
 }

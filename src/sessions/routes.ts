@@ -35,12 +35,11 @@ async function activeActor(request: FastifyRequest, tenantId: string, userId: st
 }
 
 async function sessionContext(request: FastifyRequest, tenantId: string): Promise<SessionServiceContext> {
-  const { db, clock, config } = request.server.deps;
+  const { db, clock } = request.server.deps;
   return {
     db,
     clock,
     tenantId,
-    lifetime: config.session,
     audit: (actor) => publicAuditContext(request, actor),
     userAgent: request.headers['user-agent'] ?? null,
     network: await request.server.networkOf(request.ip),
@@ -91,8 +90,8 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.post('/me/lifecycle/refresh', { config: { auth: 'public' } }, async (request) => {
     assertSameOrigin(request);
     const { tenantId, session } = await cookieSession(request);
-    const { db, clock, config } = request.server.deps;
-    const refreshed = await refreshSession(db, clock, tenantId, session, config.session);
+    const { db, clock } = request.server.deps;
+    const refreshed = await refreshSession(db, clock, tenantId, session);
     return render(request, tenantId, refreshed, await ownerOf(request, tenantId, session), 'me');
   });
 
@@ -124,8 +123,8 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: IdParams }>('/:id/lifecycle/refresh', { config: { permission: 'sessions.manage' }, schema: { params: idParams } }, async (request) => {
     const { tenantId, session, owner } = await adminSession(request, true);
-    const { db, clock, config } = request.server.deps;
-    return render(request, tenantId, await refreshSession(db, clock, tenantId, session, config.session), owner, session.id);
+    const { db, clock } = request.server.deps;
+    return render(request, tenantId, await refreshSession(db, clock, tenantId, session), owner, session.id);
   });
 
   app.delete<{ Params: IdParams }>('/:id', { config: { permission: 'sessions.manage' }, schema: { params: idParams } }, async (request, reply: FastifyReply) => {

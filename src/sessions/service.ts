@@ -7,14 +7,11 @@ import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import type { NetworkInfo } from '#src/network/resolver.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import {
-  deleteSession, deleteSessionsOfUser, findSessionById, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionTimes, takeSessionToken,
-  type SessionRow,
+  anySignIn, deleteSession, deleteSessionsOfUser, findSessionById, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionTimes, takeSessionToken,
+  type NetworksSeen, type SessionGrant, type SessionRow,
 } from './store.ts';
 
-export type { SessionRow };
-
-/** Default lifetimes until sign-on policies set them per app: idle minutes, and hours from sign-in at most. */
-export type SessionLifetime = Readonly<{ idleMinutes: number; maxHours: number }>;
+export type { SessionGrant, SessionRow };
 
 /** A sessionToken is exchanged once, within five minutes, or never. */
 const SESSION_TOKEN_TTL_MS = 5 * 60_000;
@@ -28,10 +25,10 @@ function tokenHash(value: string): string {
   return sha256Hex(value);
 }
 
-/** When a session seen at `lastSeen` stops being valid: after the idle time, and never past its maximum. */
-function expiryOf(session: Pick<SessionRow, 'created' | 'lastSeen'>, lifetime: SessionLifetime): Date {
-  const idle = session.lastSeen.getTime() + lifetime.idleMinutes * 60_000;
-  const max = session.created.getTime() + lifetime.maxHours * 3_600_000;
+/** When a session seen at `lastSeen` stops being valid: after its idle time, and never past its maximum. */
+function expiryOf(session: Pick<SessionRow, 'created' | 'lastSeen' | 'idleMinutes' | 'maxMinutes'>): Date {
+  const idle = session.lastSeen.getTime() + session.idleMinutes * 60_000;
+  const max = session.created.getTime() + session.maxMinutes * 60_000;
   return new Date(Math.min(idle, max));
 }
 
@@ -40,13 +37,13 @@ export function sessionTarget(session: Pick<SessionRow, 'id'>): LogTarget {
 }
 
 /**
- * Issues the one-time sessionToken of a finished sign-in, inside the sign-in's transaction. Returns the value,
- * which is never stored: only its SHA-256 is.
+ * Issues the one-time sessionToken of a finished sign-in, inside the sign-in's transaction, carrying what the
+ * sign-on rule granted. Returns the value, which is never stored: only its SHA-256 is.
  */
-export async function issueSessionToken(tx: Tx, tenantId: string, userId: string, amr: readonly string[], now: Date): Promise<{ value: string; expiresAt: Date }> {
+export async function issueSessionToken(tx: Tx, tenantId: string, userId: string, amr: readonly string[], grant: SessionGrant, now: Date): Promise<{ value: string; expiresAt: Date }> {
   const value = newSecret(32);
   const expiresAt = new Date(now.getTime() + SESSION_TOKEN_TTL_MS);
-  await insertSessionToken(tx, tenantId, tokenHash(value), { userId, amr: [...amr], created: now, expiresAt });
+  await insertSessionToken(tx, tenantId, tokenHash(value), { userId, amr: [...amr], created: now, expiresAt, app: grant.app, idleMinutes: grant.idleMinutes, maxMinutes: grant.maxMinutes });
   return { value, expiresAt };
 }
 
@@ -54,7 +51,6 @@ export type SessionServiceContext = {
   db: Db;
   clock: Clock;
   tenantId: string;
-  lifetime: SessionLifetime;
   /** The request's audit context with the given actor: sign-in requests have no principal yet. */
   audit(actor: AuditContext['actor']): AuditContext;
   userAgent: string | null;
@@ -76,7 +72,7 @@ export async function startSession(ctx: SessionServiceContext, sessionToken: str
     const actor = token && token.expiresAt.getTime() > now.getTime() ? await actorOf(token.userId) : undefined;
     if (!token || !actor) throw OktaErrors.authenticationFailed();
     const cookie = newSecret(32);
-    const base = { created: now, lastSeen: now };
+    const base = { created: now, lastSeen: now, idleMinutes: token.idleMinutes, maxMinutes: token.maxMinutes };
     const session: SessionRow = {
       id: newId('102'),
       userId: token.userId,
@@ -84,7 +80,8 @@ export async function startSession(ctx: SessionServiceContext, sessionToken: str
       ...base,
       lastPasswordVerification: token.amr.includes('pwd') ? token.created : null,
       lastFactorVerification: token.amr.some((m) => m !== 'pwd') ? token.created : null,
-      expiresAt: expiryOf(base, ctx.lifetime),
+      expiresAt: expiryOf(base),
+      app: token.app,
       ipAddress: ctx.network.ip,
       userAgent: ctx.userAgent,
       asn: ctx.network.asn,
@@ -136,7 +133,7 @@ function remember(key: string, tenantId: string, session: SessionRow, now: numbe
  * The live session a cookie value stands for, or undefined. Idle and maximum lifetimes are enforced here;
  * the idle clock restarts on use, written back at most once a minute.
  */
-export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, cookie: string | undefined, lifetime: SessionLifetime): Promise<SessionRow | undefined> {
+export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, cookie: string | undefined): Promise<SessionRow | undefined> {
   if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
   const key = `${tenantId}/${tokenHash(cookie)}`;
   const now = clock.now().getTime();
@@ -149,7 +146,7 @@ export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, c
   if (!session || session.expiresAt.getTime() <= now) return undefined;
   if (now - session.lastSeen.getTime() < TOUCH_EVERY_MS) return session;
   const touched = { ...session, lastSeen: new Date(now) };
-  touched.expiresAt = expiryOf(touched, lifetime);
+  touched.expiresAt = expiryOf(touched);
   await setSessionTimes(db, tenantId, session.id, touched.lastSeen, touched.expiresAt);
   remember(key, tenantId, touched, now);
   return touched;
@@ -163,9 +160,9 @@ export async function liveSession(db: Db, clock: Clock, tenantId: string, id: st
 }
 
 /** Restarts the idle clock now (Okta's session refresh). */
-export async function refreshSession(db: Db, clock: Clock, tenantId: string, session: SessionRow, lifetime: SessionLifetime): Promise<SessionRow> {
+export async function refreshSession(db: Db, clock: Clock, tenantId: string, session: SessionRow): Promise<SessionRow> {
   const refreshed = { ...session, lastSeen: clock.now() };
-  refreshed.expiresAt = expiryOf(refreshed, lifetime);
+  refreshed.expiresAt = expiryOf(refreshed);
   await setSessionTimes(db, tenantId, session.id, refreshed.lastSeen, refreshed.expiresAt);
   forget(tenantId, session.userId);
   return refreshed;
@@ -189,13 +186,13 @@ export async function endSession(db: Db, clock: Clock, tenantId: string, audit: 
 /**
  * Ends every session of a user and voids their unused sessionTokens, inside the caller's transaction. An
  * admin's explicit clear is logged as `user.session.clear` even when there was nothing to end (the decision
- * is what is audited); a clear that comes with another change (deactivation, suspension) is logged only
- * when it ended something. Returns the ended session ids.
+ * is what is audited); a clear that comes with another change (deactivation, suspension, a role granted or
+ * revoked) is logged only when it ended something. Returns the ended session ids.
  */
-export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userTarget: LogTarget, why: 'admin' | 'lifecycle'): Promise<string[]> {
+export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userTarget: LogTarget, why: 'admin' | 'lifecycle' | 'privilege'): Promise<string[]> {
   const ended = await deleteSessionsOfUser(tx, tenantId, userTarget.id);
   forget(tenantId, userTarget.id, clock.now().getTime());
-  if (why === 'lifecycle' && ended.length === 0) return ended;
+  if (why !== 'admin' && ended.length === 0) return ended;
   await recordEvents(tx, clock, tenantId, audit, [{
     eventType: 'user.session.clear',
     displayMessage: 'Clear user sessions',
@@ -210,6 +207,22 @@ export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string
  * `days`, leaving out `session` itself: what the user is known to sign in from, apart from the sign-in
  * being judged.
  */
-export function knownNetworks(db: Db, clock: Clock, tenantId: string, session: Pick<SessionRow, 'id' | 'userId'>, days: number): Promise<{ asns: Set<number>; countries: Set<string> }> {
+export function knownNetworks(db: Db | Tx, clock: Clock, tenantId: string, session: Pick<SessionRow, 'id' | 'userId'> | { id: null; userId: string }, days: number): Promise<NetworksSeen> {
   return networksSeen(db, tenantId, session.userId, new Date(clock.now().getTime() - days * 86_400_000), session.id);
+}
+
+/** Whether the user has ever started a session. */
+export function hasSignedIn(db: Db | Tx, tenantId: string, userId: string): Promise<boolean> {
+  return anySignIn(db, tenantId, userId);
+}
+
+/**
+ * Okta's sign-in behaviours, as its System Log writes them in `debugData.behaviors`, for the networks Bulwark
+ * knows: whether the address and country are new for the user within the `known` window. Detection content
+ * for Okta (Sigma's "Okta New Admin Console Behaviours") looks for POSITIVE in it.
+ */
+export function behaviorsOf(network: { ip: string | null; country: string | null }, known: NetworksSeen): string {
+  const flag = (isNew: boolean) => (isNew ? 'POSITIVE' : 'NEGATIVE');
+  const newCountry = network.country !== null && !known.countries.has(network.country);
+  return `{New Geo-Location=${flag(newCountry)}, New IP=${flag(network.ip !== null && !known.ips.has(network.ip))}, New Country=${flag(newCountry)}}`;
 }

@@ -15,13 +15,20 @@ export type SessionRow = {
   asn: number | null;
   asOrg: string | null;
   country: string | null;
-};
+} & SessionGrant;
 
-const columns = ['id', 'user_id', 'amr', 'created', 'last_password_verification', 'last_factor_verification', 'last_seen', 'expires_at', 'ip_address', 'user_agent', 'asn', 'as_org', 'country'] as const;
+/** What a sign-in's sign-on rule gave the session it ends in: the app it is for, and how long it may last. */
+export type SessionGrant = { app: string; idleMinutes: number; maxMinutes: number };
+
+const columns = [
+  'id', 'user_id', 'amr', 'created', 'last_password_verification', 'last_factor_verification', 'last_seen', 'expires_at', 'ip_address', 'user_agent', 'asn', 'as_org', 'country',
+  'app', 'idle_minutes', 'max_minutes',
+] as const;
 
 type Selected = {
   id: string; user_id: string; amr: string[]; created: Date; last_password_verification: Date | null; last_factor_verification: Date | null;
   last_seen: Date; expires_at: Date; ip_address: string | null; user_agent: string | null; asn: number | null; as_org: string | null; country: string | null;
+  app: string; idle_minutes: number; max_minutes: number;
 };
 
 function toRow(r: Selected): SessionRow {
@@ -39,20 +46,25 @@ function toRow(r: Selected): SessionRow {
     asn: r.asn,
     asOrg: r.as_org,
     country: r.country,
+    app: r.app,
+    idleMinutes: r.idle_minutes,
+    maxMinutes: r.max_minutes,
   };
 }
 
-export type SessionTokenRow = { userId: string; amr: string[]; created: Date; expiresAt: Date };
+export type SessionTokenRow = { userId: string; amr: string[]; created: Date; expiresAt: Date } & SessionGrant;
 
 export async function insertSessionToken(tx: Tx, tenantId: string, tokenHash: string, t: SessionTokenRow): Promise<void> {
-  await tx.insertInto('session_tokens').values({ tenant_id: tenantId, token_hash: tokenHash, user_id: t.userId, amr: t.amr, created: t.created, expires_at: t.expiresAt }).execute();
+  await tx.insertInto('session_tokens').values({
+    tenant_id: tenantId, token_hash: tokenHash, user_id: t.userId, amr: t.amr, created: t.created, expires_at: t.expiresAt, app: t.app, idle_minutes: t.idleMinutes, max_minutes: t.maxMinutes,
+  }).execute();
 }
 
 /** Deletes the sessionToken and returns what it stood for: a second caller with the same token gets nothing. */
 export async function takeSessionToken(tx: Tx, tenantId: string, tokenHash: string): Promise<SessionTokenRow | undefined> {
   const row = await tx.deleteFrom('session_tokens').where('tenant_id', '=', tenantId).where('token_hash', '=', tokenHash)
-    .returning(['user_id', 'amr', 'created', 'expires_at']).executeTakeFirst();
-  return row && { userId: row.user_id, amr: row.amr, created: row.created, expiresAt: row.expires_at };
+    .returning(['user_id', 'amr', 'created', 'expires_at', 'app', 'idle_minutes', 'max_minutes']).executeTakeFirst();
+  return row && { userId: row.user_id, amr: row.amr, created: row.created, expiresAt: row.expires_at, app: row.app, idleMinutes: row.idle_minutes, maxMinutes: row.max_minutes };
 }
 
 export async function insertSession(tx: Tx, tenantId: string, tokenHash: string, s: SessionRow): Promise<void> {
@@ -72,21 +84,33 @@ export async function insertSession(tx: Tx, tenantId: string, tokenHash: string,
     asn: s.asn,
     as_org: s.asOrg,
     country: s.country,
+    app: s.app,
+    idle_minutes: s.idleMinutes,
+    max_minutes: s.maxMinutes,
   }).execute();
   await tx.insertInto('sign_in_networks').values({
     tenant_id: tenantId, user_id: s.userId, session_id: s.id, ip_address: s.ipAddress, asn: s.asn, country: s.country, seen_at: s.created,
   }).execute();
 }
 
-/** The AS numbers (0: none known) and countries a user's sessions were started from since `since`, but for one session. */
-export async function networksSeen(db: Executor, tenantId: string, userId: string, since: Date, exceptSessionId: string): Promise<{ asns: Set<number>; countries: Set<string> }> {
-  const rows = await db.selectFrom('sign_in_networks').select(['asn', 'country'])
-    .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('seen_at', '>=', since).where('session_id', '<>', exceptSessionId)
-    .execute();
+export type NetworksSeen = { ips: Set<string>; asns: Set<number>; countries: Set<string> };
+
+/** The addresses, AS numbers (0: none known) and countries a user's sessions were started from since `since`, but for one session. */
+export async function networksSeen(db: Executor, tenantId: string, userId: string, since: Date, exceptSessionId: string | null): Promise<NetworksSeen> {
+  let q = db.selectFrom('sign_in_networks').select(['ip_address', 'asn', 'country'])
+    .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('seen_at', '>=', since);
+  if (exceptSessionId !== null) q = q.where('session_id', '<>', exceptSessionId);
+  const rows = await q.execute();
   return {
+    ips: new Set(rows.map((r) => r.ip_address).filter((ip): ip is string => ip !== null)),
     asns: new Set(rows.map((r) => r.asn ?? 0)),
     countries: new Set(rows.map((r) => r.country).filter((c): c is string => c !== null)),
   };
+}
+
+export async function anySignIn(db: Executor, tenantId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('sign_in_networks').select('session_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function findSessionByTokenHash(db: Executor, tenantId: string, tokenHash: string): Promise<SessionRow | undefined> {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { setPageLinks } from '#src/http/links.ts';
 import { baseUrlOf, serviceContextOf, tenantOriginOf } from '#src/http/request-context.ts';
+import { assertNotNamedByRules } from '#src/policy/sign-on.ts';
 import { toPublicUser } from './dto.ts';
 import type { LifecycleOp } from './lifecycle.ts';
 import {
@@ -76,7 +77,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     config: { permission: 'users.manage' },
     schema: { params: idParams, querystring: { type: 'object', properties: { sendEmail: { type: 'boolean' } }, additionalProperties: false } },
   }, async (request, reply) => {
-    await deleteUser(serviceContextOf(request), request.params.id);
+    const ctx = serviceContextOf(request);
+    await deleteUser(ctx, request.params.id, (tx, userId) => assertNotNamedByRules(tx, ctx.tenantId, userId, 'user'));
     return reply.code(204).send();
   });
 
@@ -89,7 +91,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** Lifecycle operations that answer with an empty object, as Okta's do. */
-  const EMPTY_RESULT: readonly LifecycleOp[] = ['reactivate', 'deactivate', 'suspend', 'unsuspend', 'unlock', 'reset_password'];
+  const EMPTY_RESULT: readonly LifecycleOp[] = ['reactivate', 'deactivate', 'suspend', 'unsuspend', 'unlock'];
   const HELPDESK: ReadonlySet<LifecycleOp> = new Set(['unlock', 'reset_password', 'expire_password']);
   const lifecycle = (op: LifecycleOp) => ({
     config: { permission: HELPDESK.has(op) ? ('users.helpdesk' as const) : ('users.manage' as const) },
@@ -106,6 +108,17 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: IdParams }>('/:id/lifecycle/activate', lifecycle('activate'), async (request) => {
     const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'activate', { tenantOrigin: tenantOriginOf(request) });
     return result.enrollment === undefined ? {} : { activationUrl: result.enrollment.url, activationToken: result.enrollment.token };
+  });
+  // Okta's reset_password mails the recovery link by default (sendEmail=true) and answers it with
+  // sendEmail=false. Bulwark delivers no email yet: the link is made either way, and shown only when asked for.
+  const resetPassword = lifecycle('reset_password');
+  const resetQuery = { ...resetPassword.schema.querystring, properties: { ...resetPassword.schema.querystring.properties, sendEmail: { type: 'boolean', default: true } } };
+  app.post<{ Params: IdParams; Querystring: { sendEmail: boolean } }>('/:id/lifecycle/reset_password', {
+    ...resetPassword,
+    schema: { ...resetPassword.schema, querystring: resetQuery },
+  }, async (request) => {
+    const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'reset_password', { tenantOrigin: tenantOriginOf(request) });
+    return request.query.sendEmail ? {} : { resetPasswordUrl: result.recovery?.url };
   });
   app.post<{ Params: IdParams; Querystring: { tempPassword?: boolean } }>('/:id/lifecycle/expire_password', lifecycle('expire_password'), async (request) => {
     const ctx = serviceContextOf(request);

@@ -10,6 +10,7 @@ import type { ServiceContext } from '#src/service-context.ts';
 import type { AuditContext, EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { issueEnrollmentLink, type EnrollmentLink } from '#src/authn/enrollment-links.ts';
+import { issueRecoveryLink, type RecoveryLink } from '#src/authn/recovery-links.ts';
 import { clearSessionsOfUser } from '#src/sessions/service.ts';
 import { revokeTokensOfUser } from '#src/tokens/service.ts';
 import { LIFECYCLE_EVENTS, mayTransition, targetStatus, type LifecycleOp, type UserStatus } from './lifecycle.ts';
@@ -22,6 +23,7 @@ import { deleteUserRow, findUser, insertUser, loginTaken, rememberPasswordHash, 
 export type Profile = Record<string, unknown>;
 export type { UserRow };
 export { newPasswordProblem, passwordHashFor, passwordHashForNewTenant } from './password-policy-check.ts';
+export { existingUserIds } from './store.ts';
 
 /** Keeps a replaced password's hash for the history rule; inside the transaction that replaces it. */
 export function rememberPreviousPassword(tx: Tx, tenantId: string, userId: string, hash: string, at: Date): Promise<void> {
@@ -157,7 +159,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
   });
 }
 
-export type LifecycleResult = { user: UserRow; tempPassword?: string; enrollment?: EnrollmentLink };
+export type LifecycleResult = { user: UserRow; tempPassword?: string; enrollment?: EnrollmentLink; recovery?: RecoveryLink };
 
 function refuseTransition(op: LifecycleOp, status: UserStatus): never {
   if (op === 'activate' && status !== 'PROVISIONED') throw OktaErrors.alreadyActive();
@@ -168,7 +170,8 @@ function refuseTransition(op: LifecycleOp, status: UserStatus): never {
 
 /**
  * One lifecycle operation with Okta's legal transitions only. `withTempPassword` (expire_password) sets a
- * generated temporary password, returned once and stored only as its hash.
+ * generated temporary password, returned once and stored only as its hash. With `tenantOrigin`, activating
+ * a user without a password issues their enrollment link, and reset_password their recovery link.
  */
 export async function changeLifecycle(ctx: ServiceContext, id: string, op: LifecycleOp, opts: { withTempPassword?: boolean; tenantOrigin?: string } = {}): Promise<LifecycleResult> {
   const current = await getUser(ctx, id);
@@ -206,13 +209,17 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
     const enrollment = op === 'activate' && status === 'PROVISIONED' && opts.tenantOrigin !== undefined
       ? await issueEnrollmentLink(tx, ctx.clock, ctx.tenantId, ctx.audit, target, opts.tenantOrigin)
       : undefined;
-    return { updated, enrollment };
+    const recovery = op === 'reset_password' && opts.tenantOrigin !== undefined
+      ? await issueRecoveryLink(tx, ctx.clock, ctx.tenantId, updated.id, opts.tenantOrigin)
+      : undefined;
+    return { updated, enrollment, recovery };
   });
   ctx.authChanged();
   return {
     user: result.updated,
     ...(tempPassword === undefined ? {} : { tempPassword }),
     ...(result.enrollment === undefined ? {} : { enrollment: result.enrollment }),
+    ...(result.recovery === undefined ? {} : { recovery: result.recovery }),
   };
 }
 
@@ -240,8 +247,11 @@ export async function clearUserSessions(ctx: ServiceContext, id: string): Promis
   });
 }
 
-/** Okta's DELETE: the first call deactivates, a call on a deactivated user deletes it for good. */
-export async function deleteUser(ctx: ServiceContext, id: string): Promise<'deactivated' | 'deleted'> {
+/**
+ * Okta's DELETE: the first call deactivates, a call on a deactivated user deletes it for good. `beforeDelete`
+ * runs in the deleting transaction and may refuse (a sign-on rule that names the user).
+ */
+export async function deleteUser(ctx: ServiceContext, id: string, beforeDelete: (tx: Tx, userId: string) => Promise<void>): Promise<'deactivated' | 'deleted'> {
   const current = await getUser(ctx, id);
   if (current.status !== 'DEPROVISIONED') {
     await changeLifecycle(ctx, id, 'deactivate');
@@ -250,6 +260,7 @@ export async function deleteUser(ctx: ServiceContext, id: string): Promise<'deac
   await inTransaction(ctx, async (tx) => {
     const user = await lockForChange(tx, ctx, current.id);
     if (user.status !== 'DEPROVISIONED') throw OktaErrors.wrongTransition('Only a deactivated user can be deleted');
+    await beforeDelete(tx, user.id);
     const target = userTarget(user);
     const revoked = await revokeTokensOfUser(tx, ctx, target);
     const memberships = await removeUserFromAllGroups(tx, ctx, target);

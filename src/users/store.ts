@@ -166,3 +166,10 @@ export async function rememberPasswordHash(db: Executor, tenantId: string, userI
     .where('created', 'not in', (eb) => eb.selectFrom('password_history').select('created').where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created', 'desc').limit(HISTORY_KEPT))
     .execute();
 }
+
+/** Which of `ids` are users of the tenant. */
+export async function existingUserIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -114,7 +114,7 @@ export async function newSession(f: Fixture, user?: UserRef): Promise<SessionRef
  * It lasts five minutes of real time, so a server on a manual clock moved further ahead finds it expired.
  */
 export async function mintSessionToken(f: Fixture, user: UserRef): Promise<string> {
-  const token = await f.db.transaction().execute((tx) => issueSessionToken(tx, f.tenantId, user.id, ['pwd'], new Date()));
+  const token = await f.db.transaction().execute((tx) => issueSessionToken(tx, f.tenantId, user.id, ['pwd'], { app: 'dashboard', idleMinutes: 120, maxMinutes: 720 }, new Date()));
   return token.value;
 }
 
@@ -286,4 +286,64 @@ export async function openedEnrollment(f: Fixture, web: HostClient): Promise<{ s
   const token = ok(await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate').body.activationToken as string;
   const opened = ok(await web('POST', '/api/v1/authn', { token }), 'open enrollment link');
   return { stateToken: opened.body.stateToken as string, factorId: opened.body._embedded.factor.id as string, options: opened.body._embedded.factor._embedded.activation };
+}
+
+/** An admin's reset_password of `user` (sendEmail=false): the recovery token of the link it answers with. */
+export async function recoveryTokenFor(f: Fixture, user: UserRef): Promise<string> {
+  const res = ok(await f.api('POST', `/api/v1/users/${user.id}/lifecycle/reset_password?sendEmail=false`), 'reset password');
+  return new URL(res.body.resetPasswordUrl as string).pathname.split('/').pop() as string;
+}
+
+/** The stateToken of a recovery in RECOVERY: a new ACTIVE user's password reset by an admin, the link opened in `web`. */
+export async function recoveryStateTokenFor(f: Fixture, web: HostClient): Promise<string> {
+  const opened = ok(await web('POST', '/api/v1/authn/recovery/token', { recoveryToken: await recoveryTokenFor(f, await newUser(f, 'ACTIVE')) }), 'open recovery token');
+  if (opened.body.status !== 'RECOVERY') throw new Error(`fixture recovery: status ${opened.body.status}, expected RECOVERY`);
+  return opened.body.stateToken as string;
+}
+
+/** The stateToken of a self-service recovery of `user`, started in `web`, waiting for an answer of `factorType`. */
+export async function recoveryChallengeFor(web: HostClient, user: UserRef, factorType: string): Promise<string> {
+  return ok(await web('POST', '/api/v1/authn/recovery/password', { username: user.login, factorType }), 'start recovery').body.stateToken as string;
+}
+
+/** The id of the tenant's OKTA_SIGN_ON policy, as the Policy API lists it. */
+export async function signOnPolicyIdOf(f: Fixture): Promise<string> {
+  const res = ok(await f.api('GET', '/api/v1/policies?type=OKTA_SIGN_ON'), 'list sign-on policies');
+  return (res.body as { id: string }[])[0]?.id ?? '';
+}
+
+/** A sign-on rule body that applies to members of `groupId` only, so that it changes nothing for other fixtures. */
+export function ruleBodyFor(groupId: string, signon: Record<string, unknown> = { access: 'ALLOW', requireFactor: true }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'SIGN_ON', name: unique('Rule'), conditions: { people: { groups: { include: [groupId] } } }, actions: { signon }, ...extra };
+}
+
+/** A new rule of the tenant's sign-on policy for a new group (empty unless members are added): its ids and group. */
+export async function newRule(f: Fixture, status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE'): Promise<{ policyId: string; ruleId: string; groupId: string }> {
+  const policyId = await signOnPolicyIdOf(f);
+  const group = await newGroup(f);
+  const res = ok(await f.api('POST', `/api/v1/policies/${policyId}/rules`, ruleBodyFor(group.id, { access: 'ALLOW', requireFactor: true }, { status })), 'create rule');
+  return { policyId, ruleId: res.body.id as string, groupId: group.id };
+}
+
+/** A body for POST/PUT /api/v1/zones: an IP zone with a fresh name. */
+export function zoneBody(): Record<string, unknown> {
+  return { type: 'IP', name: unique('Zone'), gateways: [{ type: 'CIDR', value: '203.0.113.0/24' }, { type: 'RANGE', value: '198.51.100.1-198.51.100.20' }] };
+}
+
+export async function newZone(f: Fixture, status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE'): Promise<{ id: string }> {
+  const id = ok(await f.api('POST', '/api/v1/zones', zoneBody()), 'create zone').body.id as string;
+  if (status === 'INACTIVE') ok(await f.api('POST', `/api/v1/zones/${id}/lifecycle/deactivate`), 'deactivate zone');
+  return { id };
+}
+
+/**
+ * The stateToken of a sign-in in MFA_ENROLL: a new user, with no factor, in a group whose rule wants one.
+ */
+export async function mfaEnrollStateTokenFor(f: Fixture, web: HostClient): Promise<{ stateToken: string; user: UserRef }> {
+  const { groupId } = await newRule(f);
+  const user = await newUser(f, 'ACTIVE');
+  await addMember(f, groupId, user.id);
+  const transaction = await signIn(web, user);
+  if (transaction['status'] !== 'MFA_ENROLL') throw new Error(`fixture sign in: status ${transaction['status']}, expected MFA_ENROLL`);
+  return { stateToken: transaction['stateToken'] as string, user };
 }

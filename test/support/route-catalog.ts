@@ -15,6 +15,8 @@ import { SoftAuthenticator } from './soft-authenticator.ts';
 import {
   activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newPasskeyUser, newSession, openedEnrollment,
   newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
+  mfaEnrollStateTokenFor, newRule, newZone, ruleBodyFor, signOnPolicyIdOf, zoneBody,
+  recoveryChallengeFor, recoveryStateTokenFor, recoveryTokenFor,
   type Fixture, type UserRef, type WebFixture,
 } from './fixtures.ts';
 
@@ -72,6 +74,11 @@ const onUser = (state: Parameters<typeof newUser>[1], suffix = '') => async (f: 
 const onSession = (suffix = '') => async (f: Fixture): Promise<Call> => ({ path: `/api/v1/sessions/${(await newApiSession(f)).id}${suffix}` });
 
 /** The caller's own session, by cookie: the call's browser is signed in as a new ACTIVE user. */
+/** A new rule of the tenant's sign-on policy: `/api/v1/policies/{id}/rules/{ruleId}{suffix}`. */
+const onRule = (suffix = '', status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE') => async (f: Fixture): Promise<Call> => {
+  const rule = await newRule(f, status);
+  return { path: `/api/v1/policies/${rule.policyId}/rules/${rule.ruleId}${suffix}` };
+};
 const onOwnSession = (path: string) => async (f: WebFixture): Promise<HostCall> => ({ path, web: (await newSession(f)).web });
 
 /** A new user with an ACTIVE TOTP factor, addressed by an admin: `/api/v1/users/{id}/factors{/factorId}`. */
@@ -109,7 +116,8 @@ export const ROUTES: Record<string, RouteEntry> = {
   'POST /api/v1/users/:id/lifecycle/suspend': write(200, onUser('ACTIVE', '/lifecycle/suspend'), { query: true }),
   'POST /api/v1/users/:id/lifecycle/unsuspend': write(200, onUser('SUSPENDED', '/lifecycle/unsuspend'), { query: true }),
   'POST /api/v1/users/:id/lifecycle/unlock': write(200, onUser('LOCKED_OUT', '/lifecycle/unlock'), { query: true }),
-  'POST /api/v1/users/:id/lifecycle/reset_password': write(200, onUser('ACTIVE', '/lifecycle/reset_password'), { query: true }),
+  // sendEmail=false: the answer is the recovery link (Okta's default, sendEmail=true, answers {}).
+  'POST /api/v1/users/:id/lifecycle/reset_password': write(200, onUser('ACTIVE', '/lifecycle/reset_password?sendEmail=false'), { query: true }),
   'POST /api/v1/users/:id/lifecycle/expire_password': write(200, onUser('ACTIVE', '/lifecycle/expire_password'), { query: true }),
   'POST /api/v1/users/:id/lifecycle/expire_password_with_temp_password': write(200, onUser('ACTIVE', '/lifecycle/expire_password_with_temp_password'), { query: true }),
 
@@ -176,6 +184,27 @@ export const ROUTES: Record<string, RouteEntry> = {
     const { id, body } = await passwordPolicyUpdate(f);
     return { path: `/api/v1/policies/${id}`, body };
   }, { body: true }),
+  'GET /api/v1/policies/:id/rules': read(async (f) => ({ path: `/api/v1/policies/${await signOnPolicyIdOf(f)}/rules` })),
+  'POST /api/v1/policies/:id/rules': write(200, async (f) => {
+    const group = await newGroup(f);
+    return { path: `/api/v1/policies/${await signOnPolicyIdOf(f)}/rules`, body: ruleBodyFor(group.id) };
+  }, { body: true }),
+  'GET /api/v1/policies/:id/rules/:ruleId': read(onRule()),
+  'PUT /api/v1/policies/:id/rules/:ruleId': write(200, async (f) => {
+    const rule = await newRule(f);
+    return { path: `/api/v1/policies/${rule.policyId}/rules/${rule.ruleId}`, body: ruleBodyFor(rule.groupId, { access: 'DENY' }) };
+  }, { body: true }),
+  'DELETE /api/v1/policies/:id/rules/:ruleId': write(204, onRule()),
+  'POST /api/v1/policies/:id/rules/:ruleId/lifecycle/activate': write(204, onRule('/lifecycle/activate', 'INACTIVE')),
+  'POST /api/v1/policies/:id/rules/:ruleId/lifecycle/deactivate': write(204, onRule('/lifecycle/deactivate')),
+
+  'GET /api/v1/zones': read(fixed('/api/v1/zones')),
+  'POST /api/v1/zones': write(200, async () => ({ path: '/api/v1/zones', body: zoneBody() }), { body: true }),
+  'GET /api/v1/zones/:id': read(async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}` })),
+  'PUT /api/v1/zones/:id': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}`, body: zoneBody() }), { body: true }),
+  'DELETE /api/v1/zones/:id': write(204, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}` })),
+  'POST /api/v1/zones/:id/lifecycle/activate': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f, 'INACTIVE')).id}/lifecycle/activate` })),
+  'POST /api/v1/zones/:id/lifecycle/deactivate': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}/lifecycle/deactivate` })),
 };
 
 export const HOST_ROUTES: Record<string, HostRouteEntry> = {
@@ -220,6 +249,28 @@ export const HOST_ROUTES: Record<string, HostRouteEntry> = {
     const web = f.web();
     const start = await web('POST', '/api/v1/authn/passkey', {});
     return { path: '/api/v1/authn/passkey/verify', body: { stateToken: start.body.stateToken, credential: authenticator.get(start.body._embedded.challenge, `http://${web.host}`) }, web };
+  }, { body: true }),
+  'POST /api/v1/authn/factors': hostWrite(200, async (f) => {
+    const web = f.web();
+    const { stateToken } = await mfaEnrollStateTokenFor(f, web);
+    return { path: '/api/v1/authn/factors', body: { stateToken, ...TOTP_ENROLLMENT }, web };
+  }, { body: true }),
+  'POST /api/v1/authn/recovery/token': hostWrite(200, async (f) => ({
+    path: '/api/v1/authn/recovery/token', body: { recoveryToken: await recoveryTokenFor(f, await newUser(f, 'ACTIVE')) }, web: f.web(),
+  }), { body: true }),
+  // Like a passkey challenge, a recovery's start is stored and not logged (nothing is known yet); its answer is.
+  'POST /api/v1/authn/recovery/password': hostWrite(200, async (f) => {
+    const user = await newUser(f, 'ACTIVE');
+    return { path: '/api/v1/authn/recovery/password', body: { username: user.login }, web: f.web() };
+  }, { body: true, unlogged: true }),
+  'POST /api/v1/authn/recovery/factors/:factorType/verify': hostWrite(200, async (f) => {
+    const t = await newTotpUser(f);
+    const web = f.web();
+    return { path: '/api/v1/authn/recovery/factors/token:software:totp/verify', body: { stateToken: await recoveryChallengeFor(web, t.user, 'token:software:totp'), passCode: nextCode(t) }, web };
+  }, { body: true }),
+  'POST /api/v1/authn/credentials/reset_password': hostWrite(200, async (f) => {
+    const web = f.web();
+    return { path: '/api/v1/authn/credentials/reset_password', body: { stateToken: await recoveryStateTokenFor(f, web), newPassword: unique('Recovered-Pass-7') }, web };
   }, { body: true }),
   'POST /api/v1/authn/factors/:factorId/lifecycle/activate': hostWrite(200, async (f) => {
     const web = f.web();

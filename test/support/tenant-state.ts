@@ -4,13 +4,14 @@
  *
  * Every table with tenant rows is compared, found in the database's catalog rather than listed: the directory
  * (users, groups, roles, tokens), the System Log, sign-in (unfinished sign-ins, unused sessionTokens, sessions
- * and the networks they were started from), second factors, security alerts, the password policy with its
- * history, and whatever table is added next. A refused request that used up a token, ended a session, moved
- * its idle clock, touched a factor's last accepted code or raised an alert has written something, even though
- * no directory row changed.
+ * and the networks they were started from), second factors and recovery codes, password recoveries and their
+ * tokens, security alerts, the password policy with its history, and whatever table is added next. A refused
+ * request that used up a token, ended a session, moved its idle clock, touched a factor's last accepted code or
+ * raised an alert has written something, even though no directory row changed.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
+import { builtInRules, signOnPolicyId } from '../../src/policy/sign-on-rules.ts';
 
 /**
  * The tables this comparison must at least find: a check that the discovery below works, not the list of what
@@ -19,7 +20,8 @@ import type { Db } from '../../src/db/database.ts';
 const EXPECTED = [
   'tenants', 'users', 'groups', 'group_members', 'admin_roles', 'api_tokens', 'log_chain_heads', 'log_events',
   'authn_transactions', 'session_tokens', 'sessions', 'sign_in_networks',
-  'factors', 'security_alerts', 'password_policies', 'password_history',
+  'factors', 'security_alerts', 'password_policies', 'password_history', 'network_zones', 'sign_on_rules',
+  'recovery_tokens', 'recovery_transactions', 'recovery_codes',
 ] as const;
 
 /**
@@ -75,5 +77,9 @@ export async function tenantSecrets(db: Db, tenantId: string): Promise<Set<strin
   for (const f of await db.selectFrom('factors').select('id').where('tenant_id', '=', tenantId).execute()) out.add(f.id);
   for (const a of await db.selectFrom('security_alerts').select('id').where('tenant_id', '=', tenantId).execute()) out.add(a.id);
   for (const p of await db.selectFrom('password_policies').select('id').where('tenant_id', '=', tenantId).execute()) out.add(p.id);
+  out.add(signOnPolicyId(tenantId));
+  for (const r of builtInRules(tenantId, { idleMinutes: 1, maxMinutes: 1 })) out.add(r.id);
+  for (const r of await db.selectFrom('sign_on_rules').select('id').where('tenant_id', '=', tenantId).execute()) out.add(r.id);
+  for (const z of await db.selectFrom('network_zones').select('id').where('tenant_id', '=', tenantId).execute()) out.add(z.id);
   return out;
 }

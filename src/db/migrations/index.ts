@@ -6,6 +6,8 @@ import * as factors from './2026-11-28T01-00_factors.ts';
 import * as networks from './2026-11-28T02-00_networks.ts';
 import * as passwordPolicies from './2026-11-28T03-00_password-policies.ts';
 import * as enrollmentLinks from './2026-11-28T04-00_enrollment-links.ts';
+import * as recovery from './2026-11-28T05-00_recovery.ts';
+import * as signOnPolicies from './2026-11-28T06-00_sign-on-policies.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T02-00_networks': networks,
   '2026-11-28T03-00_password-policies': passwordPolicies,
   '2026-11-28T04-00_enrollment-links': enrollmentLinks,
+  '2026-11-28T05-00_recovery': recovery,
+  '2026-11-28T06-00_sign-on-policies': signOnPolicies,
 };
