@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { OktaErrors } from '#src/http/errors.ts';
 import type { TenantRef } from '#src/http/tenant-host.ts';
 import { readSessionCookie } from './cookie.ts';
-import { sessionForCookie, type SessionRow } from './service.ts';
+import { cachedSessionForCookie, sessionForCookie, type SessionRow } from './service.ts';
 
 /**
  * The live session the request's cookie names, in the tenant its host names, for routes a signed-in user
@@ -11,7 +11,8 @@ import { sessionForCookie, type SessionRow } from './service.ts';
 export async function cookieSession(request: FastifyRequest): Promise<{ tenant: TenantRef; tenantId: string; session: SessionRow }> {
   const { db, clock } = request.server.deps;
   const tenant = await request.server.tenantOf(request);
-  const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request));
+  const cookie = readSessionCookie(request);
+  const session = cachedSessionForCookie(clock, tenant.id, cookie) ?? await sessionForCookie(db, clock, tenant.id, cookie);
   if (!session) throw OktaErrors.notFound('me (Session)');
   return { tenant, tenantId: tenant.id, session };
 }
