@@ -23,7 +23,7 @@ import { zoneRoutes } from './policy/zone-routes.ts';
 import { configurePolicyDefaults } from './policy/service.ts';
 import { configureSignOnDefaults } from './policy/sign-on.ts';
 import { roleRoutes } from './roles/routes.ts';
-import { sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
+import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { logRoutes } from './syslog/routes.ts';
 import { tokenRoutes } from './tokens/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -90,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(roleRoutes, { prefix: '/api/v1/users' });
   await app.register(factorRoutes, { prefix: '/api/v1/users' });
+  await app.register(mySessionRoutes, { prefix: '/api/v1/users/me/sessions' });
   await app.register(groupRoutes, { prefix: '/api/v1/groups' });
   await app.register(userGroupRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });

@@ -76,6 +76,9 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /api/v1/sessions/me': BY_HOST,
   'POST /api/v1/sessions/me/lifecycle/refresh': BY_HOST,
   'DELETE /api/v1/sessions/me': BY_HOST,
+  'GET /api/v1/users/me/sessions': BY_HOST,
+  'DELETE /api/v1/users/me/sessions': BY_HOST,
+  'DELETE /api/v1/users/me/sessions/:id': BY_HOST,
   'GET /api/v1/users/me/factors': BY_HOST,
   'POST /api/v1/users/me/factors': BY_HOST,
   'GET /api/v1/users/me/factors/:factorId': BY_HOST,
@@ -190,7 +193,7 @@ describe('every role against every route', () => {
     // The sign-in routes take credentials, not a token; the cookie routes must not take a token for a cookie.
     // Each call is a real one (a real factor id, a valid body and code), sent without the cookie it was made for.
     const cookieRoutes = Object.keys(HOST_ROUTES).filter((k) => k.includes('/me'));
-    assert.equal(cookieRoutes.length, 8);
+    assert.equal(cookieRoutes.length, 11);
     const calls: [string, HostCall][] = [];
     for (const key of cookieRoutes) calls.push([key, await (HOST_ROUTES[key] as { prepare(f: WebFixture): Promise<HostCall> }).prepare(setup)]);
     const failures: string[] = [];

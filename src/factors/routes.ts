@@ -2,11 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
-import { sessionRefusal } from '#src/policy/sign-on.ts';
 import { mayActOn } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
 import { clearSessionCookie } from '#src/sessions/cookie.ts';
-import { cookieSession } from '#src/sessions/cookie-session.ts';
+import { dashboardSession } from '#src/sessions/cookie-session.ts';
 import type { SessionRow } from '#src/sessions/service.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import { lookupUser, userTarget } from '#src/users/service.ts';
@@ -49,14 +48,8 @@ type Me = { ctx: FactorContext; user: LogTarget; session: SessionRow; base: stri
 
 /** The signed-in user (by session cookie) and what their factor operations run with. */
 async function me(request: FastifyRequest): Promise<Me> {
-  const { tenant, session } = await cookieSession(request);
+  const { tenant, session, user } = await dashboardSession(request);
   const { db, clock } = request.server.deps;
-  const owner = await lookupUser(db, tenant.id, session.userId);
-  if (!owner) throw OktaErrors.notFound('me (Session)');
-  // Managing one's own factors is the end-user dashboard: the session must meet the dashboard's sign-on rule.
-  const refusal = await sessionRefusal(db, tenant.id, session, 'dashboard', await request.server.networkOf(request.ip), clock.now());
-  if (refusal !== null) throw OktaErrors.policyDenied(refusal);
-  const user = userTarget(owner);
   const ctx = { db, clock, tenantId: tenant.id, secrets: request.server.secrets, audit: publicAuditContext(request, user) };
   return { ctx, user, session, base: `${baseUrlOf(request)}/api/v1/users/me/factors`, issuer: tenant.slug };
 }

@@ -1,6 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { OktaErrors } from '#src/http/errors.ts';
 import type { TenantRef } from '#src/http/tenant-host.ts';
+import { sessionRefusal } from '#src/policy/sign-on.ts';
+import type { LogTarget } from '#src/syslog/log-event.ts';
+import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import { readSessionCookie } from './cookie.ts';
 import { cachedSessionForCookie, sessionForCookie, type SessionRow } from './service.ts';
 
@@ -15,4 +18,21 @@ export async function cookieSession(request: FastifyRequest): Promise<{ tenant: 
   const session = cachedSessionForCookie(clock, tenant.id, cookie) ?? await sessionForCookie(db, clock, tenant.id, cookie);
   if (!session) throw OktaErrors.notFound('me (Session)');
   return { tenant, tenantId: tenant.id, session };
+}
+
+export type DashboardSession = { tenant: TenantRef; session: SessionRow; owner: UserRow; user: LogTarget };
+
+/**
+ * The signed-in user of the end-user dashboard (`/api/v1/users/me/…`): the cookie's session and its owner,
+ * with the session judged by the dashboard's sign-on rule (denied, factors it did not pass, or signed in for
+ * another app longer ago than the rule allows: `403 E0000057`).
+ */
+export async function dashboardSession(request: FastifyRequest): Promise<DashboardSession> {
+  const { tenant, session } = await cookieSession(request);
+  const { db, clock } = request.server.deps;
+  const owner = await lookupUser(db, tenant.id, session.userId);
+  if (!owner) throw OktaErrors.notFound('me (Session)');
+  const refusal = await sessionRefusal(db, tenant.id, session, 'dashboard', await request.server.networkOf(request.ip), clock.now());
+  if (refusal !== null) throw OktaErrors.policyDenied(refusal);
+  return { tenant, session, owner, user: userTarget(owner) };
 }

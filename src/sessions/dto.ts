@@ -27,3 +27,25 @@ export function toPublicSession(session: SessionRow, user: { login: string; disp
     _links: links,
   };
 }
+
+/**
+ * One of the signed-in user's own sessions, as their "where you are signed in" list shows it (Bulwark's own
+ * shape): when and where from, for which app, how it signed in, and whether it is the one asking.
+ */
+export function toOwnSession(session: SessionRow, currentId: string, base: string) {
+  return {
+    id: session.id,
+    current: session.id === currentId,
+    app: session.app,
+    createdAt: session.created.toISOString(),
+    lastSeenAt: session.lastSeen.toISOString(),
+    expiresAt: session.expiresAt.toISOString(),
+    amr: session.amr,
+    ipAddress: session.ipAddress,
+    asNumber: session.asn,
+    asOrg: session.asOrg,
+    country: session.country,
+    userAgent: session.userAgent,
+    _links: { self: { href: `${base}/api/v1/users/me/sessions/${session.id}`, hints: { allow: ['DELETE'] } } },
+  };
+}

@@ -8,9 +8,9 @@ import type { LogActor } from '#src/syslog/log-event.ts';
 import { displayNameOf } from '#src/users/profile.ts';
 import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
-import { cookieSession } from './cookie-session.ts';
-import { toPublicSession } from './dto.ts';
-import { endSession, liveSession, refreshSession, startSession, type SessionRow, type SessionServiceContext } from './service.ts';
+import { cookieSession, dashboardSession } from './cookie-session.ts';
+import { toOwnSession, toPublicSession } from './dto.ts';
+import { clearSessionsOfUser, endSession, liveSession, liveSessionsOf, refreshSession, startSession, type SessionRow, type SessionServiceContext } from './service.ts';
 
 type IdParams = { id: string };
 
@@ -146,5 +146,39 @@ export async function sessionRedirectRoutes(app: FastifyInstance): Promise<void>
     const started = await startSession(await sessionContext(request, tenant.id), request.query.token, (userId) => activeActor(request, tenant.id, userId));
     setSessionCookie(request, reply, started.cookie);
     return reply.redirect(target, 302);
+  });
+}
+
+/**
+ * /api/v1/users/me/sessions: the signed-in user's own sessions (Bulwark's addition): where they are signed in,
+ * and signing out of one of them or of all (everywhere, this one included), by cookie.
+ */
+export async function mySessionRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/', { config: { auth: 'public' } }, async (request) => {
+    const { tenant, session } = await dashboardSession(request);
+    const { db, clock } = request.server.deps;
+    return (await liveSessionsOf(db, clock, tenant.id, session.userId)).map((s) => toOwnSession(s, session.id, baseUrlOf(request)));
+  });
+
+  app.delete('/', { config: { auth: 'public' } }, async (request, reply) => {
+    assertSameOrigin(request);
+    const { tenant, user } = await dashboardSession(request);
+    const { db, clock } = request.server.deps;
+    const audit = publicAuditContext(request, user);
+    await db.transaction().execute((tx) => clearSessionsOfUser(tx, clock, tenant.id, audit, user, 'self'));
+    clearSessionCookie(request, reply);
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: IdParams }>('/:id', { config: { auth: 'public' }, schema: { params: idParams } }, async (request, reply) => {
+    assertSameOrigin(request);
+    const { tenant, session, user } = await dashboardSession(request);
+    const { db, clock } = request.server.deps;
+    const target = await liveSession(db, clock, tenant.id, request.params.id);
+    // Another user's session id is as unknown here as one that never existed.
+    if (target.userId !== session.userId) throw OktaErrors.notFound(`${request.params.id} (Session)`);
+    await endSession(db, clock, tenant.id, publicAuditContext(request, user), target, user);
+    if (target.id === session.id) clearSessionCookie(request, reply);
+    return reply.code(204).send();
   });
 }

@@ -7,7 +7,7 @@ import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import type { NetworkInfo } from '#src/network/resolver.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import {
-  anySignIn, deleteSession, deleteSessionsOfUser, findSessionById, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionTimes, takeSessionToken,
+  anySignIn, deleteSession, deleteSessionsOfUser, findSessionById, liveSessionsOfUser, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionTimes, takeSessionToken,
   type NetworksSeen, type SessionGrant, type SessionRow,
 } from './store.ts';
 
@@ -173,6 +173,11 @@ export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, c
   return touched;
 }
 
+/** The user's live sessions, newest first (their own list of where they are signed in). */
+export function liveSessionsOf(db: Db, clock: Clock, tenantId: string, userId: string): Promise<SessionRow[]> {
+  return liveSessionsOfUser(db, tenantId, userId, clock.now());
+}
+
 /** A live session by id (the admin API); an expired one is as absent as one that never existed. */
 export async function liveSession(db: Db, clock: Clock, tenantId: string, id: string): Promise<SessionRow> {
   const session = await findSessionById(db, tenantId, id);
@@ -206,14 +211,14 @@ export async function endSession(db: Db, clock: Clock, tenantId: string, audit: 
 
 /**
  * Ends every session of a user and voids their unused sessionTokens, inside the caller's transaction. An
- * admin's explicit clear is logged as `user.session.clear` even when there was nothing to end (the decision
- * is what is audited); a clear that comes with another change (deactivation, suspension, a role granted or
+ * admin's (or the user's own) explicit clear is logged as `user.session.clear` even when there was nothing to
+ * end (the decision is what is audited); a clear that comes with another change (deactivation, suspension, a role granted or
  * revoked) is logged only when it ended something. Returns the ended session ids.
  */
-export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userTarget: LogTarget, why: 'admin' | 'lifecycle' | 'privilege'): Promise<string[]> {
+export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userTarget: LogTarget, why: 'admin' | 'self' | 'lifecycle' | 'privilege'): Promise<string[]> {
   const ended = await deleteSessionsOfUser(tx, tenantId, userTarget.id);
   forget(tenantId, userTarget.id, clock.now().getTime());
-  if (why !== 'admin' && ended.length === 0) return ended;
+  if ((why === 'lifecycle' || why === 'privilege') && ended.length === 0) return ended;
   await recordEvents(tx, clock, tenantId, audit, [{
     eventType: 'user.session.clear',
     displayMessage: 'Clear user sessions',

@@ -139,3 +139,10 @@ export async function deleteSessionsOfUser(tx: Tx, tenantId: string, userId: str
   const rows = await tx.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('user_id', '=', userId).returning('id').execute();
   return rows.map((r) => r.id).sort();
 }
+
+/** A user's live sessions, newest first. */
+export async function liveSessionsOfUser(db: Executor, tenantId: string, userId: string, now: Date): Promise<SessionRow[]> {
+  const rows = await db.selectFrom('sessions').select(columns).where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('expires_at', '>', now)
+    .orderBy('created', 'desc').orderBy('id', 'desc').execute();
+  return rows.map(toRow);
+}

@@ -226,6 +226,12 @@ export const HOST_ROUTES: Record<string, HostRouteEntry> = {
   'GET /api/v1/sessions/me': hostRead(onOwnSession('/api/v1/sessions/me')),
   'POST /api/v1/sessions/me/lifecycle/refresh': hostWrite(200, onOwnSession('/api/v1/sessions/me/lifecycle/refresh'), { unlogged: true }),
   'DELETE /api/v1/sessions/me': hostWrite(204, onOwnSession('/api/v1/sessions/me')),
+  'GET /api/v1/users/me/sessions': hostRead(onOwnSession('/api/v1/users/me/sessions')),
+  'DELETE /api/v1/users/me/sessions': hostWrite(204, onOwnSession('/api/v1/users/me/sessions')),
+  'DELETE /api/v1/users/me/sessions/:id': hostWrite(204, async (f) => {
+    const s = await newSession(f);
+    return { path: `/api/v1/users/me/sessions/${s.id}`, web: s.web };
+  }),
 
   'GET /api/v1/users/me/factors': hostRead(onOwnFactor(false)),
   'POST /api/v1/users/me/factors': hostWrite(200, async (f) => ({ path: '/api/v1/users/me/factors', body: TOTP_ENROLLMENT, web: (await newKnownSession(f)).web }), { body: true }),
