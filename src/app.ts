@@ -24,6 +24,7 @@ import { configurePolicyDefaults } from './policy/service.ts';
 import { configureSignOnDefaults } from './policy/sign-on.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
+import { webRoutes } from './web/routes.ts';
 import { logRoutes } from './syslog/routes.ts';
 import { tokenRoutes } from './tokens/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authnRoutes, { prefix: '/api/v1/authn' });
   await app.register(sessionRoutes, { prefix: '/api/v1/sessions' });
   await app.register(sessionRedirectRoutes, { prefix: '/login' });
+  await app.register(webRoutes);
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(roleRoutes, { prefix: '/api/v1/users' });
   await app.register(factorRoutes, { prefix: '/api/v1/users' });

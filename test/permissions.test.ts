@@ -33,6 +33,10 @@ const BY_HOST = 'host-addressed: no role applies' as const;
 /** Who may call each route. */
 const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /healthz': EVERYONE,
+  'GET /signin': EVERYONE,
+  'GET /account': EVERYONE,
+  'GET /welcome': EVERYONE,
+  'GET /assets/:file': EVERYONE,
   'GET /readyz': EVERYONE,
   'GET /metrics': EVERYONE,
 

@@ -34,7 +34,7 @@ export const registrationResponse = {
         attestationObject: b64url(65536),
         transports: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 32 } },
         authenticatorData: b64url(65536),
-        publicKey: b64url(4096),
+        publicKey: b64url(8192),
         publicKeyAlgorithm: { type: 'integer' },
       },
       required: ['clientDataJSON', 'attestationObject'],
@@ -54,7 +54,8 @@ export const authenticationResponse = {
       properties: {
         clientDataJSON: b64url(4096),
         authenticatorData: b64url(65536),
-        signature: b64url(1024),
+        // Post-quantum keys sign long: ML-DSA-87 signatures are 4,627 bytes (Chromium's virtual authenticator makes ML-DSA-44 keys).
+        signature: b64url(8192),
         userHandle: b64url(1024),
       },
       required: ['clientDataJSON', 'authenticatorData', 'signature'],

@@ -10,6 +10,9 @@
  * walks ROUTES (log-events-schema.test.ts too) sends its calls with the token, so a flag there would be a trap
  * for each.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { WEB_DIST } from '../../src/web/routes.ts';
 import type { HostClient } from './host-client.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 import {
@@ -97,6 +100,10 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /healthz': read(fixed('/healthz'), { public: true }),
   'GET /readyz': read(fixed('/readyz'), { public: true }),
   'GET /metrics': read(fixed('/metrics'), { public: true }),
+  'GET /signin': read(fixed('/signin'), { public: true }),
+  'GET /account': read(fixed('/account'), { public: true }),
+  'GET /welcome': read(fixed('/welcome'), { public: true }),
+  'GET /assets/:file': read(async () => ({ path: `/assets/${readdirSync(join(WEB_DIST, 'assets'))[0] ?? ''}` }), { public: true }),
 
   'GET /api/v1/users': read(fixed('/api/v1/users'), { query: true }),
   'POST /api/v1/users': write(200, async () => {
@@ -297,5 +304,6 @@ export function methodOf(key: string): string {
 
 /** Whether the route names an object of the tenant in its path. */
 export function namesObject(key: string): boolean {
-  return key.includes('/:');
+  // The web app's files are the same for every tenant: a file name names no tenant's object.
+  return key.includes('/:') && !key.startsWith('GET /assets/');
 }

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '#src/http/errors.ts';
+
+/** Where `npm install` (its `prepare` script) or `npm run build:web` puts the built web app. */
+export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
+
+/**
+ * What the pages may load: their own scripts and styles only, QR codes as data URLs, calls to their own
+ * origin; never framed (clickjacking a sign-in page), no <base>, no form posted elsewhere.
+ */
+const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The pages of the web app, each the same document: the app picks the page from its path. */
+const PAGES = ['/signin', '/account', '/welcome'];
+
+/**
+ * The web app on every host: the sign-in page and the signed-in user's page, and their hashed, immutable
+ * assets. Without a build (a checkout where `npm install` has not run), the pages answer 503 saying so.
+ */
+export async function webRoutes(app: FastifyInstance, opts: { distDir?: string } = {}): Promise<void> {
+  const dist = opts.distDir ?? WEB_DIST;
+  const indexFile = join(dist, 'index.html');
+  const index = existsSync(indexFile) ? readFileSync(indexFile) : undefined;
+  const page = async (_request: unknown, reply: FastifyReply) => {
+    if (!index) throw new AppError(503, 'E0000009', 'The web app is not built: run `npm run build:web`.');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', CSP)
+      .header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').send(index);
+  };
+  for (const path of PAGES) app.get(path, page);
+  // @fastify/static only to send files (no routes of its own): its wildcard route would show in no route table
+  // as what it is. A file name is one path segment of the build's own characters.
+  await app.register(fastifyStatic, { root: join(dist, 'assets'), serve: false, serveDotFiles: false });
+  const fileParams = { type: 'object', properties: { file: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[a-z0-9]+$', maxLength: 100 } }, required: ['file'] } as const;
+  app.get<{ Params: { file: string } }>('/assets/:file', { schema: { params: fileParams } }, (request, reply) =>
+    reply.header('x-content-type-options', 'nosniff').sendFile(request.params.file, { maxAge: '365d', immutable: true }));
+}

@@ -1,0 +1,25 @@
+/** The Okta error object every Bulwark route answers failures with. */
+type OktaError = { errorCode: string; errorSummary: string; errorCauses?: { errorSummary: string }[] };
+
+export class ApiError extends Error {
+  readonly code: string;
+  constructor(body: OktaError) {
+    // The cause says what to do ("Ask an administrator for an enrollment link"); the summary says what failed.
+    super(body.errorCauses?.[0]?.errorSummary?.replace(/^[a-zA-Z.]+: /, '') ?? body.errorSummary);
+    this.code = body.errorCode;
+  }
+}
+
+/** A JSON call to the tenant's own API, by this page's origin (its cookie, its Host). */
+export async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) throw new ApiError((parsed ?? { errorCode: String(res.status), errorSummary: res.statusText }) as OktaError);
+  return parsed as T;
+}
