@@ -15,7 +15,7 @@ import {
 } from './support/fixtures.ts';
 import type { HostClient } from './support/host-client.ts';
 import { SoftAuthenticator } from './support/soft-authenticator.ts';
-import { eventsAfterOf, lastSeqOf, minutesBetween, passwordSignIn, sessionOf, signOnTenant, type App, type SignOnTenant } from './support/sign-on.ts';
+import { eventsAfterOf, lastSeqOf, minutesBetween, passwordSignIn, sessionOf, signOnTenant, type App, type Logged, type SignOnTenant } from './support/sign-on.ts';
 import { tenantState } from './support/tenant-state.ts';
 
 const TOTP = 'token:software:totp';
@@ -25,13 +25,6 @@ const IDLE_MINUTES = 90;
 const MAX_HOURS = 10;
 
 type FactorSet = 'none' | 'totp' | 'passkey' | 'totp+passkey';
-type Logged = {
-  eventType: string;
-  outcome: { result: string; reason: string | null };
-  actor: { id: string; type: string };
-  target: { id: string; type: string; displayName: string; alternateId: string; detailEntry: Record<string, unknown> | null; changeDetails?: { from: Record<string, any>; to: Record<string, any> } }[];
-  debugContext: { debugData: Record<string, unknown> };
-};
 
 /**
  * What the built-in rules decide. `first` is the answer to the password or passkey; `then` is the factor a

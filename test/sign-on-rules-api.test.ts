@@ -7,19 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiClient, assertOktaError, logCount, startTestServer, tokenWithRole, type TestServer } from './helpers.ts';
 import { newGroup, newUser, newZone, passwordPolicyUpdate, ruleBodyFor } from './support/fixtures.ts';
-import { eventsAfterOf, lastSeqOf, minutesBetween, passwordSignIn, sessionOf, signOnTenant, type SignOnTenant } from './support/sign-on.ts';
+import { eventsAfterOf, lastSeqOf, minutesBetween, passwordSignIn, sessionOf, signOnTenant, type Logged, type SignOnTenant } from './support/sign-on.ts';
 import { tenantState } from './support/tenant-state.ts';
 
 const IDLE_MINUTES = 90;
 const MAX_HOURS = 10;
-
-type Logged = {
-  eventType: string;
-  outcome: { result: string; reason: string | null };
-  actor: { id: string; type: string };
-  target: { id: string; type: string; displayName: string; alternateId: string; detailEntry: Record<string, unknown> | null; changeDetails?: { from: Record<string, any>; to: Record<string, any> } }[];
-  debugContext: { debugData: Record<string, unknown> };
-};
 
 describe('the sign-on rules API', () => {
   let server: TestServer;

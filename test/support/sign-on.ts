@@ -7,6 +7,15 @@ import { hostClient, type HostClient } from './host-client.ts';
 
 export type App = 'admin_console' | 'dashboard' | 'help_center';
 
+/** A System Log event, the fields these tests read. */
+export type Logged = {
+  eventType: string;
+  outcome: { result: string; reason: string | null };
+  actor: { id: string; type: string };
+  target: { id: string; type: string; displayName: string; alternateId: string; detailEntry: Record<string, unknown> | null; changeDetails?: { from: Record<string, any>; to: Record<string, any> } }[];
+  debugContext: { debugData: Record<string, unknown> };
+};
+
 export type SignOnTenant = { tenant: TestTenant; api: Api; f: Fixture; policyId: string; web(): HostClient };
 
 export async function signOnTenant(server: TestServer): Promise<SignOnTenant> {
