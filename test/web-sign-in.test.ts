@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { addMember, newRule, newTotpUser, newUser, nextCode, PASSWORD, profileOf, unique, type Fixture } from './support/fixtures.ts';
-import { launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
+import { accessibilityProblems, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
 
 describe('the sign-in page, in Chromium', () => {
   let server: TestServer;
@@ -34,12 +34,14 @@ describe('the sign-in page, in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/signin`);
+    assert.deepEqual(await accessibilityProblems(page), [], 'the sign-in page');
     await page.getByLabel('Username').fill(user.login);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${origin}/account`);
     assert.equal(await page.getByTestId('login').textContent(), user.login);
     assert.equal(await page.getByTestId('amr').textContent(), 'pwd');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the account page');
     const cookie = (await context.cookies()).find((c) => c.name === 'sid');
     assert.ok(cookie?.httpOnly, 'the session cookie is HttpOnly');
     assert.equal(await page.evaluate(() => document.cookie), '', 'and out of the page script\'s reach');
@@ -57,6 +59,7 @@ describe('the sign-in page, in Chromium', () => {
     await page.getByLabel('Password').fill('Not-The-Password-9');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     assert.equal(await page.getByRole('alert').textContent(), 'Authentication failed');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the sign-in page with an error');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('Authenticator app code').fill(nextCode(t));

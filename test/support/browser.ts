@@ -3,6 +3,8 @@
  * Pages are opened on a tenant's own host, `{slug}.localhost:{port}`, which Chromium resolves to the loopback
  * address itself.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env['BULWARK_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -31,4 +33,23 @@ export async function pageWithAuthenticator(context: BrowserContext): Promise<{ 
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   });
   return { page, cdp };
+}
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+
+/**
+ * axe-core's serious and critical findings on the page as it stands, one line each. The page's CSP allows
+ * no inline scripts, so axe is added through the DevTools protocol rather than a <script> tag.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const { violations, passes } = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
+    const result = await axe.run();
+    return { violations: result.violations, passes: result.passes.length };
+  });
+  // A run that checked nothing (the page not rendered yet, axe not loaded) must not pass for a clean one.
+  if (passes === 0) throw new Error('axe-core checked nothing on the page');
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
