@@ -9,8 +9,10 @@ import { installValidation } from './http/validation.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { newRequestId } from './lib/ids.ts';
 import { createSecretBox, loadSecretsKey } from './lib/secret-box.ts';
+import { createProofChecker } from './admin/device-proof.ts';
 import { createNetworkResolver } from './network/resolver.ts';
 import type { Clock } from './lib/clock.ts';
+import { adminRoutes } from './admin/routes.ts';
 import { alertRoutes } from './alerts/routes.ts';
 import { authnRoutes } from './authn/routes.ts';
 import { factorRoutes } from './factors/routes.ts';
@@ -58,7 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: frameworkError,
   });
   app.decorate('deps', deps);
-  app.decorate('secrets', createSecretBox(deps.config.secretsKey ?? loadSecretsKey(deps.config.dataDir)));
+  const secretsKey = deps.config.secretsKey ?? loadSecretsKey(deps.config.dataDir);
+  app.decorate('secrets', createSecretBox(secretsKey));
+  app.decorate('proofs', createProofChecker(secretsKey, deps.clock));
   app.decorate('networkOf', createNetworkResolver({ asnDb: deps.config.asnDb, dataDir: deps.config.dataDir }));
   app.decorate('tenantOf', createTenantResolver(deps.db, deps.clock, deps.config.baseDomain));
   // Hooks on every request are callback style: an async hook costs a promise and a microtask per request.
@@ -100,5 +104,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { prefix: '/api/v1/alerts' });
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   await app.register(zoneRoutes, { prefix: '/api/v1/zones' });
+  await app.register(adminRoutes, { prefix: '/api/v1/admin' });
   return app;
 }

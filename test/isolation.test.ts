@@ -61,6 +61,10 @@ const AT_OTHER_HOST: Record<string, readonly [number, string] | OwnChallenge> = 
   'POST /api/v1/authn/recovery/password': { ownChallenge: 'RECOVERY_CHALLENGE' },
   'POST /api/v1/authn/recovery/factors/:factorType/verify': [401, 'E0000011'],
   'POST /api/v1/authn/credentials/reset_password': [401, 'E0000011'],
+  'POST /api/v1/admin/session': [401, 'E0000004'],
+  'GET /api/v1/admin/session': [401, 'E0000005'],
+  'DELETE /api/v1/admin/session': [401, 'E0000005'],
+  'POST /api/v1/admin/session/step-up': [401, 'E0000005'],
 };
 
 /** A request with a Host header of our choosing, which fetch does not allow. */

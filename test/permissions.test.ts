@@ -36,6 +36,8 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /signin': EVERYONE,
   'GET /account': EVERYONE,
   'GET /welcome': EVERYONE,
+  'GET /admin': EVERYONE,
+  'GET /admin/*': EVERYONE,
   'GET /assets/:file': EVERYONE,
   'GET /readyz': EVERYONE,
   'GET /metrics': EVERYONE,
@@ -73,6 +75,13 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /api/v1/sessions/:id': MANAGERS,
   'POST /api/v1/sessions/:id/lifecycle/refresh': MANAGERS,
   'DELETE /api/v1/sessions/:id': MANAGERS,
+
+  'GET /api/v1/admin/settings/session': READERS,
+  'PUT /api/v1/admin/settings/session': SUPER,
+  'POST /api/v1/admin/session': BY_HOST,
+  'GET /api/v1/admin/session': BY_HOST,
+  'DELETE /api/v1/admin/session': BY_HOST,
+  'POST /api/v1/admin/session/step-up': BY_HOST,
 
   'POST /api/v1/authn': BY_HOST,
   'POST /api/v1/authn/credentials/change_password': BY_HOST,

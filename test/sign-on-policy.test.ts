@@ -6,6 +6,7 @@
  * network-zones.test.ts.
  */
 import assert from 'node:assert/strict';
+import { sha256Hex } from '../src/lib/secrets.ts';
 import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
 import { assertOktaError, startTestServer, type ApiResponse, type TestServer } from './helpers.ts';
@@ -193,11 +194,19 @@ describe('sign-on policies', () => {
         }
         assert.equal(done.body.status, 'SUCCESS', done.text);
         assert.equal(done.body._embedded.user.id, user.id);
+        if (d.app === 'admin_console') {
+          // It becomes an admin session only, bound to a device key (admin-session.test.ts); its sessionToken carries what the rule gave.
+          assertOktaError(await b('GET', `/login/sessionCookieRedirect?token=${done.body.sessionToken}&redirectUrl=%2F`), 401, 'E0000004');
+          const token = await server.db.selectFrom('session_tokens').select(['app', 'amr', 'idle_minutes', 'max_minutes'])
+            .where('tenant_id', '=', t.tenant.id).where('token_hash', '=', sha256Hex(done.body.sessionToken as string)).executeTakeFirstOrThrow();
+          assert.deepEqual(token, { app: d.app, amr: d.amr, idle_minutes: IDLE_OF[d.app], max_minutes: 720 });
+          return;
+        }
         const session = await sessionOf(b, done.body.sessionToken);
         assert.deepEqual(session['amr'], d.amr);
         assert.equal(minutesBetween(session['createdAt'], session['expiresAt']), IDLE_OF[d.app], 'the rule\'s idle time');
         const row = await server.db.selectFrom('sessions').select(['app', 'idle_minutes', 'max_minutes']).where('tenant_id', '=', t.tenant.id).where('id', '=', session['id']).executeTakeFirstOrThrow();
-        assert.deepEqual(row, { app: d.app, idle_minutes: IDLE_OF[d.app], max_minutes: d.app === 'admin_console' ? 720 : MAX_HOURS * 60 });
+        assert.deepEqual(row, { app: d.app, idle_minutes: IDLE_OF[d.app], max_minutes: MAX_HOURS * 60 });
       });
     }
 

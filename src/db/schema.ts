@@ -193,6 +193,23 @@ export type SessionsTable = {
   app: string;
   idle_minutes: number;
   max_minutes: number;
+  /** An admin session's device key (public JWK) and its thumbprint; null for any other session. */
+  device_jkt: ColumnType<string | null, string | null | undefined, string | null>;
+  device_jwk: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  last_phishing_resistant: TsNull;
+};
+
+/** A tenant's admin session settings; absent: the defaults (docs/admin-sessions.md). */
+export type AdminSessionSettingsTable = {
+  tenant_id: string;
+  idle_minutes: number;
+  max_minutes: number;
+  protected_action_minutes: number;
+  asn_binding: boolean;
+  /** int8[] arrives from pg as strings. */
+  allowed_asns: ColumnType<string[], number[], number[]>;
+  allowed_ranges: string[];
+  last_updated: Ts;
 };
 
 /** The network each session was started from, kept after the session ends. */
@@ -332,4 +349,5 @@ export type Database = {
   recovery_codes: RecoveryCodesTable;
   network_zones: NetworkZonesTable;
   sign_on_rules: SignOnRulesTable;
+  admin_session_settings: AdminSessionSettingsTable;
 };

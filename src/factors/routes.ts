@@ -1,3 +1,4 @@
+import { assertProtectedIfAdmin } from '#src/admin/protected-actions.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
@@ -157,12 +158,14 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: UserParams }>('/:id/lifecycle/reset_factors', { config: { permission: 'users.helpdesk' }, schema: { params: userParams } }, async (request) => {
+    await assertProtectedIfAdmin(request, request.params.id, 'resetting the factors');
     const { ctx, user } = await theirs(request, true);
     await ctx.db.transaction().execute((tx) => resetAllFactors(tx, ctx.clock, ctx.tenantId, ctx.audit, user));
     return {};
   });
 
   app.delete<{ Params: UserParams & FactorParams }>('/:id/factors/:factorId', { config: { permission: 'users.helpdesk' }, schema: { params: userFactorParams } }, async (request, reply) => {
+    await assertProtectedIfAdmin(request, request.params.id, 'resetting a factor');
     const { ctx, user } = await theirs(request, true);
     await removeFactor(ctx, user, request.params.factorId);
     return reply.code(204).send();

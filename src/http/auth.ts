@@ -1,4 +1,6 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateAdminSession, presentsAdminSession, sessionEnded } from '#src/admin/authenticate.ts';
+import { protectedActionRefusal } from '#src/admin/protected-actions.ts';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { permissionsOf, ROLE_TYPES, type RoleType } from '#src/roles/permissions.ts';
@@ -39,12 +41,12 @@ export function createAuthenticator(db: Db, clock: Clock) {
       principal = {
         tenant: { id: owner.tenantId, slug: owner.tenantSlug, cell: owner.tenantCell },
         user: { id: owner.userId, login: String(owner.profile['login'] ?? ''), displayName: displayNameOf(owner.profile) },
-        tokenId: owner.tokenId,
+        via: { kind: 'token', tokenId: owner.tokenId },
         roles,
         permissions: permissionsOf(roles),
       };
     }
-    const useKey = principal && `${principal.tenant.id}/${principal.tokenId}`;
+    const useKey = principal && `${principal.tenant.id}/${owner?.tokenId}`;
     const entry = { principal, useKey, at: now, expiresAt: owner?.expiresAt?.getTime() ?? null };
     if (generation === started) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -107,11 +109,13 @@ function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyRepl
 
   const bucket = request.url.startsWith('/api/v1/logs') ? 'logs' : 'core';
   const limit = bucket === 'logs' ? Math.max(1, Math.floor(config.rateLimitPerMinute / 10)) : config.rateLimitPerMinute;
-  const decision = rateLimiter.hit(`${principal.tenant.id}/${principal.tokenId}/${bucket}`, limit);
+  const via = principal.via.kind === 'token' ? principal.via.tokenId : principal.via.sessionId;
+  const decision = rateLimiter.hit(`${principal.tenant.id}/${via}/${bucket}`, limit);
   if (!decision.allowed) return OktaErrors.rateLimited(decision.headers);
   reply.headers(decision.headers);
 
   if (request.is404) return undefined;
+  if (route.auth === 'admin-session') return principal.via.kind === 'session' ? undefined : OktaErrors.forbidden();
   const permission = route.permission;
   // Fail closed: a route under /api that forgot to declare its permission serves nobody.
   if (permission === undefined || !principal.permissions.has(permission)) return OktaErrors.forbidden();
@@ -126,6 +130,14 @@ export function installAuth(app: FastifyInstance): void {
     // routeOptions is built anew on every read: read it once.
     const route = request.routeOptions.config;
     if (route.auth === 'public') return done();
+    if (presentsAdminSession(request)) {
+      authenticateAdminSession(request, reply).then((principal) => {
+        const error = admit(app, request, reply, route, principal);
+        return error ?? (route.protectedAction === undefined || request.is404 ? undefined : protectedActionRefusal(request, route.protectedAction));
+      }).then(done, done);
+      return;
+    }
+    if (route.auth === 'admin-session') return done(sessionEnded('no admin session; sign in to the admin console'));
     const found = app.deps.authenticator.authenticate(request.headers.authorization);
     if (found instanceof Promise) found.then((principal) => admit(app, request, reply, route, principal)).then(done, done);
     else done(admit(app, request, reply, route, found));

@@ -3,6 +3,7 @@ import type { AppDeps } from '#src/app.ts';
 import type { Principal } from './principal.ts';
 import type { TenantResolver } from './tenant-host.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
+import type { ProofChecker } from '#src/admin/device-proof.ts';
 import type { NetworkResolver } from '#src/network/resolver.ts';
 
 declare module 'fastify' {
@@ -11,9 +12,15 @@ declare module 'fastify' {
     permission?: Permission;
     /**
      * `public`: no API token; the route finds its tenant from the Host header (`tenantOf`) and does its own
-     * checks (a password, a stateToken, a session cookie). Anything else under /api needs an API token.
+     * checks (a password, a stateToken, a session cookie). `admin-session`: only an admin console session
+     * (its own session routes). Anything else under /api needs an API token or an admin console session.
      */
-    auth?: 'public';
+    auth?: 'public' | 'admin-session';
+    /**
+     * A protected action (docs/admin-sessions.md): an admin session must have proved a passkey within the
+     * tenant's window to do it; the value names the action in the refusal and the System Log.
+     */
+    protectedAction?: string;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -26,5 +33,7 @@ declare module 'fastify' {
     secrets: SecretBox;
     /** The AS (and country, when known) of an address. */
     networkOf: NetworkResolver;
+    /** Checks admin sessions' device-bound proofs and issues their nonces. */
+    proofs: ProofChecker;
   }
 }

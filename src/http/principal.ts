@@ -1,10 +1,13 @@
 import type { Permission, RoleType } from '#src/roles/permissions.ts';
 
-/** The authenticated caller of an API request: an API token acting with its creator's rights in one tenant. */
+/**
+ * The authenticated caller of an API request in one tenant: an API token acting with its creator's rights,
+ * or an admin console session (docs/admin-sessions.md) acting with its user's.
+ */
 export type Principal = {
   tenant: { id: string; slug: string; cell: string };
   user: { id: string; login: string; displayName: string };
-  tokenId: string;
+  via: { kind: 'token'; tokenId: string } | { kind: 'session'; sessionId: string; lastPhishingResistant: Date | null };
   roles: ReadonlySet<RoleType>;
   permissions: ReadonlySet<Permission>;
 };

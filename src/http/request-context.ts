@@ -19,8 +19,9 @@ export function auditContextOf(request: FastifyRequest): AuditContext {
     ipAddress: request.ip,
     ...ipChainOf(request),
     userAgent: request.headers['user-agent'] ?? null,
-    transaction: { detail: { requestApiTokenId: p.tokenId }, id: request.id, type: 'WEB' },
+    transaction: { detail: p.via.kind === 'token' ? { requestApiTokenId: p.via.tokenId } : {}, id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,
+    ...(p.via.kind === 'session' ? { sessionId: p.via.sessionId } : {}),
   };
 }
 

@@ -80,7 +80,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.put<{ Params: IdParams; Body: { settings: { password: PasswordSettings } } }>('/:id', {
-    config: { permission: 'policies.manage' },
+    config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' },
     schema: { params: idParams, body: replaceBody },
   }, async (request) => {
     const ctx = serviceContextOf(request);
@@ -96,7 +96,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     return (await listSignOnRules(request.server.deps.db, tenantId)).map((r) => toOktaRule(r, request.params.id, baseUrlOf(request)));
   });
 
-  app.post<{ Params: IdParams; Body: RuleInput }>('/:id/rules', { config: { permission: 'policies.manage' }, schema: { params: idParams, body: ruleBody } }, async (request) => {
+  app.post<{ Params: IdParams; Body: RuleInput }>('/:id/rules', { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { params: idParams, body: ruleBody } }, async (request) => {
     const ctx = serviceContextOf(request);
     assertSignOnPolicy(ctx.tenantId, request.params.id);
     return toOktaRule(await createSignOnRule(ctx, request.body), request.params.id, baseUrlOf(request));
@@ -108,13 +108,13 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     return toOktaRule(await getSignOnRule(request.server.deps.db, tenantId, request.params.ruleId), request.params.id, baseUrlOf(request));
   });
 
-  app.put<{ Params: RuleParams; Body: RuleInput }>('/:id/rules/:ruleId', { config: { permission: 'policies.manage' }, schema: { params: ruleParams, body: ruleBody } }, async (request) => {
+  app.put<{ Params: RuleParams; Body: RuleInput }>('/:id/rules/:ruleId', { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { params: ruleParams, body: ruleBody } }, async (request) => {
     const ctx = serviceContextOf(request);
     assertSignOnPolicy(ctx.tenantId, request.params.id);
     return toOktaRule(await replaceSignOnRule(ctx, request.params.ruleId, request.body), request.params.id, baseUrlOf(request));
   });
 
-  app.delete<{ Params: RuleParams }>('/:id/rules/:ruleId', { config: { permission: 'policies.manage' }, schema: { params: ruleParams } }, async (request, reply) => {
+  app.delete<{ Params: RuleParams }>('/:id/rules/:ruleId', { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { params: ruleParams } }, async (request, reply) => {
     const ctx = serviceContextOf(request);
     assertSignOnPolicy(ctx.tenantId, request.params.id);
     await deleteSignOnRule(ctx, request.params.ruleId);
@@ -122,7 +122,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
   });
 
   for (const op of ['activate', 'deactivate'] as const) {
-    app.post<{ Params: RuleParams }>(`/:id/rules/:ruleId/lifecycle/${op}`, { config: { permission: 'policies.manage' }, schema: { params: ruleParams } }, async (request, reply) => {
+    app.post<{ Params: RuleParams }>(`/:id/rules/:ruleId/lifecycle/${op}`, { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { params: ruleParams } }, async (request, reply) => {
       const ctx = serviceContextOf(request);
       assertSignOnPolicy(ctx.tenantId, request.params.id);
       await setSignOnRuleStatus(ctx, request.params.ruleId, op === 'activate' ? 'ACTIVE' : 'INACTIVE');

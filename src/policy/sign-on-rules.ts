@@ -184,9 +184,13 @@ export function matchingRule(rules: readonly SignOnRule[], r: SignOnRequest): Si
 /** A passkey (RFC 8176 hwk when bound to its device, swk when synced) answers only its own origin. */
 const PHISHING_RESISTANT = new Set(['hwk', 'swk']);
 
+export function isPhishingResistant(amr: readonly string[]): boolean {
+  return amr.some((m) => PHISHING_RESISTANT.has(m));
+}
+
 /** Whether methods passed (`amr`) meet the rule's demands. */
 export function amrSatisfies(amr: readonly string[], a: SignOnActions): boolean {
-  if (a.phishingResistant === 'REQUIRED') return amr.some((m) => PHISHING_RESISTANT.has(m));
+  if (a.phishingResistant === 'REQUIRED') return isPhishingResistant(amr);
   if (a.requireFactor) return amr.some((m) => m !== 'pwd');
   return true;
 }

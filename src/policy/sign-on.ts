@@ -14,7 +14,7 @@ import {
 import { listRuleRows, lockRuleList, replaceRuleRows, type RuleRow } from './store.ts';
 import { listZones, zonesById } from './zones.ts';
 
-export { signOnPolicyId, type SignOnRule };
+export { ADMIN_CONSOLE, isPhishingResistant, signOnPolicyId, type SignOnRule } from './sign-on-rules.ts';
 
 /** Plenty for any tenant; every sign-in reads the list whole. */
 export const MAX_RULES = 50;

@@ -16,7 +16,7 @@ export async function zoneRoutes(app: FastifyInstance): Promise<void> {
     return zones.map((z) => toOktaZone(z, baseUrlOf(request)));
   });
 
-  app.post<{ Body: ZoneInput }>('/', { config: { permission: 'policies.manage' }, schema: { body: zoneBody } }, async (request) => {
+  app.post<{ Body: ZoneInput }>('/', { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { body: zoneBody } }, async (request) => {
     return toOktaZone(await createZone(serviceContextOf(request), request.body), baseUrlOf(request));
   });
 
@@ -24,18 +24,18 @@ export async function zoneRoutes(app: FastifyInstance): Promise<void> {
     return toOktaZone(await getZone(request.server.deps.db, principalOf(request).tenant.id, request.params.id), baseUrlOf(request));
   });
 
-  app.put<{ Params: IdParams; Body: ZoneInput }>('/:id', { config: { permission: 'policies.manage' }, schema: { params: idParams, body: zoneBody } }, async (request) => {
+  app.put<{ Params: IdParams; Body: ZoneInput }>('/:id', { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { params: idParams, body: zoneBody } }, async (request) => {
     return toOktaZone(await replaceZone(serviceContextOf(request), request.params.id, request.body), baseUrlOf(request));
   });
 
-  app.delete<{ Params: IdParams }>('/:id', { config: { permission: 'policies.manage' }, schema: { params: idParams } }, async (request, reply) => {
+  app.delete<{ Params: IdParams }>('/:id', { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { params: idParams } }, async (request, reply) => {
     const ctx = serviceContextOf(request);
     await changeZone(ctx, request.params.id, 'delete', (tx) => assertNotNamedByRules(tx, ctx.tenantId, request.params.id, 'zone'));
     return reply.code(204).send();
   });
 
   for (const op of ['activate', 'deactivate'] as const) {
-    app.post<{ Params: IdParams }>(`/:id/lifecycle/${op}`, { config: { permission: 'policies.manage' }, schema: { params: idParams } }, async (request) => {
+    app.post<{ Params: IdParams }>(`/:id/lifecycle/${op}`, { config: { permission: 'policies.manage', protectedAction: 'changing a sign-on, password or network policy' }, schema: { params: idParams } }, async (request) => {
       const ctx = serviceContextOf(request);
       return toOktaZone(await changeZone(ctx, request.params.id, op, async () => undefined), baseUrlOf(request));
     });

@@ -45,6 +45,16 @@ function addGateway(list: BlockList, g: Gateway): boolean {
   }
 }
 
+/**
+ * A BlockList of CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`), or the first value that is not one (for others
+ * that match addresses against ranges: the admin session's network allow-list).
+ */
+export function cidrList(values: readonly string[]): { list: BlockList } | { invalid: string } {
+  const list = new BlockList();
+  const invalid = values.find((value) => !addGateway(list, { type: 'CIDR', value }));
+  return invalid === undefined ? { list } : { invalid };
+}
+
 /** Checks a zone as a client sent it and puts it in the stored shape. */
 function normalise(input: ZoneInput): Pick<ZoneRow, 'type' | 'name' | 'gateways' | 'asns' | 'countries'> {
   if (input.type === 'IP') {

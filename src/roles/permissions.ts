@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'policies.read',
   /** change them */
   'policies.manage',
+  /** the tenant's admin session settings: timeouts, network binding, protected actions */
+  'settings.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -39,7 +39,7 @@ export async function roleRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: { id: string }; Body: { type: RoleType } }>('/:id/roles', {
-    config: { permission: 'roles.manage' },
+    config: { permission: 'roles.manage', protectedAction: 'changing admin roles' },
     schema: {
       params: userParams,
       body: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { type: 'string', enum: ROLE_TYPES } } },
@@ -51,7 +51,7 @@ export async function roleRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.delete<{ Params: { id: string; roleId: string } }>('/:id/roles/:roleId', {
-    config: { permission: 'roles.manage' },
+    config: { permission: 'roles.manage', protectedAction: 'changing admin roles' },
     schema: { params: { ...userParams, required: ['id', 'roleId'], properties: { ...userParams.properties, roleId: { type: 'string', minLength: 1, maxLength: 100 } } } },
   }, async (request, reply) => {
     await unassignRole(serviceContextOf(request), request.params.id, request.params.roleId);

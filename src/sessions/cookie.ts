@@ -2,31 +2,51 @@ import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * The session cookie: `sid` as Okta names it, `__Host-sid` over https, where the prefix makes the browser
- * refuse it unless it is Secure, host-only and for path `/`, so no sibling subdomain can set or shadow it.
- * Read and written here, with the `cookie` package, rather than by hooks on every request: only the routes
- * a signed-in browser calls touch cookies, and an API-token request should not pay for them.
+ * The session cookies: `sid` as Okta names it, and `admin_sid` for the admin console's own session
+ * (docs/admin-sessions.md), so that ending one never ends the other. Over https they carry the `__Host-` prefix,
+ * which makes the browser refuse them unless Secure, host-only and for path `/`, so no sibling subdomain can
+ * set or shadow them. Read and written here, with the `cookie` package, rather than by hooks on every
+ * request: only the routes a signed-in browser calls touch cookies, and an API-token request should not pay
+ * for them.
  */
-export function sessionCookieName(request: FastifyRequest): string {
-  return request.protocol === 'https' ? '__Host-sid' : 'sid';
+export type CookieKind = 'sid' | 'admin_sid';
+
+function cookieName(request: FastifyRequest, kind: CookieKind): string {
+  return request.protocol === 'https' ? `__Host-${kind}` : kind;
 }
 
-export function readSessionCookie(request: FastifyRequest): string | undefined {
+function readCookie(request: FastifyRequest, kind: CookieKind): string | undefined {
   const header = request.headers.cookie;
-  return header === undefined ? undefined : parseCookie(header)[sessionCookieName(request)];
-}
-
-function writeCookie(request: FastifyRequest, reply: FastifyReply, value: string, expires?: Date): void {
-  reply.header('set-cookie', stringifySetCookie({
-    name: sessionCookieName(request), value, httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', path: '/', ...(expires ? { expires } : {}),
-  }));
+  return header === undefined ? undefined : parseCookie(header)[cookieName(request, kind)];
 }
 
 /** No Max-Age: the browser forgets it when it closes, and the server enforces the idle and maximum lifetimes. */
+function writeCookie(request: FastifyRequest, reply: FastifyReply, kind: CookieKind, value: string, expires?: Date): void {
+  reply.header('set-cookie', stringifySetCookie({
+    name: cookieName(request, kind), value, httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', path: '/', ...(expires ? { expires } : {}),
+  }));
+}
+
+export function readSessionCookie(request: FastifyRequest): string | undefined {
+  return readCookie(request, 'sid');
+}
+
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string): void {
-  writeCookie(request, reply, value);
+  writeCookie(request, reply, 'sid', value);
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  writeCookie(request, reply, '', new Date(0));
+  writeCookie(request, reply, 'sid', '', new Date(0));
+}
+
+export function readAdminCookie(request: FastifyRequest): string | undefined {
+  return readCookie(request, 'admin_sid');
+}
+
+export function setAdminCookie(request: FastifyRequest, reply: FastifyReply, value: string): void {
+  writeCookie(request, reply, 'admin_sid', value);
+}
+
+export function clearAdminCookie(request: FastifyRequest, reply: FastifyReply): void {
+  writeCookie(request, reply, 'admin_sid', '', new Date(0));
 }

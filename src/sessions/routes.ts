@@ -8,9 +8,9 @@ import type { LogActor } from '#src/syslog/log-event.ts';
 import { displayNameOf } from '#src/users/profile.ts';
 import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
-import { cookieSession, dashboardSession } from './cookie-session.ts';
+import { cookieSession, dashboardSession, sessionContextOf } from './cookie-session.ts';
 import { toOwnSession, toPublicSession } from './dto.ts';
-import { clearSessionsOfUser, endSession, liveSession, liveSessionsOf, refreshSession, startSession, type SessionRow, type SessionServiceContext } from './service.ts';
+import { clearSessionsOfUser, endSession, liveSession, liveSessionsOf, refreshSession, startSession, type SessionRow } from './service.ts';
 
 type IdParams = { id: string };
 
@@ -32,18 +32,6 @@ const redirectQuery = {
 async function activeActor(request: FastifyRequest, tenantId: string, userId: string): Promise<LogActor | undefined> {
   const user = await lookupUser(request.server.deps.db, tenantId, userId);
   return user?.status === 'ACTIVE' ? userTarget(user) : undefined;
-}
-
-async function sessionContext(request: FastifyRequest, tenantId: string): Promise<SessionServiceContext> {
-  const { db, clock } = request.server.deps;
-  return {
-    db,
-    clock,
-    tenantId,
-    audit: (actor) => publicAuditContext(request, actor),
-    userAgent: request.headers['user-agent'] ?? null,
-    network: await request.server.networkOf(request.ip),
-  };
 }
 
 async function ownerOf(request: FastifyRequest, tenantId: string, session: SessionRow): Promise<UserRow> {
@@ -77,7 +65,7 @@ function sameOriginTarget(request: FastifyRequest, redirectUrl: string): string 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { sessionToken: string } }>('/', { config: { permission: 'sessions.manage' }, schema: { body: sessionTokenBody } }, async (request, reply) => {
     const tenantId = principalOf(request).tenant.id;
-    const started = await startSession(await sessionContext(request, tenantId), request.body.sessionToken, (userId) => activeActor(request, tenantId, userId));
+    const started = await startSession(await sessionContextOf(request, tenantId), request.body.sessionToken, (userId) => activeActor(request, tenantId, userId));
     setSessionCookie(request, reply, started.cookie);
     return render(request, tenantId, started.session, await ownerOf(request, tenantId, started.session), started.session.id);
   });
@@ -143,7 +131,7 @@ export async function sessionRedirectRoutes(app: FastifyInstance): Promise<void>
   app.get<{ Querystring: { token: string; redirectUrl: string } }>('/sessionCookieRedirect', { config: { auth: 'public' }, schema: { querystring: redirectQuery } }, async (request, reply) => {
     const tenant = await request.server.tenantOf(request);
     const target = sameOriginTarget(request, request.query.redirectUrl);
-    const started = await startSession(await sessionContext(request, tenant.id), request.query.token, (userId) => activeActor(request, tenant.id, userId));
+    const started = await startSession(await sessionContextOf(request, tenant.id), request.query.token, (userId) => activeActor(request, tenant.id, userId));
     setSessionCookie(request, reply, started.cookie);
     return reply.redirect(target, 302);
   });

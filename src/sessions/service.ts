@@ -6,12 +6,13 @@ import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import type { NetworkInfo } from '#src/network/resolver.ts';
 import { recordEvents } from '#src/syslog/service.ts';
+import { ADMIN_CONSOLE, appTarget, isPhishingResistant } from '#src/policy/sign-on.ts';
 import {
-  anySignIn, deleteSession, deleteSessionsOfUser, findSessionById, liveSessionsOfUser, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionTimes, takeSessionToken,
-  type NetworksSeen, type SessionGrant, type SessionRow,
+  anySignIn, deleteSession, deleteSessionsOfUser, findSessionById, liveSessionsOfUser, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionStepUp, setSessionTimes, takeSessionToken,
+  type DeviceKey, type NetworksSeen, type SessionGrant, type SessionRow, type SessionTokenRow,
 } from './store.ts';
 
-export type { SessionGrant, SessionRow };
+export type { DeviceKey, SessionGrant, SessionRow };
 
 /** A sessionToken is exchanged once, within five minutes, or never. */
 const SESSION_TOKEN_TTL_MS = 5 * 60_000;
@@ -61,18 +62,36 @@ export type SessionServiceContext = {
 export type StartedSession = { session: SessionRow; cookie: string };
 
 /**
+ * What makes a session an admin console session: the browser's device key, and the tenant's admin session
+ * lifetimes, which cap the ones the sign-on rule gave (the stricter of the two wins).
+ */
+export type AdminBinding = { device: DeviceKey; idleMinutes: number; maxMinutes: number };
+
+/** A sessionToken that is still good, taken (deleted) inside `tx`. */
+async function takeLiveToken(tx: Tx, tenantId: string, sessionToken: string, now: Date): Promise<SessionTokenRow | undefined> {
+  const token = await takeSessionToken(tx, tenantId, tokenHash(sessionToken));
+  return token && token.expiresAt.getTime() > now.getTime() ? token : undefined;
+}
+
+/**
  * Exchanges a sessionToken for a session, consuming the token: it works once at most. An unknown or expired
  * token changes nothing. A session's cookie value is a fresh 256-bit secret, unrelated to its id; only its
- * hash is kept.
+ * hash is kept. A sign-in for the admin console becomes an admin session only, bound to a device key
+ * (`admin`); any other sign-in becomes an ordinary session only, so neither cookie can stand in for the other.
  */
-export async function startSession(ctx: SessionServiceContext, sessionToken: string, actorOf: (userId: string) => Promise<AuditContext['actor'] | undefined>): Promise<StartedSession> {
+export async function startSession(
+  ctx: SessionServiceContext, sessionToken: string, actorOf: (userId: string) => Promise<AuditContext['actor'] | undefined>, admin?: AdminBinding,
+): Promise<StartedSession> {
   const now = ctx.clock.now();
   const started = await ctx.db.transaction().execute(async (tx) => {
-    const token = await takeSessionToken(tx, ctx.tenantId, tokenHash(sessionToken));
-    const actor = token && token.expiresAt.getTime() > now.getTime() ? await actorOf(token.userId) : undefined;
+    const token = await takeLiveToken(tx, ctx.tenantId, sessionToken, now);
+    const forAdmin = token?.app === ADMIN_CONSOLE;
+    const actor = token && forAdmin === (admin !== undefined) ? await actorOf(token.userId) : undefined;
     if (!token || !actor) throw OktaErrors.authenticationFailed();
     const cookie = newSecret(32);
-    const base = { created: now, lastSeen: now, idleMinutes: token.idleMinutes, maxMinutes: token.maxMinutes };
+    const idleMinutes = Math.min(token.idleMinutes, admin?.idleMinutes ?? Infinity);
+    const maxMinutes = Math.min(token.maxMinutes, admin?.maxMinutes ?? Infinity);
+    const base = { created: now, lastSeen: now, idleMinutes, maxMinutes };
     const session: SessionRow = {
       id: newId('102'),
       userId: token.userId,
@@ -87,21 +106,57 @@ export async function startSession(ctx: SessionServiceContext, sessionToken: str
       asn: ctx.network.asn,
       asOrg: ctx.network.asOrg,
       country: ctx.network.country,
+      device: admin?.device ?? null,
+      lastPhishingResistant: isPhishingResistant(token.amr) ? token.created : null,
     };
     await insertSession(tx, ctx.tenantId, tokenHash(cookie), session);
     const credential = token.amr.map((m) => CREDENTIAL_TYPE[m]).find((c) => c !== undefined) ?? null;
     const audit = { ...ctx.audit(actor), network: { asNumber: ctx.network.asn, asOrg: ctx.network.asOrg, country: ctx.network.country } };
-    await recordEvents(tx, ctx.clock, ctx.tenantId, audit, [{
-      eventType: 'user.session.start',
-      displayMessage: 'User login to Okta',
-      legacyEventType: 'core.user_auth.login_success',
-      target: [sessionTarget(session)],
-      authenticationContext: { authenticationProvider: 'OKTA_AUTHENTICATION_PROVIDER', credentialType: credential, externalSessionId: session.id, rootSessionId: session.id },
-      debugData: { amr: session.amr.join(' ') },
-    }]);
+    const authenticationContext = { authenticationProvider: 'OKTA_AUTHENTICATION_PROVIDER', credentialType: credential, externalSessionId: session.id, rootSessionId: session.id };
+    await recordEvents(tx, ctx.clock, ctx.tenantId, audit, [
+      {
+        eventType: 'user.session.start',
+        displayMessage: 'User login to Okta',
+        legacyEventType: 'core.user_auth.login_success',
+        target: [sessionTarget(session)],
+        authenticationContext,
+        debugData: { amr: session.amr.join(' ') },
+      },
+      ...(admin ? [{
+        eventType: 'user.session.access_admin_app',
+        displayMessage: 'User accessing Okta admin app',
+        target: [appTarget(ADMIN_CONSOLE), sessionTarget(session)],
+        authenticationContext,
+        debugData: { deviceKeyThumbprint: admin.device.jkt, idleMinutes, maxMinutes },
+      }] : []),
+    ]);
     return { session, cookie };
   });
   return started;
+}
+
+/**
+ * Steps an admin session up with a fresh passkey sign-in of its own user for the admin console (the
+ * sessionToken it ended in, consumed here), and gives the session a new cookie: the one a protected action
+ * was refused under stops working, and the stepped-up session cannot be ridden by a copy of it.
+ */
+export async function stepUpSession(ctx: SessionServiceContext, session: SessionRow, sessionToken: string, actor: LogTarget): Promise<StartedSession> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const token = await takeLiveToken(tx, ctx.tenantId, sessionToken, now);
+    if (!token || token.userId !== session.userId || token.app !== ADMIN_CONSOLE || !isPhishingResistant(token.amr)) throw OktaErrors.authenticationFailed();
+    const cookie = newSecret(32);
+    await setSessionStepUp(tx, ctx.tenantId, session.id, tokenHash(cookie), token.created);
+    forget(ctx.tenantId, session.userId);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit(actor), [{
+      eventType: 'bulwark.admin_session.step_up',
+      displayMessage: 'Admin session stepped up with a passkey',
+      target: [actor, sessionTarget(session)],
+      authenticationContext: { externalSessionId: session.id, rootSessionId: session.id },
+      debugData: { amr: token.amr.join(' ') },
+    }]);
+    return { session: { ...session, lastPhishingResistant: token.created, lastFactorVerification: token.created }, cookie };
+  });
 }
 
 /**
@@ -142,19 +197,30 @@ function remember(key: string, tenantId: string, session: SessionRow, now: numbe
  * The session a cookie value stands for when the cache has it live and it needs no write: most signed-in
  * requests, answered without a promise. Undefined means "ask sessionForCookie", not "no session".
  */
-export function cachedSessionForCookie(clock: Clock, tenantId: string, cookie: string | undefined): SessionRow | undefined {
+export function cachedSessionForCookie(clock: Clock, tenantId: string, cookie: string | undefined, cap?: LifetimeCap): SessionRow | undefined {
   const hit = cookie === undefined ? undefined : cache.get(`${tenantId}/${cookie}`);
   if (!hit) return undefined;
   const now = clock.now().getTime();
   const s = hit.session;
-  return now - hit.at < CACHE_TTL_MS && s.expiresAt.getTime() > now && now - s.lastSeen.getTime() < TOUCH_EVERY_MS ? s : undefined;
+  return now - hit.at < CACHE_TTL_MS && liveAt(s, now, cap) && now - s.lastSeen.getTime() < TOUCH_EVERY_MS ? s : undefined;
 }
 
 /**
- * The live session a cookie value stands for, or undefined. Idle and maximum lifetimes are enforced here;
- * the idle clock restarts on use, written back at most once a minute.
+ * Lifetimes that may be shorter than the ones a session started with (an admin session under its tenant's
+ * settings as they are now).
  */
-export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, cookie: string | undefined): Promise<SessionRow | undefined> {
+export type LifetimeCap = { idleMinutes: number; maxMinutes: number };
+
+function liveAt(s: SessionRow, now: number, cap: LifetimeCap | undefined): boolean {
+  if (s.expiresAt.getTime() <= now) return false;
+  return cap === undefined || (now - s.lastSeen.getTime() < cap.idleMinutes * 60_000 && now - s.created.getTime() < cap.maxMinutes * 60_000);
+}
+
+/**
+ * The live session a cookie value stands for, or undefined. Idle and maximum lifetimes (the session's own, and
+ * `cap`'s) are enforced here; the idle clock restarts on use, written back at most once a minute.
+ */
+export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, cookie: string | undefined, cap?: LifetimeCap): Promise<SessionRow | undefined> {
   if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
   const key = `${tenantId}/${cookie}`;
   const now = clock.now().getTime();
@@ -164,7 +230,7 @@ export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, c
     session = await findSessionByTokenHash(db, tenantId, tokenHash(cookie));
     if (session) remember(key, tenantId, session, now);
   }
-  if (!session || session.expiresAt.getTime() <= now) return undefined;
+  if (!session || !liveAt(session, now, cap)) return undefined;
   if (now - session.lastSeen.getTime() < TOUCH_EVERY_MS) return session;
   const touched = { ...session, lastSeen: new Date(now) };
   touched.expiresAt = expiryOf(touched);
@@ -205,6 +271,29 @@ export async function endSession(db: Db, clock: Clock, tenantId: string, audit: 
       legacyEventType: 'core.user_auth.logout_success',
       target: [userTarget, sessionTarget(session)],
       authenticationContext: { externalSessionId: session.id, rootSessionId: session.id },
+    }]);
+  });
+}
+
+/** Why a request was refused the session it presented, as `user.session.context.change` records it. */
+export type ContextRefusal = { reason: string; debugData: Record<string, unknown>; endSession: boolean };
+
+/**
+ * Records that a session was presented from a context it is not good in (another device, another network):
+ * `user.session.context.change` with outcome DENY, Okta's event for a session whose context changed. With
+ * `endSession`, the session ends in the same transaction, and its user must sign in again.
+ */
+export async function refuseSessionContext(db: Db, clock: Clock, tenantId: string, audit: AuditContext, session: SessionRow, user: LogTarget, refusal: ContextRefusal): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const ended = refusal.endSession && (await deleteSession(tx, tenantId, session.id));
+    if (ended) forget(tenantId, session.userId, clock.now().getTime());
+    await recordEvents(tx, clock, tenantId, audit, [{
+      eventType: 'user.session.context.change',
+      displayMessage: 'User session context changed',
+      outcome: { result: 'DENY', reason: refusal.reason },
+      target: [user, sessionTarget(session)],
+      authenticationContext: { externalSessionId: session.id, rootSessionId: session.id },
+      debugData: { ...refusal.debugData, sessionEnded: ended },
     }]);
   });
 }

@@ -15,20 +15,27 @@ export type SessionRow = {
   asn: number | null;
   asOrg: string | null;
   country: string | null;
+  /** An admin session's device key, whose proofs its requests carry; null for any other session. */
+  device: DeviceKey | null;
+  /** When the session's user last proved a passkey (the sign-in, or a step-up since). */
+  lastPhishingResistant: Date | null;
 } & SessionGrant;
+
+/** A browser's public key (JWK) and its RFC 7638 thumbprint. */
+export type DeviceKey = { jkt: string; jwk: Record<string, string> };
 
 /** What a sign-in's sign-on rule gave the session it ends in: the app it is for, and how long it may last. */
 export type SessionGrant = { app: string; idleMinutes: number; maxMinutes: number };
 
 const columns = [
   'id', 'user_id', 'amr', 'created', 'last_password_verification', 'last_factor_verification', 'last_seen', 'expires_at', 'ip_address', 'user_agent', 'asn', 'as_org', 'country',
-  'app', 'idle_minutes', 'max_minutes',
+  'app', 'idle_minutes', 'max_minutes', 'device_jkt', 'device_jwk', 'last_phishing_resistant',
 ] as const;
 
 type Selected = {
   id: string; user_id: string; amr: string[]; created: Date; last_password_verification: Date | null; last_factor_verification: Date | null;
   last_seen: Date; expires_at: Date; ip_address: string | null; user_agent: string | null; asn: number | null; as_org: string | null; country: string | null;
-  app: string; idle_minutes: number; max_minutes: number;
+  app: string; idle_minutes: number; max_minutes: number; device_jkt: string | null; device_jwk: Record<string, string> | null; last_phishing_resistant: Date | null;
 };
 
 function toRow(r: Selected): SessionRow {
@@ -49,6 +56,8 @@ function toRow(r: Selected): SessionRow {
     app: r.app,
     idleMinutes: r.idle_minutes,
     maxMinutes: r.max_minutes,
+    device: r.device_jkt !== null && r.device_jwk !== null ? { jkt: r.device_jkt, jwk: r.device_jwk } : null,
+    lastPhishingResistant: r.last_phishing_resistant,
   };
 }
 
@@ -87,6 +96,9 @@ export async function insertSession(tx: Tx, tenantId: string, tokenHash: string,
     app: s.app,
     idle_minutes: s.idleMinutes,
     max_minutes: s.maxMinutes,
+    device_jkt: s.device?.jkt ?? null,
+    device_jwk: s.device ? JSON.stringify(s.device.jwk) : null,
+    last_phishing_resistant: s.lastPhishingResistant,
   }).execute();
   await tx.insertInto('sign_in_networks').values({
     tenant_id: tenantId, user_id: s.userId, session_id: s.id, ip_address: s.ipAddress, asn: s.asn, country: s.country, seen_at: s.created,
@@ -126,6 +138,12 @@ export async function findSessionById(db: Executor, tenantId: string, id: string
 
 export async function setSessionTimes(db: Executor, tenantId: string, id: string, lastSeen: Date, expiresAt: Date): Promise<void> {
   await db.updateTable('sessions').set({ last_seen: lastSeen, expires_at: expiresAt }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+/** A stepped-up session: a new cookie (its hash) and the time of the passkey that did it. */
+export async function setSessionStepUp(tx: Tx, tenantId: string, id: string, tokenHash: string, at: Date): Promise<void> {
+  await tx.updateTable('sessions').set({ token_hash: tokenHash, last_phishing_resistant: at, last_factor_verification: at })
+    .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
 export async function deleteSession(tx: Tx, tenantId: string, id: string): Promise<boolean> {

@@ -19,10 +19,10 @@ export function buildEvent(ctx: AuditContext, input: EventInput, published: Date
       authenticationStep: 0,
       credentialProvider: null,
       credentialType: input.authenticationContext?.credentialType ?? null,
-      externalSessionId: input.authenticationContext?.externalSessionId ?? null,
+      externalSessionId: input.authenticationContext?.externalSessionId ?? ctx.sessionId ?? null,
       interface: null,
       issuer: null,
-      rootSessionId: input.authenticationContext?.rootSessionId ?? null,
+      rootSessionId: input.authenticationContext?.rootSessionId ?? ctx.sessionId ?? null,
     },
     client: {
       device: agent.device,

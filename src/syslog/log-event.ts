@@ -89,4 +89,6 @@ export type AuditContext = {
   ipChain?: readonly string[];
   /** The client's network, where the request's handler looked it up (sign-in, sessions, factors). */
   network?: { asNumber: number | null; asOrg: string | null; country: string | null };
+  /** The admin session the actor acted through, for `authenticationContext` (API tokens have none). */
+  sessionId?: string;
 };

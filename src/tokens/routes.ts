@@ -44,7 +44,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
 
   /** Creates a token acting as the caller; its value is in this response and nowhere else, ever. */
   app.post<{ Body: { name: string } }>('/', {
-    config: { permission: 'tokens.manage' },
+    config: { permission: 'tokens.manage', protectedAction: 'creating an API token' },
     schema: {
       body: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } },
       response: { 201: tokenResponse },

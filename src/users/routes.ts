@@ -1,3 +1,4 @@
+import { assertProtectedIfAdmin } from '#src/admin/protected-actions.ts';
 import type { FastifyInstance } from 'fastify';
 import { setPageLinks } from '#src/http/links.ts';
 import { baseUrlOf, serviceContextOf, tenantOriginOf } from '#src/http/request-context.ts';
@@ -117,16 +118,19 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     ...resetPassword,
     schema: { ...resetPassword.schema, querystring: resetQuery },
   }, async (request) => {
+    await assertProtectedIfAdmin(request, request.params.id, 'resetting the password');
     const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'reset_password', { tenantOrigin: tenantOriginOf(request) });
     return request.query.sendEmail ? {} : { resetPasswordUrl: result.recovery?.url };
   });
   app.post<{ Params: IdParams; Querystring: { tempPassword?: boolean } }>('/:id/lifecycle/expire_password', lifecycle('expire_password'), async (request) => {
+    await assertProtectedIfAdmin(request, request.params.id, 'expiring the password');
     const ctx = serviceContextOf(request);
     const result = await changeLifecycle(ctx, request.params.id, 'expire_password', { withTempPassword: request.query.tempPassword === true });
     if (result.tempPassword !== undefined) return { tempPassword: result.tempPassword };
     return toPublicUser(result.user, ctx.tenantId, baseUrlOf(request), true);
   });
   app.post<{ Params: IdParams }>('/:id/lifecycle/expire_password_with_temp_password', lifecycle('expire_password'), async (request) => {
+    await assertProtectedIfAdmin(request, request.params.id, 'expiring the password');
     const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'expire_password', { withTempPassword: true });
     return { tempPassword: result.tempPassword };
   });

@@ -13,8 +13,14 @@ export const WEB_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
  */
 const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** The pages of the web app, each the same document: the app picks the page from its path. */
-const PAGES = ['/signin', '/account', '/welcome'];
+/**
+ * The pages of the web app: the sign-in and account pages are one document, which picks the page from its
+ * path; the admin console is its own (`admin.html`), so that its code never loads on the sign-in page.
+ */
+const DOCUMENTS = [
+  { file: 'index.html', paths: ['/signin', '/account', '/welcome'] },
+  { file: 'admin.html', paths: ['/admin', '/admin/*'] },
+];
 
 /**
  * The web app on every host: the sign-in page and the signed-in user's page, and their hashed, immutable
@@ -22,14 +28,16 @@ const PAGES = ['/signin', '/account', '/welcome'];
  */
 export async function webRoutes(app: FastifyInstance, opts: { distDir?: string } = {}): Promise<void> {
   const dist = opts.distDir ?? WEB_DIST;
-  const indexFile = join(dist, 'index.html');
-  const index = existsSync(indexFile) ? readFileSync(indexFile) : undefined;
-  const page = async (_request: unknown, reply: FastifyReply) => {
-    if (!index) throw new AppError(503, 'E0000009', 'The web app is not built: run `npm run build:web`.');
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', CSP)
-      .header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').send(index);
-  };
-  for (const path of PAGES) app.get(path, page);
+  for (const doc of DOCUMENTS) {
+    const file = join(dist, doc.file);
+    const html = existsSync(file) ? readFileSync(file) : undefined;
+    const page = async (_request: unknown, reply: FastifyReply) => {
+      if (!html) throw new AppError(503, 'E0000009', 'The web app is not built: run `npm run build:web`.');
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', CSP)
+        .header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').send(html);
+    };
+    for (const path of doc.paths) app.get(path, page);
+  }
   // @fastify/static only to send files (no routes of its own): its wildcard route would show in no route table
   // as what it is. A file name is one path segment of the build's own characters.
   await app.register(fastifyStatic, { root: join(dist, 'assets'), serve: false, serveDotFiles: false });

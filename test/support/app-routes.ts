@@ -24,7 +24,10 @@ export function parseRouteTree(tree: string): AppRoute[] {
     const m = LINE.exec(line);
     if (!m) throw new Error(`unexpected line in Fastify's route tree: ${JSON.stringify(line)}`);
     const depth = (m[1] ?? '').length / 4;
-    const path = (depth === 0 ? '' : (stack[depth - 1] ?? '')) + (m[2] ?? '');
+    const parent = depth === 0 ? '' : (stack[depth - 1] ?? '');
+    // With ignoreTrailingSlash the tree prints `/admin/*` as `/admin` with a child `*`: the slash is the router's.
+    const segment = m[2] === '*' && !parent.endsWith('/') ? '/*' : (m[2] ?? '');
+    const path = parent + segment;
     stack[depth] = path;
     stack.length = depth + 1;
     for (const method of (m[3] ?? '').split(', ').filter(Boolean)) routes.push({ method, url: path });

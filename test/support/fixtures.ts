@@ -24,7 +24,7 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
 }
 
-function ok(res: ApiResponse, what: string): ApiResponse {
+export function ok(res: ApiResponse, what: string): ApiResponse {
   if (res.status >= 300) throw new Error(`fixture ${what} failed: ${res.status} ${res.text}`);
   return res;
 }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { WEB_DIST } from '../../src/web/routes.ts';
 import type { HostClient } from './host-client.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
+import { adminSignIn, newAdminBrowser, newDeviceKey, newPasskeyAdmin } from './admin-session.ts';
 import {
   activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newPasskeyUser, newSession, openedEnrollment,
   newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
@@ -103,6 +104,8 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /signin': read(fixed('/signin'), { public: true }),
   'GET /account': read(fixed('/account'), { public: true }),
   'GET /welcome': read(fixed('/welcome'), { public: true }),
+  'GET /admin': read(fixed('/admin'), { public: true }),
+  'GET /admin/*': read(fixed('/admin/users'), { public: true }),
   'GET /assets/:file': read(async () => ({ path: `/assets/${readdirSync(join(WEB_DIST, 'assets'))[0] ?? ''}` }), { public: true }),
 
   'GET /api/v1/users': read(fixed('/api/v1/users'), { query: true }),
@@ -209,6 +212,11 @@ export const ROUTES: Record<string, RouteEntry> = {
   'POST /api/v1/zones': write(200, async () => ({ path: '/api/v1/zones', body: zoneBody() }), { body: true }),
   'GET /api/v1/zones/:id': read(async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}` })),
   'PUT /api/v1/zones/:id': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}`, body: zoneBody() }), { body: true }),
+  'GET /api/v1/admin/settings/session': read(fixed('/api/v1/admin/settings/session')),
+  'PUT /api/v1/admin/settings/session': write(200, async () => ({
+    path: '/api/v1/admin/settings/session',
+    body: { maxSessionIdleMinutes: 15, maxSessionLifetimeMinutes: 720, protectedActionMinutes: 5, asnBinding: { enabled: true, allowedAsns: [], allowedRanges: [] } },
+  }), { body: true }),
   'DELETE /api/v1/zones/:id': write(204, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}` })),
   'POST /api/v1/zones/:id/lifecycle/activate': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f, 'INACTIVE')).id}/lifecycle/activate` })),
   'POST /api/v1/zones/:id/lifecycle/deactivate': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}/lifecycle/deactivate` })),
@@ -230,6 +238,18 @@ export const HOST_ROUTES: Record<string, HostRouteEntry> = {
     return { path: `/login/sessionCookieRedirect?token=${token}&redirectUrl=%2F`, web };
   }, { query: true }),
 
+  'POST /api/v1/admin/session': hostWrite(200, async (f) => {
+    const authenticator = new SoftAuthenticator();
+    await newPasskeyAdmin(f, authenticator);
+    const web = f.web();
+    return { path: '/api/v1/admin/session', body: { sessionToken: await adminSignIn(web, authenticator), publicKey: newDeviceKey().publicJwk }, web };
+  }, { body: true }),
+  'GET /api/v1/admin/session': hostRead(async (f) => ({ path: '/api/v1/admin/session', web: await newAdminBrowser(f) })),
+  'DELETE /api/v1/admin/session': hostWrite(204, async (f) => ({ path: '/api/v1/admin/session', web: await newAdminBrowser(f) })),
+  'POST /api/v1/admin/session/step-up': hostWrite(200, async (f) => {
+    const admin = await newAdminBrowser(f);
+    return { path: '/api/v1/admin/session/step-up', body: { sessionToken: await adminSignIn(admin.web, admin.authenticator) }, web: admin };
+  }, { body: true }),
   'GET /api/v1/sessions/me': hostRead(onOwnSession('/api/v1/sessions/me')),
   'POST /api/v1/sessions/me/lifecycle/refresh': hostWrite(200, onOwnSession('/api/v1/sessions/me/lifecycle/refresh'), { unlogged: true }),
   'DELETE /api/v1/sessions/me': hostWrite(204, onOwnSession('/api/v1/sessions/me')),

@@ -26,7 +26,7 @@ export function SignIn() {
     setError(null);
     try {
       const next = await work();
-      if (next.status === 'SUCCESS' && next.sessionToken) return finish(next.sessionToken);
+      if (next.status === 'SUCCESS' && next.sessionToken) return await finish(next.sessionToken, audience());
       setTx(next);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Something went wrong. Try again.');

@@ -1,3 +1,5 @@
+import { call } from './api.ts';
+import { newDeviceKey } from './admin/device-key.ts';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 
 /** A factor as a transaction lists it. */
@@ -19,9 +21,22 @@ export type Transaction = {
 export const TOTP = 'token:software:totp';
 export const WEBAUTHN = 'webauthn';
 
-/** Where a finished sign-in goes: the cookie redirect, then the page that asked (on this origin only). */
-export function finish(sessionToken: string): void {
-  const next = new URLSearchParams(window.location.search).get('next') ?? '/account';
-  const target = next.startsWith('/') && !next.startsWith('//') ? next : '/account';
-  window.location.assign(`/login/sessionCookieRedirect?token=${encodeURIComponent(sessionToken)}&redirectUrl=${encodeURIComponent(target)}`);
+/** The page that asked for the sign-in (`?next=`), on this origin only. */
+function nextPage(fallback: string): string {
+  const next = new URLSearchParams(window.location.search).get('next') ?? fallback;
+  return next.startsWith('/') && !next.startsWith('//') ? next : fallback;
+}
+
+/**
+ * Where a finished sign-in goes. An admin console sign-in becomes an admin session bound to a new device key
+ * of this browser (docs/admin-sessions.md); any other goes through the cookie redirect. Then the page that asked.
+ */
+export async function finish(sessionToken: string, app: string | undefined): Promise<void> {
+  if (app === 'admin_console') {
+    const publicKey = await newDeviceKey();
+    await call('POST', '/api/v1/admin/session', { sessionToken, publicKey });
+    window.location.assign(nextPage('/admin'));
+    return;
+  }
+  window.location.assign(`/login/sessionCookieRedirect?token=${encodeURIComponent(sessionToken)}&redirectUrl=${encodeURIComponent(nextPage('/account'))}`);
 }

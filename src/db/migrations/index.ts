@@ -8,6 +8,7 @@ import * as passwordPolicies from './2026-11-28T03-00_password-policies.ts';
 import * as enrollmentLinks from './2026-11-28T04-00_enrollment-links.ts';
 import * as recovery from './2026-11-28T05-00_recovery.ts';
 import * as signOnPolicies from './2026-11-28T06-00_sign-on-policies.ts';
+import * as adminSessions from './2026-11-28T07-00_admin-sessions.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T04-00_enrollment-links': enrollmentLinks,
   '2026-11-28T05-00_recovery': recovery,
   '2026-11-28T06-00_sign-on-policies': signOnPolicies,
+  '2026-11-28T07-00_admin-sessions': adminSessions,
 };

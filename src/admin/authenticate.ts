@@ -1,0 +1,120 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, OktaErrors } from '#src/http/errors.ts';
+import type { Principal } from '#src/http/principal.ts';
+import { originOf, publicAuditContext } from '#src/http/request-context.ts';
+import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { permissionsOf } from '#src/roles/permissions.ts';
+import { roleTypesOf } from '#src/roles/service.ts';
+import { readAdminCookie } from '#src/sessions/cookie.ts';
+import { cachedSessionForCookie, refuseSessionContext, sessionForCookie, type DeviceKey, type SessionRow } from '#src/sessions/service.ts';
+import type { LogTarget } from '#src/syslog/log-event.ts';
+import { displayNameOf } from '#src/users/profile.ts';
+import { lookupUser, userTarget } from '#src/users/service.ts';
+import { adminSessionSettings, networkAllowed, type EffectiveSettings } from './settings.ts';
+
+/** Okta's "Invalid session": the admin must sign in again (none, timed out, signed out, or ended for its network). */
+export function sessionEnded(cause: string): AppError {
+  return new AppError(401, 'E0000005', 'Invalid session', [`session: ${cause}`]);
+}
+
+function proofRefused(cause: string, headers: Record<string, string>): AppError {
+  return new AppError(401, 'E0000011', 'Invalid token provided', [`DPoP: ${cause}`], headers);
+}
+
+/** Whether the request presents an admin session cookie (and no API token): the admin console's calls. */
+export function presentsAdminSession(request: FastifyRequest): boolean {
+  return request.headers.authorization === undefined && readAdminCookie(request) !== undefined;
+}
+
+const PRINCIPAL_TTL_MS = 2_000;
+/** Session id → its principal, so that a click in the console costs no user or role query. */
+const principals = new Map<string, { principal: Principal; at: number }>();
+
+async function principalOf(request: FastifyRequest, tenant: Principal['tenant'], session: SessionRow, now: number): Promise<Principal | null> {
+  const hit = principals.get(session.id);
+  if (hit && now - hit.at < PRINCIPAL_TTL_MS && hit.principal.via.kind === 'session' && hit.principal.via.lastPhishingResistant === session.lastPhishingResistant) return hit.principal;
+  const { db } = request.server.deps;
+  const user = await lookupUser(db, tenant.id, session.userId);
+  const roles = await roleTypesOf(db, tenant.id, session.userId);
+  if (!user || user.status !== 'ACTIVE' || roles.size === 0) return null;
+  const principal: Principal = {
+    tenant,
+    user: { id: user.id, login: String(user.profile['login'] ?? ''), displayName: displayNameOf(user.profile) },
+    via: { kind: 'session', sessionId: session.id, lastPhishingResistant: session.lastPhishingResistant },
+    roles,
+    permissions: permissionsOf(roles),
+  };
+  if (principals.size >= 10_000) principals.clear();
+  principals.set(session.id, { principal, at: now });
+  return principal;
+}
+
+/**
+ * The admin session the request's cookie names, live under the tenant's timeouts as they are now (they may
+ * have been shortened since it started), or Okta's "Invalid session".
+ */
+export async function liveAdminSession(request: FastifyRequest, tenantId: string, settings: EffectiveSettings): Promise<SessionRow & { device: DeviceKey }> {
+  const { db, clock } = request.server.deps;
+  const cookie = readAdminCookie(request);
+  const cap = { idleMinutes: settings.maxSessionIdleMinutes, maxMinutes: settings.maxSessionLifetimeMinutes };
+  const session = cachedSessionForCookie(clock, tenantId, cookie, cap) ?? await sessionForCookie(db, clock, tenantId, cookie, cap);
+  if (!session || session.device === null) {
+    throw sessionEnded(`no admin session: signed out, or ended after ${settings.maxSessionIdleMinutes} minutes idle or ${settings.maxSessionLifetimeMinutes / 60} hours in all; sign in to the admin console`);
+  }
+  return { ...session, device: session.device };
+}
+
+async function ownerTarget(request: FastifyRequest, tenantId: string, session: SessionRow): Promise<LogTarget> {
+  const owner = await lookupUser(request.server.deps.db, tenantId, session.userId);
+  return owner ? userTarget(owner) : { alternateId: 'unknown', detailEntry: null, displayName: 'unknown', id: session.userId, type: 'User' };
+}
+
+function asName(asn: number | null, org: string | null): string {
+  return asn === null ? 'an unknown network' : `AS${asn}${org ? ` (${org})` : ''}`;
+}
+
+/**
+ * The admin console session a request presents, checked in full on every request (docs/admin-sessions.md):
+ * the cookie names a live admin session of this host's tenant within the tenant's timeouts; the request comes
+ * from this origin and carries a proof signed by the session's device key; it comes from the network the
+ * session started in (or one the tenant allows); and the session's user is an active admin. A proof that
+ * fails is logged and refused, the session kept (the cookie may have been copied; its owner still holds the
+ * key); a request from another network ends the session, which only a new passkey sign-in replaces.
+ */
+export async function authenticateAdminSession(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+  const { db, clock } = request.server.deps;
+  const tenant = await request.server.tenantOf(request);
+  const now = clock.now().getTime();
+  const settings = await adminSessionSettings(db, tenant.id, now);
+  const session = await liveAdminSession(request, tenant.id, settings);
+  assertSameOrigin(request);
+
+  const proofs = request.server.proofs;
+  const nonce = proofs.nonce();
+  reply.header('dpop-nonce', nonce);
+  const path = request.url.split('?')[0] ?? request.url;
+  const dpop = request.headers['dpop'];
+  const refusal = await proofs.check({ proof: typeof dpop === 'string' ? dpop : undefined, method: request.method, url: `${originOf(request)}${path}`, device: session.device, sessionId: session.id });
+  if (refusal?.stale) throw proofRefused(refusal.reason, { 'www-authenticate': 'DPoP error="use_dpop_nonce", error_description="Use the DPoP-Nonce of this response"', 'dpop-nonce': nonce });
+  if (refusal) {
+    const user = await ownerTarget(request, tenant.id, session);
+    await refuseSessionContext(db, clock, tenant.id, publicAuditContext(request, user), session, user, {
+      reason: 'DEVICE_PROOF_INVALID', endSession: false, debugData: { refusal: refusal.reason, deviceKeyThumbprint: session.device.jkt },
+    });
+    throw proofRefused(refusal.reason, { 'www-authenticate': `DPoP error="invalid_dpop_proof", error_description="${refusal.reason.replaceAll('"', "'")}"`, 'dpop-nonce': nonce });
+  }
+
+  const network = await request.server.networkOf(request.ip);
+  if (!networkAllowed(settings, session.asn, network)) {
+    const target = await ownerTarget(request, tenant.id, session);
+    await refuseSessionContext(db, clock, tenant.id, { ...publicAuditContext(request, target), network: { asNumber: network.asn, asOrg: network.asOrg, country: network.country } }, session, target, {
+      reason: 'ASN_CHANGED', endSession: true,
+      debugData: { sessionAsNumber: session.asn, sessionIpAddress: session.ipAddress, requestAsNumber: network.asn, requestIpAddress: network.ip },
+    });
+    throw sessionEnded(`this admin session was started from ${asName(session.asn, session.asOrg)} and this request came from ${asName(network.asn, network.asOrg)}; it has ended: sign in again with your passkey`);
+  }
+
+  const principal = await principalOf(request, tenant, session, now);
+  if (!principal) throw OktaErrors.forbidden();
+  return principal;
+}

@@ -1,0 +1,159 @@
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { mayOpen } from './access.ts';
+import { adminCall, adminFetch, onSessionEnded, SessionEnded } from './client.ts';
+import { dropDeviceKey } from './device-key.ts';
+import { messageOf } from './errors.ts';
+import { Link, useLocation } from './navigation.tsx';
+import { signInUrl } from './signin.ts';
+import { StepUp } from './StepUp.tsx';
+import type { AdminSession } from './types.ts';
+import { SessionClock } from './SessionClock.tsx';
+
+const Users = lazy(() => import('./pages/Users.tsx'));
+const UserDetail = lazy(() => import('./pages/UserDetail.tsx'));
+const Groups = lazy(() => import('./pages/Groups.tsx'));
+const GroupDetail = lazy(() => import('./pages/GroupDetail.tsx'));
+const Tokens = lazy(() => import('./pages/Tokens.tsx'));
+const Policies = lazy(() => import('./pages/Policies.tsx'));
+const Settings = lazy(() => import('./pages/Settings.tsx'));
+const Alerts = lazy(() => import('./pages/Alerts.tsx'));
+const Logs = lazy(() => import('./pages/Logs.tsx'));
+
+const NAV = [
+  { area: 'users', label: 'Users' },
+  { area: 'groups', label: 'Groups' },
+  { area: 'policies', label: 'Policies' },
+  { area: 'logs', label: 'System Log' },
+  { area: 'alerts', label: 'Alerts' },
+  { area: 'tokens', label: 'API tokens' },
+  { area: 'settings', label: 'Settings' },
+] as const;
+
+/** The page for a path under /admin, and the navigation entry it belongs to. */
+function route(path: string): { area: string; page: ReactNode } {
+  const [, , area = 'users', id] = path.replace(/\/+$/, '').split('/');
+  const decoded = id === undefined ? undefined : decodeURIComponent(id);
+  switch (area) {
+    case 'users': return { area, page: decoded ? <UserDetail id={decoded} /> : <Users /> };
+    case 'groups': return { area, page: decoded ? <GroupDetail id={decoded} /> : <Groups /> };
+    case 'tokens': return { area, page: <Tokens /> };
+    case 'policies': return { area, page: <Policies /> };
+    case 'settings': return { area, page: <Settings /> };
+    case 'alerts': return { area, page: <Alerts /> };
+    case 'logs': return { area, page: <Logs /> };
+    default: return { area: '', page: <NotFound /> };
+  }
+}
+
+function NotFound() {
+  return (
+    <div className="card">
+      <h1>Page not found</h1>
+      <p>There is no admin console page at this address. <Link to="/admin/users">Go to Users</Link>.</p>
+    </div>
+  );
+}
+
+/** The tenant is the first label of the host the console is opened on (`{slug}.example.com`). */
+function tenantName(): string {
+  const host = window.location.hostname;
+  return /^[\d.]+$|:/.test(host) ? host : (host.split('.')[0] ?? host);
+}
+
+/**
+ * The admin console: the signed-in admin's session (or the way to sign in), the header and navigation,
+ * and the page for the current path. A protected action asks for the passkey again (StepUp); a session the
+ * server ends says so and offers to sign in again.
+ */
+export function AdminApp() {
+  const [session, setSession] = useState<AdminSession | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [ended, setEnded] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const { path } = useLocation();
+
+  useEffect(() => {
+    let current = true;
+    adminCall<AdminSession>('GET', '/api/v1/admin/session').then(
+      (s) => {
+        if (!current) return;
+        setSession(s);
+        onSessionEnded((reason) => setEnded(reason));
+      },
+      (err: unknown) => {
+        if (!current) return;
+        if (err instanceof SessionEnded) window.location.assign(signInUrl());
+        else setLoadError(messageOf(err));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [attempt]);
+
+  const signOut = async () => {
+    await adminFetch('DELETE', '/api/v1/admin/session').catch(() => undefined);
+    await dropDeviceKey().catch(() => undefined);
+    window.location.assign(signInUrl('/admin'));
+  };
+
+  if (!session) {
+    return (
+      <main className="splash">
+        {loadError ? (
+          <div role="alert" className="card">
+            <h1>The admin console could not start</h1>
+            <p>{loadError}</p>
+            <button type="button" className="button-primary" onClick={() => { setLoadError(null); setAttempt((a) => a + 1); }}>Try again</button>
+          </div>
+        ) : (
+          <p role="status">Loading the admin console…</p>
+        )}
+      </main>
+    );
+  }
+
+  const { area, page } = route(path);
+  return (
+    <>
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-name">Bulwark</span>
+          <span className="brand-app">Admin console</span>
+          <span className="tenant" title="Tenant">{tenantName()}</span>
+        </div>
+        <div className="topbar-session">
+          <span className="admin-name" title={session.user.login}>{session.user.displayName || session.user.login}</span>
+          <SessionClock session={session} />
+          <button type="button" className="button-secondary button-small" onClick={() => void signOut()}>Sign out</button>
+        </div>
+      </header>
+      <div className="layout">
+        <nav className="sidenav" aria-label="Admin console">
+          <ul>
+            {NAV.filter((n) => mayOpen(n.area, session.roles)).map((n) => (
+              <li key={n.area}>
+                <Link to={`/admin/${n.area}`} aria-current={area === n.area ? 'page' : undefined}>{n.label}</Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content" tabIndex={-1}>
+          {ended !== null ? (
+            <div role="alert" className="card session-ended">
+              <h1>Signed out</h1>
+              <p>Your admin session ended: {ended.replace(/\.$/, '')}. Sign in again.</p>
+              <a className="button-primary" href={signInUrl()}>Sign in again</a>
+            </div>
+          ) : (
+            <Suspense fallback={<p role="status" className="loading">Loading…</p>}>
+              <div key={path} className="page">{page}</div>
+            </Suspense>
+          )}
+        </main>
+      </div>
+      <StepUp onSession={setSession} />
+    </>
+  );
+}

@@ -1,0 +1,130 @@
+/** The management API's objects, the parts the admin console reads (Okta's shapes; see src/ for the full ones). */
+
+type Link = { href: string; method?: string; hints?: { allow: string[] } };
+type Links = Record<string, Link>;
+
+export type AdminSession = {
+  id: string;
+  user: { id: string; login: string; displayName: string };
+  roles: string[];
+  created: string;
+  expiresAt: string;
+  idleExpiresAt: string;
+  lastStepUp: string | null;
+  protectedActionMinutes: number;
+  network: { ip: string | null; asNumber: number | null; asOrg: string | null };
+};
+
+export const USER_STATUSES = ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED', 'DEPROVISIONED'] as const;
+
+export type Profile = Record<string, unknown> & { login: string; email: string; firstName?: string | null; lastName?: string | null };
+
+export type User = {
+  id: string;
+  status: string;
+  created: string;
+  activated: string | null;
+  statusChanged: string | null;
+  lastLogin: string | null;
+  lastUpdated: string;
+  passwordChanged: string | null;
+  profile: Profile;
+  credentials: { password?: Record<string, never> };
+  _links: Links;
+};
+
+export type Group = {
+  id: string;
+  created: string;
+  lastUpdated: string;
+  lastMembershipUpdated: string;
+  type: string;
+  profile: { name: string; description: string | null };
+};
+
+export const ROLE_TYPES = ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN'] as const;
+
+export type Role = { id: string; label: string; type: string; status: string; created: string };
+
+export type Factor = { id: string; factorType: string; provider: string; status: string; created: string; lastUpdated: string; profile: Record<string, unknown> };
+
+export type ApiToken = { id: string; name: string; userId: string; created: string; lastUsed: string | null; expiresAt: string | null; token?: string };
+
+type IncludeExclude = { include: string[]; exclude: string[] };
+
+export type SignOnRule = {
+  id: string;
+  name: string;
+  priority: number;
+  status: 'ACTIVE' | 'INACTIVE';
+  system: boolean;
+  conditions: {
+    people: { groups: IncludeExclude; users: IncludeExclude };
+    network: { connection: 'ANYWHERE' | 'ZONE' } & IncludeExclude;
+    app: IncludeExclude;
+  } & Record<string, unknown>;
+  actions: {
+    signon: {
+      access: 'ALLOW' | 'DENY';
+      requireFactor: boolean;
+      phishingResistant: 'REQUIRED' | 'OPTIONAL';
+      factorPromptMode: 'ALWAYS' | 'SESSION';
+      factorLifetime: number;
+      session: { maxSessionIdleMinutes: number; maxSessionLifetimeMinutes: number } & Record<string, unknown>;
+    } & Record<string, unknown>;
+  };
+  _links: Links;
+} & Record<string, unknown>;
+
+export type PasswordSettings = {
+  complexity: {
+    minLength: number;
+    minLowerCase: 0 | 1;
+    minUpperCase: 0 | 1;
+    minNumber: 0 | 1;
+    minSymbol: 0 | 1;
+    excludeUsername: boolean;
+    dictionary: { common: { exclude: boolean } };
+  };
+  age: { historyCount: number };
+  lockout: { maxAttempts: number; autoUnlockMinutes: number; showLockoutFailures: false };
+};
+
+export type PasswordPolicy = { id: string; lastUpdated: string | null; settings: { password: PasswordSettings } } & Record<string, unknown>;
+
+export type Zone = {
+  id: string;
+  type: 'IP' | 'DYNAMIC';
+  name: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  gateways?: { type: 'CIDR' | 'RANGE'; value: string }[] | null;
+  asns?: string[] | null;
+  locations?: { country: string }[] | null;
+  _links: Links;
+};
+
+export type AdminSettings = {
+  maxSessionIdleMinutes: number;
+  maxSessionLifetimeMinutes: number;
+  protectedActionMinutes: number;
+  asnBinding: { enabled: boolean; allowedAsns: number[]; allowedRanges: string[] };
+  lastUpdated?: string | null;
+};
+
+export type Alert = { id: string; type: string; severity: string; created: string; userId: string | null; details: Record<string, unknown> };
+
+type LogActor = { id: string; type: string; alternateId: string | null; displayName: string | null };
+
+export type LogEvent = {
+  uuid: string;
+  published: string;
+  eventType: string;
+  severity: string;
+  displayMessage: string;
+  actor: LogActor;
+  client: { ipAddress: string | null; userAgent: { rawUserAgent: string | null } | null } | null;
+  outcome: { result: string; reason: string | null };
+  target: LogActor[] | null;
+  securityContext: { asNumber: number | null; asOrg: string | null } | null;
+  transaction: { id: string; type: string } | null;
+} & Record<string, unknown>;

@@ -1,0 +1,38 @@
+import { useCallback, useEffect, useState } from 'react';
+import { adminCall } from '../client.ts';
+import { messageOf } from '../errors.ts';
+
+export type Loaded<T> = { data: T | null; error: string | null; loading: boolean; reload: () => void; replace: (data: T) => void };
+
+/**
+ * One record read from `path` (null: not yet known what to read); `reload` reads it again, `replace` puts in
+ * the record a change was answered with.
+ */
+export function useLoad<T>(path: string | null): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (path === null) return;
+    let current = true;
+    setLoading(true);
+    adminCall<T>('GET', path).then(
+      (value) => {
+        if (!current) return;
+        setData(value);
+        setError(null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (!current) return;
+        setError(messageOf(err));
+        setLoading(false);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [path, version]);
+  return { data, error, loading, reload: useCallback(() => setVersion((v) => v + 1), []), replace: setData };
+}
