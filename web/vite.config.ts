@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 /**
  * The web app: built into web/dist, which the Bulwark server serves on every tenant's host (`npm start`);
@@ -25,7 +26,8 @@ const adminPages: Plugin = {
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react(), adminPages],
+  // Scripts and styles also as .br and .gz beside each file, which the server sends to browsers that accept them.
+  plugins: [react(), adminPages, compression({ include: /\.(js|css)$/, threshold: 1024, algorithms: ['brotliCompress', 'gzip'] })],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

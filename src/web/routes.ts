@@ -39,8 +39,9 @@ export async function webRoutes(app: FastifyInstance, opts: { distDir?: string }
     for (const path of doc.paths) app.get(path, page);
   }
   // @fastify/static only to send files (no routes of its own): its wildcard route would show in no route table
-  // as what it is. A file name is one path segment of the build's own characters.
-  await app.register(fastifyStatic, { root: join(dist, 'assets'), serve: false, serveDotFiles: false });
+  // as what it is. A file name is one path segment of the build's own characters. The build writes a .br and a
+  // .gz beside each script and style: sent, with Vary, to a browser that accepts them.
+  await app.register(fastifyStatic, { root: join(dist, 'assets'), serve: false, serveDotFiles: false, preCompressed: true });
   const fileParams = { type: 'object', properties: { file: { type: 'string', pattern: '^[A-Za-z0-9_-]+\\.[a-z0-9]+$', maxLength: 100 } }, required: ['file'] } as const;
   app.get<{ Params: { file: string } }>('/assets/:file', { schema: { params: fileParams } }, (request, reply) =>
     reply.header('x-content-type-options', 'nosniff').sendFile(request.params.file, { maxAge: '365d', immutable: true }));

@@ -106,7 +106,7 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /welcome': read(fixed('/welcome'), { public: true }),
   'GET /admin': read(fixed('/admin'), { public: true }),
   'GET /admin/*': read(fixed('/admin/users'), { public: true }),
-  'GET /assets/:file': read(async () => ({ path: `/assets/${readdirSync(join(WEB_DIST, 'assets'))[0] ?? ''}` }), { public: true }),
+  'GET /assets/:file': read(async () => ({ path: `/assets/${readdirSync(join(WEB_DIST, 'assets')).find((f) => f.endsWith('.js')) ?? ''}` }), { public: true }),
 
   'GET /api/v1/users': read(fixed('/api/v1/users'), { query: true }),
   'POST /api/v1/users': write(200, async () => {
