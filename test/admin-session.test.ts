@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
+import { PERMISSIONS } from '../src/roles/permissions.ts';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, tokenWithRole, type Api, type TestServer, type TestTenant } from './helpers.ts';
 import { adminBrowser, adminSignIn, newDeviceKey, newPasskeyAdmin, proofOf, startAdminSession } from './support/admin-session.ts';
 import { newUser, sessionTokenFor, type Fixture } from './support/fixtures.ts';
@@ -48,6 +49,9 @@ describe('admin console sessions', () => {
     const me = await admin('GET', '/api/v1/admin/session');
     assert.equal(me.status, 200, me.text);
     assert.deepEqual(me.body.roles, ['SUPER_ADMIN']);
+    assert.deepEqual(me.body.permissions, [...PERMISSIONS].sort(), 'a super admin may do everything');
+    assert.deepEqual({ id: me.body.tenant.id, slug: me.body.tenant.slug }, { id: tenant.id, slug: tenant.slug });
+    assert.equal(typeof me.body.tenant.name, 'string');
     assert.deepEqual(me.body.network, { ip: GOOGLE_DNS, asNumber: 15169, asOrg: me.body.network.asOrg });
     assert.equal(Date.parse(me.body.expiresAt) - Date.parse(me.body.created), 720 * MINUTE, 'at most 12 hours');
     assert.equal(Date.parse(me.body.idleExpiresAt) - Date.parse(me.body.created), 15 * MINUTE, '15 minutes idle');
@@ -64,6 +68,16 @@ describe('admin console sessions', () => {
     const raw = made as unknown as { authenticationContext: { externalSessionId: string }; transaction: { detail: Record<string, unknown> } };
     assert.equal(raw.authenticationContext.externalSessionId, me.body.id, 'the admin session is named on what it did');
     assert.deepEqual(raw.transaction.detail, {});
+  });
+
+  it('tells a read-only admin\'s console what its role permits, and nothing more', async () => {
+    const reader = new SoftAuthenticator();
+    await newPasskeyAdmin(f, reader, 'READ_ONLY_ADMIN');
+    const me = await startAdminSession(hostClient(server.url, tenant.slug), reader, GOOGLE_DNS);
+    const session = await me('GET', '/api/v1/admin/session');
+    assert.deepEqual(session.body.roles, ['READ_ONLY_ADMIN']);
+    assert.deepEqual(session.body.permissions, ['groups.read', 'logs.read', 'policies.read', 'roles.read', 'users.read']);
+    assertOktaError(await me('GET', '/api/v1/api-tokens'), 403, 'E0000006');
   });
 
   it('refuses a sessionToken of another app, of a user without an admin role, or twice; and an admin one as an end-user session', async () => {

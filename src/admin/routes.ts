@@ -3,12 +3,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OktaErrors } from '#src/http/errors.ts';
 import { auditContextOf, principalOf, serviceContextOf } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { permissionsOf, type RoleType } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
+import { findTenant } from '#src/tenants/service.ts';
 import { clearAdminCookie, setAdminCookie } from '#src/sessions/cookie.ts';
 import { sessionContextOf } from '#src/sessions/cookie-session.ts';
 import { endSession, startSession, stepUpSession, type SessionRow } from '#src/sessions/service.ts';
 import type { LogActor, LogTarget } from '#src/syslog/log-event.ts';
 import type { Principal } from '#src/http/principal.ts';
+import type { TenantRef } from '#src/http/tenant-host.ts';
 import { displayNameOf } from '#src/users/profile.ts';
 import { lookupUser, userTarget } from '#src/users/service.ts';
 import { liveAdminSession } from './authenticate.ts';
@@ -67,15 +70,22 @@ function actorOf(p: Principal): LogTarget {
   return { alternateId: p.user.login, detailEntry: null, displayName: p.user.displayName, id: p.user.id, type: 'User' };
 }
 
-type Who = { user: { id: string; login: string; displayName: string }; roles: ReadonlySet<string> };
+type Who = { tenant: TenantRef; user: { id: string; login: string; displayName: string }; roles: ReadonlySet<RoleType> };
 
-function render(who: Who, session: SessionRow, settings: EffectiveSettings) {
+/**
+ * The session as the console shows it: who, in which tenant, with which permissions (the console hides what
+ * they do not open; the server still decides every call), until when, from which network.
+ */
+async function render(request: FastifyRequest, who: Who, session: SessionRow, settings: EffectiveSettings) {
+  const tenant = await findTenant(request.server.deps.db, who.tenant.slug);
   const max = session.created.getTime() + Math.min(session.maxMinutes, settings.maxSessionLifetimeMinutes) * 60_000;
   const idle = Math.min(max, session.lastSeen.getTime() + Math.min(session.idleMinutes, settings.maxSessionIdleMinutes) * 60_000);
   return {
     id: session.id,
+    tenant: { id: who.tenant.id, slug: who.tenant.slug, name: tenant?.name ?? who.tenant.slug },
     user: who.user,
     roles: [...who.roles].sort(),
+    permissions: [...permissionsOf(who.roles)].sort(),
     created: session.created.toISOString(),
     expiresAt: new Date(max).toISOString(),
     idleExpiresAt: new Date(idle).toISOString(),
@@ -112,13 +122,13 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     reply.header('dpop-nonce', request.server.proofs.nonce());
     const user = await lookupUser(db, tenant.id, started.session.userId);
     if (!user) throw OktaErrors.authenticationFailed();
-    const who = { user: { id: user.id, login: String(user.profile['login'] ?? ''), displayName: displayNameOf(user.profile) }, roles: await roleTypesOf(db, tenant.id, user.id) };
-    return render(who, started.session, settings);
+    const who = { tenant, user: { id: user.id, login: String(user.profile['login'] ?? ''), displayName: displayNameOf(user.profile) }, roles: await roleTypesOf(db, tenant.id, user.id) };
+    return render(request, who, started.session, settings);
   });
 
   app.get('/session', { config: { auth: 'admin-session' } }, async (request) => {
     const { session, settings } = await currentSession(request);
-    return render(principalOf(request), session, settings);
+    return render(request, principalOf(request), session, settings);
   });
 
   app.delete('/session', { config: { auth: 'admin-session' } }, async (request, reply) => {
@@ -136,7 +146,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const { session, settings } = await currentSession(request);
     const stepped = await stepUpSession(await sessionContextOf(request, p.tenant.id), session, request.body.sessionToken, actorOf(p));
     setAdminCookie(request, reply, stepped.cookie);
-    return render(p, stepped.session, settings);
+    return render(request, p, stepped.session, settings);
   });
 
   app.get('/settings/session', { config: { permission: 'policies.read' } }, async (request) => {

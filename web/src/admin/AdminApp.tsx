@@ -54,12 +54,6 @@ function NotFound() {
   );
 }
 
-/** The tenant is the first label of the host the console is opened on (`{slug}.example.com`). */
-function tenantName(): string {
-  const host = window.location.hostname;
-  return /^[\d.]+$|:/.test(host) ? host : (host.split('.')[0] ?? host);
-}
-
 /**
  * The admin console: the signed-in admin's session (or the way to sign in), the header and navigation,
  * and the page for the current path. A protected action asks for the passkey again (StepUp); a session the
@@ -121,7 +115,7 @@ export function AdminApp() {
         <div className="brand">
           <span className="brand-name">Bulwark</span>
           <span className="brand-app">Admin console</span>
-          <span className="tenant" title="Tenant">{tenantName()}</span>
+          <span className="tenant" title={`Tenant ${session.tenant.slug}`}>{session.tenant.name}</span>
         </div>
         <div className="topbar-session">
           <span className="admin-name" title={session.user.login}>{session.user.displayName || session.user.login}</span>
@@ -132,7 +126,7 @@ export function AdminApp() {
       <div className="layout">
         <nav className="sidenav" aria-label="Admin console">
           <ul>
-            {NAV.filter((n) => mayOpen(n.area, session.roles)).map((n) => (
+            {NAV.filter((n) => mayOpen(n.area, session.permissions)).map((n) => (
               <li key={n.area}>
                 <Link to={`/admin/${n.area}`} aria-current={area === n.area ? 'page' : undefined}>{n.label}</Link>
               </li>

@@ -1,20 +1,19 @@
 /**
- * Which admin roles can read each part of the console (src/roles/permissions.ts grants them): the navigation
- * shows an admin only the parts their roles open. The server decides every call; this only hides dead ends.
+ * The permission each part of the console needs to be read (the server's own names, which
+ * GET /api/v1/admin/session lists for the signed-in admin): the navigation shows an admin only the parts
+ * their roles open. The server decides every call; this only hides dead ends.
  */
-const LOG_READERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'];
-
-const AREA_ROLES: Record<string, readonly string[] | undefined> = {
-  users: undefined,
-  groups: undefined,
-  policies: LOG_READERS,
-  logs: LOG_READERS,
-  alerts: LOG_READERS,
-  tokens: ['SUPER_ADMIN'],
-  settings: undefined,
+const AREA_PERMISSION: Record<string, string> = {
+  users: 'users.read',
+  groups: 'groups.read',
+  policies: 'policies.read',
+  logs: 'logs.read',
+  alerts: 'logs.read',
+  tokens: 'tokens.manage',
+  settings: 'policies.read',
 };
 
-export function mayOpen(area: string, roles: readonly string[]): boolean {
-  const needed = AREA_ROLES[area];
-  return needed === undefined || roles.some((r) => needed.includes(r));
+export function mayOpen(area: string, permissions: readonly string[]): boolean {
+  const needed = AREA_PERMISSION[area];
+  return needed !== undefined && permissions.includes(needed);
 }

@@ -5,8 +5,11 @@ type Links = Record<string, Link>;
 
 export type AdminSession = {
   id: string;
+  tenant: { id: string; slug: string; name: string };
   user: { id: string; login: string; displayName: string };
   roles: string[];
+  /** What the admin's roles allow (src/roles/permissions.ts), e.g. `logs.read`. */
+  permissions: string[];
   created: string;
   expiresAt: string;
   idleExpiresAt: string;
