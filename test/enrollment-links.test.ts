@@ -9,6 +9,7 @@ import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, assertOktaError, createTestTenant, logCount, startTestServer, type Api, type TestServer, type TestTenant } from './helpers.ts';
 import { profileOf, unique } from './support/fixtures.ts';
 import { hostClient, type HostClient } from './support/host-client.ts';
+import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 import { SoftAuthenticator } from './support/soft-authenticator.ts';
 
 describe('enrollment links', () => {
@@ -82,6 +83,21 @@ describe('enrollment links', () => {
     const second = (await api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`)).body.activationToken as string;
     assertOktaError(await hostClient(server.url, tenant.slug)('POST', '/api/v1/authn', { token: first }), 401, 'E0000011');
     assert.equal((await enroll(hostClient(server.url, tenant.slug), second, new SoftAuthenticator())).body.status, 'SUCCESS');
+  });
+
+  it('sends an invitation again on reactivation: a new link, and the old one stops working', async () => {
+    const user = await invite();
+    const seq = await lastSeqOf(server.db, tenant.id);
+    const again = await api('POST', `/api/v1/users/${user.id}/lifecycle/reactivate?sendEmail=false`);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.body.activationUrl, `http://${tenant.slug}.localhost:${new URL(server.url).port}/welcome#token=${again.body.activationToken}`);
+    assert.notEqual(again.body.activationToken, user.token);
+    assertOktaError(await hostClient(server.url, tenant.slug)('POST', '/api/v1/authn', { token: user.token }), 401, 'E0000011');
+    assert.equal((await enroll(hostClient(server.url, tenant.slug), again.body.activationToken as string, new SoftAuthenticator())).body.status, 'SUCCESS');
+    assert.equal((await api('GET', `/api/v1/users/${user.id}`)).body.status, 'ACTIVE');
+    const logged = (await eventsAfterOf<Logged>(server.db, tenant.id, seq)).filter((e) => e.target.some((t) => t.id === user.id)).map((e) => e.eventType);
+    assert.deepEqual(logged.slice(0, 2), ['user.lifecycle.reactivate', 'bulwark.user.enrollment_link.issue'], 'the reactivation and its new link, logged together');
+    assertOktaError(await api('POST', `/api/v1/users/${user.id}/lifecycle/reactivate`), 400, 'E0000001');
   });
 
   it('is not subject to the new-location rule: the link is how a factor is added from a new network', async () => {

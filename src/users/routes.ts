@@ -92,7 +92,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** Lifecycle operations that answer with an empty object, as Okta's do. */
-  const EMPTY_RESULT: readonly LifecycleOp[] = ['reactivate', 'deactivate', 'suspend', 'unsuspend', 'unlock'];
+  const EMPTY_RESULT: readonly LifecycleOp[] = ['deactivate', 'suspend', 'unsuspend', 'unlock'];
   const HELPDESK: ReadonlySet<LifecycleOp> = new Set(['unlock', 'reset_password', 'expire_password']);
   const lifecycle = (op: LifecycleOp) => ({
     config: { permission: HELPDESK.has(op) ? ('users.helpdesk' as const) : ('users.manage' as const) },
@@ -104,12 +104,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       return {};
     });
   }
-  // Okta answers activation with the activation link (sendEmail=false); here it is the passkey enrollment
-  // link of an invited user, or {} for one who was given a password.
-  app.post<{ Params: IdParams }>('/:id/lifecycle/activate', lifecycle('activate'), async (request) => {
-    const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'activate', { tenantOrigin: tenantOriginOf(request) });
-    return result.enrollment === undefined ? {} : { activationUrl: result.enrollment.url, activationToken: result.enrollment.token };
-  });
+  // Okta answers activation and reactivation with the activation link (sendEmail=false); here it is the
+  // passkey enrollment link of an invited user, or {} for one who was given a password.
+  for (const op of ['activate', 'reactivate'] as const) {
+    app.post<{ Params: IdParams }>(`/:id/lifecycle/${op}`, lifecycle(op), async (request) => {
+      const result = await changeLifecycle(serviceContextOf(request), request.params.id, op, { tenantOrigin: tenantOriginOf(request) });
+      return result.enrollment === undefined ? {} : { activationUrl: result.enrollment.url, activationToken: result.enrollment.token };
+    });
+  }
   // Okta's reset_password mails the recovery link by default (sendEmail=true) and answers it with
   // sendEmail=false. Bulwark delivers no email yet: the link is made either way, and shown only when asked for.
   const resetPassword = lifecycle('reset_password');

@@ -205,8 +205,9 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
     // A user who may no longer sign in, or whose password was taken away, keeps no session either.
     if (op === 'deactivate' || op === 'suspend' || op === 'reset_password') await clearSessionsOfUser(tx, ctx.clock, ctx.tenantId, ctx.audit, target, 'lifecycle');
-    // An activated user without a password is invited: their way in is a link to enroll a passkey.
-    const enrollment = op === 'activate' && status === 'PROVISIONED' && opts.tenantOrigin !== undefined
+    // An activated user without a password is invited: their way in is a link to enroll a passkey. Reactivating
+    // them (Okta's resend of an invitation) issues a new one, which voids the old.
+    const enrollment = (op === 'activate' || op === 'reactivate') && status === 'PROVISIONED' && opts.tenantOrigin !== undefined
       ? await issueEnrollmentLink(tx, ctx.clock, ctx.tenantId, ctx.audit, target, opts.tenantOrigin)
       : undefined;
     const recovery = op === 'reset_password' && opts.tenantOrigin !== undefined
