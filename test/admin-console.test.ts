@@ -182,7 +182,7 @@ describe('the admin console, in Chromium', () => {
     assert.equal((await res.json()).errorCode, 'E0000005');
     const notice = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Signed out' }) });
     await notice.waitFor();
-    assert.match(await notice.textContent() ?? '', /Your admin session ended/);
+    assert.match(await notice.textContent() ?? '', /The admin session ended after 15 minutes without activity\. Sign in again\./);
     assert.equal(await notice.getByRole('link', { name: 'Sign in again' }).getAttribute('href'), '/signin?app=admin_console&next=%2Fadmin%2Fusers');
   });
 });

@@ -191,6 +191,7 @@ describe('admin console sessions', () => {
     clock.advance(15 * MINUTE + 1000);
     const idle = await admin('GET', '/api/v1/users?limit=1');
     assertOktaError(idle, 401, 'E0000005');
+    assert.equal(idle.body.errorCauses[0].errorSummary, 'session: The admin session ended after 15 minutes without activity. Sign in again.');
     assert.equal((await dashboard('GET', '/api/v1/sessions/me')).status, 200, 'the end-user session lives on');
 
     clock.set(new Date());
@@ -200,7 +201,17 @@ describe('admin console sessions', () => {
       assert.equal((await busy('GET', '/api/v1/users?limit=1')).status, 200, `active at ${(i + 1) * 10} minutes`);
     }
     clock.advance(10 * MINUTE);
-    assertOktaError(await busy('GET', '/api/v1/users?limit=1'), 401, 'E0000005');
+    const over = await busy('GET', '/api/v1/users?limit=1');
+    assertOktaError(over, 401, 'E0000005');
+    assert.equal(over.body.errorCauses[0].errorSummary, 'session: The admin session reached its maximum of 12 hours. Sign in again.');
+
+    const leaving = await signedIn();
+    const cookie = leaving.web.cookies.get('admin_sid') as string;
+    assert.equal((await leaving('DELETE', '/api/v1/admin/session')).status, 204);
+    leaving.web.cookies.set('admin_sid', cookie);
+    const gone = await leaving('GET', '/api/v1/users?limit=1');
+    assertOktaError(gone, 401, 'E0000005');
+    assert.match(gone.body.errorCauses[0].errorSummary, /There is no admin session: it was signed out/);
   });
 
   it('takes shorter timeouts set by the tenant at the next request of a live session', async () => {

@@ -6,7 +6,7 @@ import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { permissionsOf } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
 import { readAdminCookie } from '#src/sessions/cookie.ts';
-import { cachedSessionForCookie, refuseSessionContext, sessionForCookie, type DeviceKey, type SessionRow } from '#src/sessions/service.ts';
+import { anySessionForCookie, cachedSessionForCookie, refuseSessionContext, sessionForCookie, type DeviceKey, type LifetimeCap, type SessionRow } from '#src/sessions/service.ts';
 import type { LogTarget } from '#src/syslog/log-event.ts';
 import { displayNameOf } from '#src/users/profile.ts';
 import { lookupUser, userTarget } from '#src/users/service.ts';
@@ -58,10 +58,22 @@ export async function liveAdminSession(request: FastifyRequest, tenantId: string
   const cookie = readAdminCookie(request);
   const cap = { idleMinutes: settings.maxSessionIdleMinutes, maxMinutes: settings.maxSessionLifetimeMinutes };
   const session = cachedSessionForCookie(clock, tenantId, cookie, cap) ?? await sessionForCookie(db, clock, tenantId, cookie, cap);
-  if (!session || session.device === null) {
-    throw sessionEnded(`no admin session: signed out, or ended after ${settings.maxSessionIdleMinutes} minutes idle or ${settings.maxSessionLifetimeMinutes / 60} hours in all; sign in to the admin console`);
-  }
-  return { ...session, device: session.device };
+  if (session?.device) return { ...session, device: session.device };
+  throw sessionEnded(whyEnded(session ? undefined : await anySessionForCookie(db, tenantId, cookie), cap, clock.now().getTime()));
+}
+
+const duration = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} hours` : `${minutes} minutes`);
+
+/**
+ * What the admin is told (the console shows it as is): which limit ended the session, and what to do. The
+ * cookie is the caller's own secret, so saying which limit it reached tells nobody anything new.
+ */
+function whyEnded(ended: SessionRow | undefined, cap: LifetimeCap, now: number): string {
+  // Gone, or an end-user session's value put in admin_sid, which is no admin session whatever its state.
+  if (!ended?.device) return 'There is no admin session: it was signed out, here or by an administrator. Sign in again.';
+  const maxMinutes = Math.min(ended.maxMinutes, cap.maxMinutes);
+  if (now >= ended.created.getTime() + maxMinutes * 60_000) return `The admin session reached its maximum of ${duration(maxMinutes)}. Sign in again.`;
+  return `The admin session ended after ${Math.min(ended.idleMinutes, cap.idleMinutes)} minutes without activity. Sign in again.`;
 }
 
 async function ownerTarget(request: FastifyRequest, tenantId: string, session: SessionRow): Promise<LogTarget> {
@@ -111,7 +123,7 @@ export async function authenticateAdminSession(request: FastifyRequest, reply: F
       reason: 'ASN_CHANGED', endSession: true,
       debugData: { sessionAsNumber: session.asn, sessionIpAddress: session.ipAddress, requestAsNumber: network.asn, requestIpAddress: network.ip },
     });
-    throw sessionEnded(`this admin session was started from ${asName(session.asn, session.asOrg)} and this request came from ${asName(network.asn, network.asOrg)}; it has ended: sign in again with your passkey`);
+    throw sessionEnded(`The admin session was started from ${asName(session.asn, session.asOrg)} and this request came from ${asName(network.asn, network.asOrg)}, so it has ended. Sign in again with your passkey.`);
   }
 
   const principal = await principalOf(request, tenant, session, now);

@@ -239,6 +239,15 @@ export async function sessionForCookie(db: Db, clock: Clock, tenantId: string, c
   return touched;
 }
 
+/**
+ * The session a cookie value stands for, live or not (expired rows stay until purged): for telling the holder
+ * of a refused cookie which limit it reached. Signed-out and cleared sessions are gone.
+ */
+export async function anySessionForCookie(db: Db, tenantId: string, cookie: string | undefined): Promise<SessionRow | undefined> {
+  if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
+  return findSessionByTokenHash(db, tenantId, tokenHash(cookie));
+}
+
 /** The user's live sessions, newest first (their own list of where they are signed in). */
 export function liveSessionsOf(db: Db, clock: Clock, tenantId: string, userId: string): Promise<SessionRow[]> {
   return liveSessionsOfUser(db, tenantId, userId, clock.now());

@@ -137,7 +137,7 @@ export function AdminApp() {
           {ended !== null ? (
             <div role="alert" className="card session-ended">
               <h1>Signed out</h1>
-              <p>Your admin session ended: {ended.replace(/\.$/, '')}. Sign in again.</p>
+              <p>{ended}</p>
               <a className="button-primary" href={signInUrl()}>Sign in again</a>
             </div>
           ) : (
