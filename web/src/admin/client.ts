@@ -35,11 +35,12 @@ function challengeOf(res: Response): string {
   return res.headers.get('www-authenticate') ?? '';
 }
 
-async function send(method: Method, path: string, body: unknown): Promise<Response> {
+async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
   const proof = await proofFor(method, path, nonce);
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
+    ...(signal ? { signal } : {}),
     headers: {
       accept: 'application/json',
       ...(proof ? { dpop: proof } : {}),
@@ -65,14 +66,15 @@ async function errorOf(res: Response): Promise<ApiError> {
 /**
  * One call to the management API as the signed-in admin: the admin session cookie plus a device proof. A stale
  * nonce is retried once with the fresh one; a protected action steps up (passkey) and is retried once; an
- * ended session calls the session-ended handler and throws SessionEnded.
+ * ended session calls the session-ended handler and throws SessionEnded. `signal` cancels a read that a newer
+ * one replaced (a search as the admin types), so the browser stops waiting for it.
  */
-export async function adminFetch(method: Method, path: string, body?: unknown): Promise<Response> {
-  let res = await send(method, path, body);
-  if (res.status === 401 && challengeOf(res).includes('use_dpop_nonce')) res = await send(method, path, body);
+export async function adminFetch(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+  let res = await send(method, path, body, signal);
+  if (res.status === 401 && challengeOf(res).includes('use_dpop_nonce')) res = await send(method, path, body, signal);
   if (res.status === 403 && challengeOf(res).includes('insufficient_user_authentication') && stepUpHandler) {
     await stepUpHandler();
-    res = await send(method, path, body);
+    res = await send(method, path, body, signal);
   }
   if (res.status === 401) {
     const error = await errorOf(res);
@@ -83,16 +85,16 @@ export async function adminFetch(method: Method, path: string, body?: unknown): 
 }
 
 /** A JSON call; an Okta error becomes an ApiError whose message says what went wrong. */
-export async function adminCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const res = await adminFetch(method, path, body);
+export async function adminCall<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const res = await adminFetch(method, path, body, signal);
   if (!res.ok) throw await errorOf(res);
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /** A page of a list; pass the previous page's `next` to get the one after it. */
-export async function adminPage<T>(path: string): Promise<Page<T>> {
-  const res = await adminFetch('GET', path);
+export async function adminPage<T>(path: string, signal?: AbortSignal): Promise<Page<T>> {
+  const res = await adminFetch('GET', path, undefined, signal);
   if (!res.ok) throw await errorOf(res);
   const link = res.headers.get('link') ?? '';
   const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] ?? null;

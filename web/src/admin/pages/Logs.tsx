@@ -63,12 +63,12 @@ export default function Logs() {
   }
 
   useEffect(() => {
-    let current = true;
+    const controller = new AbortController();
     setLoading(true);
     setTailFrom(null);
-    adminPage<LogEvent>(listPath(applied, Date.now())).then(
+    adminPage<LogEvent>(listPath(applied, Date.now()), controller.signal).then(
       (page) => {
-        if (!current) return;
+        if (controller.signal.aborted) return;
         seen.current = new Set(page.items.map((e) => e.uuid));
         setEvents(page.items);
         setNext(page.next);
@@ -77,16 +77,14 @@ export default function Logs() {
         setLoading(false);
       },
       (err: unknown) => {
-        if (!current) return;
+        if (controller.signal.aborted) return;
         setEvents([]);
         setNext(null);
         setError(messageOf(err));
         setLoading(false);
       },
     );
-    return () => {
-      current = false;
-    };
+    return () => controller.abort();
     // `applied` is read from the address, which appliedKey is: the key says when the query changed.
   }, [appliedKey, runId]);
 

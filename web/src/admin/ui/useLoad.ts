@@ -15,24 +15,22 @@ export function useLoad<T>(path: string | null): Loaded<T> {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     if (path === null) return;
-    let current = true;
+    const controller = new AbortController();
     setLoading(true);
-    adminCall<T>('GET', path).then(
+    adminCall<T>('GET', path, undefined, controller.signal).then(
       (value) => {
-        if (!current) return;
+        if (controller.signal.aborted) return;
         setData(value);
         setError(null);
         setLoading(false);
       },
       (err: unknown) => {
-        if (!current) return;
+        if (controller.signal.aborted) return;
         setError(messageOf(err));
         setLoading(false);
       },
     );
-    return () => {
-      current = false;
-    };
+    return () => controller.abort();
   }, [path, version]);
   return { data, error, loading, reload: useCallback(() => setVersion((v) => v + 1), []), replace: setData };
 }

@@ -11,17 +11,15 @@ export function useNames<T extends { id: string }>(collection: '/api/v1/users' |
   const key = [...new Set(ids)].sort().join(',');
   useEffect(() => {
     if (key === '') return;
-    let current = true;
+    const controller = new AbortController();
     const search = key.split(',').map((id) => `id eq ${quoted(id)}`).join(' or ');
-    adminPage<T>(withQuery(collection, { search, limit: 200 })).then(
+    adminPage<T>(withQuery(collection, { search, limit: 200 }), controller.signal).then(
       (page) => {
-        if (current) setNames(new Map(page.items.map((item) => [item.id, nameOf(item)])));
+        if (!controller.signal.aborted) setNames(new Map(page.items.map((item) => [item.id, nameOf(item)])));
       },
       () => undefined,
     );
-    return () => {
-      current = false;
-    };
+    return () => controller.abort();
     // nameOf is the caller's inline function; the ids are what change the search.
   }, [collection, key]);
   return names;

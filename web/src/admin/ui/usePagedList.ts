@@ -16,8 +16,8 @@ type PagedList<T> = {
 
 /**
  * A cursor-paged list, read page by page from `firstPath` (null: nothing to read yet). Previous goes back
- * through the cursors already followed. A new path starts again from its first page, and the answer to a
- * request that a newer one replaced is dropped, so a slow answer never overwrites a newer one.
+ * through the cursors already followed. A new path starts again from its first page, and a request that a
+ * newer one replaced is cancelled, so a slow answer never overwrites a newer one.
  */
 export function usePagedList<T>(firstPath: string | null): PagedList<T> {
   const [basis, setBasis] = useState(firstPath);
@@ -38,7 +38,7 @@ export function usePagedList<T>(firstPath: string | null): PagedList<T> {
     if (path === null) return;
     const controller = new AbortController();
     setLoading(true);
-    adminPage<T>(path).then(
+    adminPage<T>(path, controller.signal).then(
       (page) => {
         if (controller.signal.aborted) return;
         setItems(page.items);
