@@ -108,7 +108,12 @@ try {
   await shoot(page, 'welcome', () => page.getByRole('button', { name: 'Create a passkey' }).waitFor());
   await page.getByRole('button', { name: 'Create a passkey' }).click();
   await page.waitForURL(`${origin}/account`);
-  await shoot(page, 'account', () => heading(page, /account/i));
+  // The account page opens on its profile section; its second panel appears once the profile is read.
+  await shoot(page, 'account', () => page.getByRole('heading', { name: 'Personal information', level: 2 }).waitFor());
+  await page.goto(`${origin}/account/security`);
+  await shoot(page, 'account-security', () => page.locator('tbody tr').first().waitFor());
+  await page.goto(`${origin}/account/sessions`);
+  await shoot(page, 'account-sessions', () => page.getByText('This device').first().waitFor());
 
   await page.goto(`${origin}/admin`);
   await page.waitForURL((u) => u.pathname === '/signin');

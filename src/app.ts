@@ -14,6 +14,7 @@ import { createNetworkResolver } from './network/resolver.ts';
 import type { Clock } from './lib/clock.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { alertRoutes } from './alerts/routes.ts';
+import { appRoutes } from './apps/routes.ts';
 import { authnRoutes } from './authn/routes.ts';
 import { factorRoutes } from './factors/routes.ts';
 import { groupRoutes } from './groups/routes.ts';
@@ -25,10 +26,12 @@ import { zoneRoutes } from './policy/zone-routes.ts';
 import { configurePolicyDefaults } from './policy/service.ts';
 import { configureSignOnDefaults } from './policy/sign-on.ts';
 import { roleRoutes } from './roles/routes.ts';
+import { oidcRoutes } from './oidc/routes.ts';
 import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { logRoutes } from './syslog/routes.ts';
 import { tokenRoutes } from './tokens/routes.ts';
+import { myAccountRoutes } from './users/my-account.ts';
 import { userRoutes } from './users/routes.ts';
 import { configurePasswordHashing } from './users/password.ts';
 
@@ -97,13 +100,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(roleRoutes, { prefix: '/api/v1/users' });
   await app.register(factorRoutes, { prefix: '/api/v1/users' });
   await app.register(mySessionRoutes, { prefix: '/api/v1/users/me/sessions' });
+  await app.register(myAccountRoutes, { prefix: '/idp/myaccount' });
   await app.register(groupRoutes, { prefix: '/api/v1/groups' });
   await app.register(userGroupRoutes, { prefix: '/api/v1/users' });
+  await app.register(appRoutes, { prefix: '/api/v1/apps' });
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
   await app.register(logRoutes, { prefix: '/api/v1/logs' });
   await app.register(alertRoutes, { prefix: '/api/v1/alerts' });
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   await app.register(zoneRoutes, { prefix: '/api/v1/zones' });
   await app.register(adminRoutes, { prefix: '/api/v1/admin' });
+  await app.register(oidcRoutes, { secretsKey });
   return app;
 }

@@ -162,7 +162,7 @@ describe('bad input', () => {
   it('answers bad paging on every list with an Okta error', async () => {
     const group = (await f.api('POST', '/api/v1/groups', { profile: { name: 'Paging' } })).body.id as string;
     await newAlert(f);
-    const lists = ['/api/v1/users', '/api/v1/groups', `/api/v1/groups/${group}/users`, `/api/v1/users/${tenant.adminId}/groups`, '/api/v1/logs', '/api/v1/alerts'];
+    const lists = ['/api/v1/users', '/api/v1/groups', `/api/v1/groups/${group}/users`, `/api/v1/users/${tenant.adminId}/groups`, '/api/v1/logs', '/api/v1/alerts', '/api/v1/apps'];
     const failures: (string | null)[] = [];
     for (const list of lists) {
       const isLogs = list === '/api/v1/logs';

@@ -104,6 +104,20 @@ describe('bulwark CLI', () => {
     assert.equal(await logCount(database.db, acme.tenant.id), events);
   });
 
+  it('rotates a tenant\'s OpenID Connect signing key, keeping the previous one for its grace period', async () => {
+    const keys = () => database.db.selectFrom('oidc_signing_keys').select(['kid', 'retire_after', 'private_jwk_sealed']).where('tenant_id', '=', acme.tenant.id).orderBy('created').execute();
+    for (let i = 0; i < 2; i++) {
+      const res = await cli(['tenant', 'rotate-signing-key', 'acme']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stdout, /^New signing key [A-Za-z0-9_-]{43} for acme; previous keys verify until \d{4}-/);
+    }
+    const rows = await keys();
+    assert.equal(rows.length, 2);
+    assert.ok(rows[0]!.retire_after !== null && rows[1]!.retire_after === null, 'the first retiring, the second signing');
+    assert.ok(rows.every((r) => r.private_jwk_sealed.startsWith('v1.') && !r.private_jwk_sealed.includes('"d"')), 'private keys only sealed');
+    assertUsageError(await cli(['tenant', 'rotate-signing-key', 'nobody']), /^error: no tenant with slug "nobody"/);
+  });
+
   it('creates an admin user with a password from stdin and a role, acting as the operator', async () => {
     const res = await cli(['user', 'create', '--tenant', 'acme', '--login', 'jane@acme.example.com', '--first-name', 'Jane', '--last-name', 'Doe', '--password-stdin', '--role', 'org_admin', '--json'], 'Stdin-Secret-42\n');
     assert.equal(res.code, 0, res.stderr);

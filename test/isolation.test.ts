@@ -47,6 +47,8 @@ const AT_OTHER_HOST: Record<string, readonly [number, string] | OwnChallenge> = 
   'GET /api/v1/users/me/sessions': [404, 'E0000007'],
   'DELETE /api/v1/users/me/sessions': [404, 'E0000007'],
   'DELETE /api/v1/users/me/sessions/:id': [404, 'E0000007'],
+  'GET /idp/myaccount/profile': [404, 'E0000007'],
+  'PUT /idp/myaccount/profile': [404, 'E0000007'],
   'GET /api/v1/users/me/factors': [404, 'E0000007'],
   'POST /api/v1/users/me/factors': [404, 'E0000007'],
   'GET /api/v1/users/me/factors/:factorId': [404, 'E0000007'],

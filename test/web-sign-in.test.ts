@@ -40,7 +40,7 @@ describe('the sign-in page, in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${origin}/account`);
     assert.equal(await page.getByTestId('login').textContent(), user.login);
-    assert.equal(await page.getByTestId('amr').textContent(), 'pwd');
+    assert.equal(await page.getByTestId('amr').getAttribute('data-amr'), 'pwd');
     assert.deepEqual(await accessibilityProblems(page), [], 'the account page');
     const cookie = (await context.cookies()).find((c) => c.name === 'sid');
     assert.ok(cookie?.httpOnly, 'the session cookie is HttpOnly');
@@ -65,7 +65,7 @@ describe('the sign-in page, in Chromium', () => {
     await page.getByLabel('Authenticator app code').fill(nextCode(t));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(`${origin}/account`);
-    assert.equal(await page.getByTestId('amr').textContent(), 'pwd, otp');
+    assert.equal(await page.getByTestId('amr').getAttribute('data-amr'), 'pwd, otp');
     await context.close();
   });
 
@@ -81,7 +81,7 @@ describe('the sign-in page, in Chromium', () => {
     await page.getByRole('button', { name: 'Create a passkey' }).click();
     await page.waitForURL(`${origin}/account`);
     assert.equal(await page.getByTestId('login').textContent(), login);
-    assert.match(await page.getByTestId('amr').textContent() ?? '', /^(hwk|swk), mfa$/);
+    assert.match(await page.getByTestId('amr').getAttribute('data-amr') ?? '', /^(hwk|swk), mfa$/);
     const user = await f.api('GET', `/api/v1/users/${created.body.id}`);
     assert.equal(user.body.status, 'ACTIVE', 'the invited user is active');
     await context.close();
@@ -100,13 +100,13 @@ describe('the sign-in page, in Chromium', () => {
     await page.getByRole('button', { name: 'Passkey' }).click();
     await page.getByRole('button', { name: 'Create a passkey' }).click();
     await page.waitForURL(`${origin}/account`);
-    assert.match(await page.getByTestId('amr').textContent() ?? '', /^pwd, (hwk|swk), mfa$/);
+    assert.match(await page.getByTestId('amr').getAttribute('data-amr') ?? '', /^pwd, (hwk|swk), mfa$/);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${origin}/signin`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.waitForURL(`${origin}/account`);
     assert.equal(await page.getByTestId('login').textContent(), user.login);
-    assert.match(await page.getByTestId('amr').textContent() ?? '', /^(hwk|swk), mfa$/);
+    assert.match(await page.getByTestId('amr').getAttribute('data-amr') ?? '', /^(hwk|swk), mfa$/);
     await context.close();
   });
 });

@@ -43,5 +43,5 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': { target, changeOrigin: false }, '/login': { target, changeOrigin: false } } },
+  server: { proxy: { '/api': { target, changeOrigin: false }, '/idp': { target, changeOrigin: false }, '/login': { target, changeOrigin: false } } },
 });

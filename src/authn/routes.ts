@@ -1,3 +1,5 @@
+import { findOidcClient } from '#src/apps/service.ts';
+import { OktaErrors } from '#src/http/errors.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { baseUrlOf, publicAuditContext } from '#src/http/request-context.ts';
 import type { LogActor } from '#src/syslog/log-event.ts';
@@ -30,8 +32,20 @@ type ChangePasswordBody = { stateToken: string; oldPassword: string; newPassword
 type VerifyBody = { stateToken: string; passCode?: string; credential?: AuthenticationResponseJSON; rememberDevice?: boolean };
 
 const secret = { type: 'string', minLength: 1, maxLength: 256 } as const;
-/** The app the sign-in is for (Okta's `audience`), whose sign-on rule applies; the end-user dashboard if left out. */
-const audience = { type: 'string', enum: APP_NAMES } as const;
+/**
+ * The app the sign-in is for (Okta's `audience`), whose sign-on rule applies: a built-in app, or the id of one
+ * of the tenant's OpenID Connect apps (the sign-in its provider asked for); the end-user dashboard if left out.
+ */
+const audience = { anyOf: [{ type: 'string', enum: APP_NAMES }, { type: 'string', pattern: '^0oa[0-9A-Za-z]{17}$' }] } as const;
+
+/** The audience as a sign-on rule names it; an app id must be an active app of the tenant. */
+async function appOf(ctx: SignInContext, audience: string | undefined): Promise<string> {
+  if (audience === undefined) return 'dashboard';
+  if ((APP_NAMES as readonly string[]).includes(audience)) return audience;
+  const client = await findOidcClient(ctx.db, ctx.tenant.id, audience);
+  if (client?.status !== 'ACTIVE') throw OktaErrors.validation('audience', [`audience: ${audience} is not an active app of this organization`]);
+  return client.appId;
+}
 const stateToken = { type: 'string', minLength: 1, maxLength: 128 } as const;
 
 /** Either username and password, or a stateToken alone; Okta's optional `options` and `context` are accepted. */
@@ -126,7 +140,8 @@ const passkeyStartBody = { type: 'object', properties: { relayState: { type: 'st
 export async function authnRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: AuthnBody }>('/', { config: { auth: 'public' }, schema: { body: authnBody } }, async (request) => {
     const ctx = await signInContext(request);
-    const { username, password, stateToken: state, token, relayState, audience: app = 'dashboard' } = request.body;
+    const { username, password, stateToken: state, token, relayState } = request.body;
+    const app = state === undefined ? await appOf(ctx, request.body.audience) : 'dashboard';
     let outcome;
     if (token !== undefined) outcome = await openEnrollmentLink(ctx, token, app);
     else if (state !== undefined) {
@@ -170,7 +185,8 @@ export async function authnRoutes(app: FastifyInstance): Promise<void> {
   // Passkey sign-in (Bulwark's addition to the Classic API, which has no passwordless flow): a challenge, then
   // the authenticator's answer.
   app.post<{ Body: { relayState?: string; audience?: string } }>('/passkey', { config: { auth: 'public' }, schema: { body: passkeyStartBody } }, async (request) => {
-    return toAuthnTransaction(await startPasskeySignIn(await signInContext(request), request.body?.audience ?? 'dashboard'), baseUrlOf(request), request.body?.relayState);
+    const ctx = await signInContext(request);
+    return toAuthnTransaction(await startPasskeySignIn(ctx, await appOf(ctx, request.body?.audience)), baseUrlOf(request), request.body?.relayState);
   });
 
   app.post<{ Body: { stateToken: string; credential: AuthenticationResponseJSON } }>('/passkey/verify', { config: { auth: 'public' }, schema: { body: passkeyVerifyBody } }, async (request) => {

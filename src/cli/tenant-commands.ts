@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { systemClock } from '#src/lib/clock.ts';
-import { createTenant, listTenants, setLogRetention } from '#src/tenants/service.ts';
+import { createSecretBox, loadSecretsKey } from '#src/lib/secret-box.ts';
+import { KEY_GRACE_MS, rotateSigningKey } from '#src/oidc/keys.ts';
+import { createTenant, listTenants, operatorContext, setLogRetention } from '#src/tenants/service.ts';
 import { print, printJson, printTable, tenantBySlug, withDatabase } from './context.ts';
 import { parseEmail, parseInteger } from './parse.ts';
 
@@ -81,6 +83,19 @@ export function tenantCommands(program: Command): void {
         await tenantBySlug(db, slug);
         await setLogRetention(db, systemClock, slug, days);
         print(`System Log retention of ${slug} set to ${days} days.`);
+      });
+    });
+
+  tenant.command('rotate-signing-key')
+    .description(`Give the tenant's OpenID Connect provider a new ID token signing key; the previous ones keep verifying for ${KEY_GRACE_MS / 3_600_000} hours`)
+    .argument('<slug>', 'tenant slug')
+    .addHelpText('after', '\nA running server signs with the new key within a minute.\n\nExample:\n  $ bulwark tenant rotate-signing-key acme')
+    .action(async (slug: string) => {
+      await withDatabase(async (db, config) => {
+        const t = await tenantBySlug(db, slug);
+        const box = createSecretBox(config.secretsKey ?? loadSecretsKey(config.dataDir));
+        const rotated = await rotateSigningKey(db, systemClock, box, t.id, operatorContext(`cli-rotate-signing-key-${Date.now()}`));
+        print(`New signing key ${rotated.kid} for ${slug}; previous keys verify until ${rotated.retiredUntil.toISOString()}.`);
       });
     });
 }

@@ -200,6 +200,28 @@ export type SessionsTable = {
 };
 
 /** A tenant's admin session settings; absent: the defaults (docs/admin-sessions.md). */
+/** What oidc-provider stores through its adapter (src/oidc/adapter.ts), one row per model instance. */
+export type OidcModelsTable = {
+  tenant_id: string;
+  model: string;
+  id: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  grant_id: string | null;
+  uid: string | null;
+  expires_at: TsNull;
+  consumed_at: TsNull;
+};
+
+export type OidcSigningKeysTable = {
+  tenant_id: string;
+  kid: string;
+  alg: string;
+  public_jwk: ColumnType<Record<string, unknown>, string, string>;
+  private_jwk_sealed: string;
+  created: Ts;
+  retire_after: TsNull;
+};
+
 export type AdminSessionSettingsTable = {
   tenant_id: string;
   idle_minutes: number;
@@ -323,6 +345,55 @@ export type RecoveryCodesTable = {
   code_hash: string;
 };
 
+/** Okta's `oidc_client` apps (src/apps); list columns are PostgreSQL text arrays. */
+export type AppsTable = {
+  tenant_id: string;
+  id: string;
+  client_id: string;
+  label: string;
+  status: string;
+  token_endpoint_auth_method: string;
+  application_type: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  consent_method: string;
+  initiate_login_uri: string | null;
+  jwks: ColumnType<{ keys: Record<string, unknown>[] } | null, string | null, string | null>;
+  auto_key_rotation: boolean;
+  created: Ts;
+  last_updated: Ts;
+};
+
+export type AppClientSecretsTable = {
+  tenant_id: string;
+  id: string;
+  app_id: string;
+  secret_hash: string;
+  hint: string;
+  status: string;
+  created: Ts;
+  last_updated: Ts;
+};
+
+export type AppUserAssignmentsTable = {
+  tenant_id: string;
+  app_id: string;
+  user_id: string;
+  created: Ts;
+  last_updated: Ts;
+};
+
+export type AppGroupAssignmentsTable = {
+  tenant_id: string;
+  app_id: string;
+  group_id: string;
+  priority: number;
+  created: Ts;
+  last_updated: Ts;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -350,4 +421,10 @@ export type Database = {
   network_zones: NetworkZonesTable;
   sign_on_rules: SignOnRulesTable;
   admin_session_settings: AdminSessionSettingsTable;
+  oidc_models: OidcModelsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
+  apps: AppsTable;
+  app_client_secrets: AppClientSecretsTable;
+  app_user_assignments: AppUserAssignmentsTable;
+  app_group_assignments: AppGroupAssignmentsTable;
 };

@@ -138,7 +138,7 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: FactorParams }>('/me/factors/:factorId', { config: { auth: 'public' }, schema: { params: factorParams } }, async (request, reply) => {
     assertSameOrigin(request);
     const { ctx, user } = await me(request);
-    await removeFactor(ctx, user, request.params.factorId);
+    await removeFactor(ctx, user, request.params.factorId, true);
     return reply.code(204).send();
   });
 

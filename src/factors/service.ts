@@ -3,6 +3,9 @@ import { AppError, OktaErrors } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
+import { rulesDemandingFactorsOf } from '#src/policy/sign-on.ts';
+import { factorQualifies } from '#src/policy/sign-on-rules.ts';
+import { roleTypesOf } from '#src/roles/service.ts';
 import type { AuditContext, EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { RECOVERY_CODE, RECOVERY_CODE_PROVIDER, newRecoveryCodes, recoveryCodeHash } from './recovery-codes.ts';
@@ -181,11 +184,44 @@ export async function enrollRecoveryCodes(ctx: FactorContext, user: LogTarget): 
   });
 }
 
-/** Removes one factor (the user's own choice, or an admin's reset). */
-export async function removeFactor(ctx: FactorContext, user: LogTarget, factorId: string): Promise<void> {
+const keepFactor = (cause: string) => new AppError(403, 'E0000006', 'You do not have permission to perform the requested action', [cause]);
+
+/**
+ * Why the user may not remove `factor` themselves, or null: it is their last passkey and a rule that applies
+ * to them asks for one (an admin's admin console always does), or their last factor and a rule asks for a
+ * second factor. Removing it would lock them out of what they sign in to, or leave them to set up a weaker
+ * factor at their next sign-in. A pending factor never counts, so it may always go.
+ */
+async function removalProblem(tx: Tx, tenantId: string, user: LogTarget, factor: FactorRow): Promise<string | null> {
+  if (factor.status !== 'ACTIVE') return null;
+  const others = (await activeFactors(tx, tenantId, user.id)).filter((f) => f.id !== factor.id);
+  const isAdmin = (await roleTypesOf(tx, tenantId, user.id)).size > 0;
+  const rules = await rulesDemandingFactorsOf(tx, tenantId, user.id, isAdmin);
+  // A passkey rule first: its advice (another passkey) is the narrower one.
+  const byStrictness = [...rules].sort((a, b) => Number(b.actions.signon.phishingResistant === 'REQUIRED') - Number(a.actions.signon.phishingResistant === 'REQUIRED'));
+  for (const rule of byStrictness) {
+    const a = rule.actions.signon;
+    if (!factorQualifies(factor.factorType, a) || others.some((f) => factorQualifies(f.factorType, a))) continue;
+    return a.phishingResistant === 'REQUIRED'
+      ? `factor: This is your last passkey, and the sign-on rule "${rule.name}" asks for one. Add another passkey first, then remove this one.`
+      : `factor: This is your last security method, and the sign-on rule "${rule.name}" asks for one at sign-in. Add another method first, then remove this one.`;
+  }
+  return null;
+}
+
+/**
+ * Removes one factor. The user's own removal (`self`) is refused, with nothing changed or logged, when it
+ * would leave them unable to meet a sign-on rule that applies to them (see removalProblem); an admin's reset
+ * is not, since it exists for a user who lost their factor.
+ */
+export async function removeFactor(ctx: FactorContext, user: LogTarget, factorId: string, self = false): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
+    // All the user's factors locked, in one order: two removals at once cannot each leave the other's as the last.
+    if (self) await factorsOfUser(tx, ctx.tenantId, user.id, true);
     const factor = await findFactor(tx, ctx.tenantId, user.id, factorId, true);
     if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
+    const problem = self ? await removalProblem(tx, ctx.tenantId, user, factor) : null;
+    if (problem !== null) throw keepFactor(problem);
     await deleteFactor(tx, ctx.tenantId, factor.id);
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [deactivatedEvent(user, factor)]);
   });

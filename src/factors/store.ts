@@ -35,8 +35,9 @@ function toRow(r: Selected): FactorRow {
   };
 }
 
-export async function factorsOfUser(db: Executor, tenantId: string, userId: string): Promise<FactorRow[]> {
-  const rows = await db.selectFrom('factors').select(columns).where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created').orderBy('id').execute();
+export async function factorsOfUser(db: Executor, tenantId: string, userId: string, lock = false): Promise<FactorRow[]> {
+  const q = db.selectFrom('factors').select(columns).where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created').orderBy('id');
+  const rows = await (lock ? q.forUpdate() : q).execute();
   return rows.map(toRow);
 }
 

@@ -9,7 +9,7 @@ import {
 } from './store.ts';
 
 export type { GroupRow };
-export { existingGroupIds, groupsOfUserAmong } from './store.ts';
+export { existingGroupIds, groupNamesOfUser, groupsOfUserAmong } from './store.ts';
 
 export function groupTarget(group: GroupRow): LogTarget {
   return { id: group.id, type: 'UserGroup', alternateId: 'unknown', displayName: group.name, detailEntry: null };

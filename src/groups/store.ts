@@ -124,3 +124,9 @@ export async function existingGroupIds(db: Executor, tenantId: string, groupIds:
   const rows = await db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...groupIds]).execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/** The names of the groups a user is in (Everyone included), for the OpenID Connect `groups` claim. */
+export async function groupNamesOfUser(db: Executor, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('groups').select('name').where('tenant_id', '=', tenantId).where(groupsOfUser(userId)).orderBy('name').execute();
+  return rows.map((r) => r.name);
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NetworkInfo } from '#src/network/resolver.ts';
 import {
-  amrSatisfies, anyConditions, builtInRules, factorQualifies, matchingRule, policyProblem, reachesAdminConsole, signOnPolicyId,
+  amrSatisfies, anyConditions, builtInRules, factorQualifies, matchingRule, policyProblem, reachesAdminConsole, rulesDemandingFactors, signOnPolicyId,
   type SignOnRequest, type SignOnRule,
 } from './sign-on-rules.ts';
 import { inZone, type ZoneRow } from './zones.ts';
@@ -131,5 +131,21 @@ describe('sign-on rules', () => {
     assert.equal(reachesAdminConsole(anyConditions()), true);
     assert.equal(reachesAdminConsole({ ...anyConditions(), app: { include: ['dashboard'], exclude: [] } }), false);
     assert.equal(reachesAdminConsole({ ...anyConditions(), app: { include: ['admin_console', 'dashboard'], exclude: [] } }), true);
+  });
+
+  it('finds the rules a user\'s factors must keep meeting: theirs, for the apps they reach, from any network, until a rule for every network', () => {
+    const anyFactor = { ...DEFAULT_RULE.actions.signon, access: 'ALLOW' as const, requireFactor: true };
+    const group = (id: string) => ({ people: { groups: { include: [id], exclude: [] }, users: { include: [], exclude: [] } } });
+    const forGroup = rule({ id: '0prGROUPAAAAAAAAAAAA', actions: { signon: anyFactor }, conditions: group('00gMINE') });
+    const otherGroup = rule({ id: '0prOTHERAAAAAAAAAAAA', actions: { signon: anyFactor }, conditions: group('00gOTHER') });
+    const inactive = rule({ id: '0prOFFAAAAAAAAAAAAAA', status: 'INACTIVE', actions: { signon: anyFactor } });
+    const fromZone = rule({ id: '0prZONEAAAAAAAAAAAAA', actions: { signon: anyFactor }, conditions: { network: { connection: 'ZONE', include: ['nzoX'], exclude: [] } } });
+    const ids = (rules: SignOnRule[], apps: string[]) => rulesDemandingFactors(rules, { apps, userId: '00uME', groupIds: new Set(['00gMINE']) }).map((r) => r.id).sort();
+    assert.deepEqual(ids([ADMIN_RULE, DEFAULT_RULE], ['dashboard']), [], 'the default rule asks for nothing');
+    assert.deepEqual(ids([ADMIN_RULE, DEFAULT_RULE], ['dashboard', 'admin_console']), [ADMIN_RULE.id], 'an admin\'s admin console rule');
+    assert.deepEqual(ids([otherGroup, inactive, forGroup, DEFAULT_RULE], ['dashboard']), [forGroup.id], 'not another group\'s, not an inactive one');
+    assert.deepEqual(ids([fromZone, DEFAULT_RULE], ['dashboard']), [fromZone.id], 'a rule for one zone applies when the user is there');
+    const allowAnywhere = rule({ id: '0prFIRSTAAAAAAAAAAAA', actions: { signon: { ...anyFactor, requireFactor: false } } });
+    assert.deepEqual(ids([allowAnywhere, forGroup, DEFAULT_RULE], ['dashboard']), [], 'a rule for every network before it: the later rule never decides');
   });
 });

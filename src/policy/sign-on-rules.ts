@@ -195,6 +195,26 @@ export function amrSatisfies(amr: readonly string[], a: SignOnActions): boolean 
   return true;
 }
 
+/**
+ * The active rules that may decide a sign-in of this user to one of `apps`, from some network, and let it
+ * through only with a factor: what the user's factors must go on meeting. Network conditions are not judged
+ * (a rule for one zone applies whenever the user is there), but a matching rule for any network ends the
+ * walk for its app: no later rule ever decides a sign-in to it.
+ */
+export function rulesDemandingFactors(rules: readonly SignOnRule[], r: Omit<SignOnRequest, 'app' | 'network' | 'zones'> & { apps: readonly string[] }): SignOnRule[] {
+  const found = new Map<string, SignOnRule>();
+  for (const app of r.apps) {
+    for (const rule of rules) {
+      const c = rule.conditions;
+      if (rule.status !== 'ACTIVE' || !passes(c.app, (a) => a === app) || !passes(c.people.users, (u) => u === r.userId) || !passes(c.people.groups, (g) => r.groupIds.has(g))) continue;
+      const a = rule.actions.signon;
+      if (a.access === 'ALLOW' && (a.requireFactor || a.phishingResistant === 'REQUIRED')) found.set(rule.id, rule);
+      if (c.network.connection === 'ANYWHERE') break;
+    }
+  }
+  return [...found.values()];
+}
+
 /** Whether a factor of this type can meet the rule's demands. */
 export function factorQualifies(factorType: string, a: SignOnActions): boolean {
   return a.phishingResistant !== 'REQUIRED' || factorType === 'webauthn';

@@ -8,7 +8,7 @@ import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { existingUserIds } from '#src/users/service.ts';
 import {
-  amrSatisfies, policyProblem, anyConditions, BUILT_IN_APPS, builtInRules, matchingRule, referencedIds, signOnPolicyId,
+  amrSatisfies, policyProblem, anyConditions, APP_NAMES, ADMIN_CONSOLE, BUILT_IN_APPS, builtInRules, matchingRule, referencedIds, rulesDemandingFactors, signOnPolicyId,
   type RuleConditions, type SignOnActions, type SignOnRule,
 } from './sign-on-rules.ts';
 import { listRuleRows, lockRuleList, replaceRuleRows, type RuleRow } from './store.ts';
@@ -238,6 +238,17 @@ export async function decideSignOn(db: Executor, tenantId: string, app: string, 
   const zones = needs.zones ? await zonesById(db, tenantId) : new Map();
   const rule = matchingRule(rules, { app, userId, groupIds, network, zones });
   return { rule, actions: rule.actions.signon };
+}
+
+/**
+ * The rules whose factor demands a user's factors must keep meeting: those that may decide the user's sign-in
+ * to any app they can reach, the admin console only for an admin (its built-in rule asks for a passkey).
+ */
+export async function rulesDemandingFactorsOf(db: Executor, tenantId: string, userId: string, isAdmin: boolean): Promise<SignOnRule[]> {
+  const rules = await signOnRules(db, tenantId);
+  const groupIds = await groupsOfUserAmong(db, tenantId, userId, referencedIds(rules).groups);
+  const apps = APP_NAMES.filter((a) => isAdmin || a !== ADMIN_CONSOLE);
+  return rulesDemandingFactors(rules, { apps, userId, groupIds });
 }
 
 /** How a session signed in, as a sign-on rule judges it when the session is used for an app. */

@@ -9,6 +9,10 @@ export const PERMISSIONS = [
   'users.helpdesk',
   'groups.read',
   'groups.manage',
+  /** see the tenant's OpenID Connect apps, their secrets' metadata and their assignments */
+  'apps.read',
+  /** register, change and delete them, rotate their secrets and assign them */
+  'apps.manage',
   'logs.read',
   'roles.read',
   'roles.manage',
@@ -26,9 +30,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<RoleType, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS,
-  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage'],
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage'],
   HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'groups.read'],
-  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'logs.read', 'roles.read', 'policies.read'],
+  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read'],
 };
 
 export function permissionsOf(roles: Iterable<RoleType>): Set<Permission> {

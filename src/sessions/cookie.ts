@@ -21,10 +21,14 @@ function readCookie(request: FastifyRequest, kind: CookieKind): string | undefin
 }
 
 /** No Max-Age: the browser forgets it when it closes, and the server enforces the idle and maximum lifetimes. */
-function writeCookie(request: FastifyRequest, reply: FastifyReply, kind: CookieKind, value: string, expires?: Date): void {
-  reply.header('set-cookie', stringifySetCookie({
+function setCookieHeader(request: FastifyRequest, kind: CookieKind, value: string, expires?: Date): string {
+  return stringifySetCookie({
     name: cookieName(request, kind), value, httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', path: '/', ...(expires ? { expires } : {}),
-  }));
+  });
+}
+
+function writeCookie(request: FastifyRequest, reply: FastifyReply, kind: CookieKind, value: string, expires?: Date): void {
+  reply.header('set-cookie', setCookieHeader(request, kind, value, expires));
 }
 
 export function readSessionCookie(request: FastifyRequest): string | undefined {
@@ -37,6 +41,11 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, v
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
   writeCookie(request, reply, 'sid', '', new Date(0));
+}
+
+/** The Set-Cookie value that clears `sid`, for a response another library writes (oidc-provider's logout). */
+export function sessionCookieClearing(request: FastifyRequest): string {
+  return setCookieHeader(request, 'sid', '', new Date(0));
 }
 
 export function readAdminCookie(request: FastifyRequest): string | undefined {

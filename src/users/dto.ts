@@ -65,3 +65,16 @@ export function toPublicUser(user: UserRow, tenantId: string, baseUrl: string, s
     _links: links,
   };
 }
+
+/**
+ * The caller's own profile as Okta's MyAccount API shapes it (`GET /idp/myaccount/profile`): no id, status or
+ * credentials, only the profile and when the account was made and last changed.
+ */
+export function toMyProfile(user: UserRow, base: string) {
+  return {
+    createdAt: user.created.toISOString(),
+    modifiedAt: user.lastUpdated.toISOString(),
+    profile: user.profile,
+    _links: { self: { href: `${base}/idp/myaccount/profile`, hints: { allow: ['GET', 'PUT'] } } },
+  };
+}

@@ -105,6 +105,27 @@ export const replaceUserBody = {
   },
 };
 
+/**
+ * The attributes a user may change in their own profile (the MyAccount API): how they are named and reached.
+ * Never `login` or `email`, which sign-in and recovery go by, nor what the organization keeps about them
+ * (department, manager, employee number…).
+ */
+export const SELF_EDITABLE = [
+  'firstName', 'lastName', 'middleName', 'honorificPrefix', 'honorificSuffix', 'displayName', 'nickName', 'title',
+  'mobilePhone', 'primaryPhone', 'locale', 'preferredLanguage', 'timezone',
+] as const;
+
+/**
+ * PUT /idp/myaccount/profile: the whole profile, as GET answered it (Okta's MyAccount replaces, it never
+ * merges). Each attribute has its Users API schema; which may change is the service's rule.
+ */
+export const myProfileBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['profile'],
+  properties: { profile: profile([]) },
+};
+
 export const createUserQuery = {
   type: 'object',
   additionalProperties: false,

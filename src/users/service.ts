@@ -18,6 +18,7 @@ import { hashPassword } from './password.ts';
 import { passwordHashFor } from './password-policy-check.ts';
 import { clearFailedLogins } from './sign-in.ts';
 import { displayNameOf } from './profile.ts';
+import { SELF_EDITABLE, standardProfileProperties } from './schemas.ts';
 import { deleteUserRow, findUser, insertUser, loginTaken, rememberPasswordHash, saveUser, type UserRow } from './store.ts';
 
 export type Profile = Record<string, unknown>;
@@ -110,16 +111,19 @@ export async function getUser(ctx: ServiceContext, idOrLogin: string): Promise<U
   return user;
 }
 
-/** Loads and locks the user, and checks the actor may change this user at all. */
-async function lockForChange(tx: Tx, ctx: ServiceContext, idOrLogin: string): Promise<UserRow> {
+/**
+ * Loads and locks the user, and checks the actor may change this user at all: an admin by their roles over
+ * the user's, a user changing themselves (`self`) only themselves.
+ */
+async function lockForChange(tx: Tx, ctx: ServiceContext, idOrLogin: string, self = false): Promise<UserRow> {
   const user = await findUser(tx, ctx.tenantId, idOrLogin, true);
   if (!user) throw OktaErrors.notFound(`${idOrLogin} (User)`);
-  const targetRoles = await roleTypesOf(tx, ctx.tenantId, user.id);
-  if (!mayActOn(ctx.actor.roles, targetRoles)) throw OktaErrors.forbidden();
+  if (self ? ctx.actor.userId !== user.id : !mayActOn(ctx.actor.roles, await roleTypesOf(tx, ctx.tenantId, user.id))) throw OktaErrors.forbidden();
   return user;
 }
 
-export type UpdateUserInput = { profile?: Profile; password?: string; replace: boolean };
+/** `self`: the user's own change (MyAccount), which no admin role governs. */
+export type UpdateUserInput = { profile?: Profile; password?: string; replace: boolean; self?: true };
 
 const REQUIRED = ['login', 'email', 'firstName', 'lastName'] as const;
 
@@ -131,7 +135,7 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
   if (missing.length > 0) throw OktaErrors.validation(missing.join(', '), missing.map((k) => `${k}: The field cannot be left blank`));
   const passwordHash = await passwordHashFor(ctx.db, ctx.tenantId, input.password, String(merged['login']), current);
   return inTransaction(ctx, async (tx) => {
-    const user = await lockForChange(tx, ctx, current.id);
+    const user = await lockForChange(tx, ctx, current.id, input.self);
     const profile = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null || !input.replace));
     const changed = [...new Set([...Object.keys(user.profile), ...Object.keys(profile)])]
       .filter((k) => JSON.stringify(user.profile[k]) !== JSON.stringify(profile[k]))
@@ -157,6 +161,30 @@ export async function updateUser(ctx: ServiceContext, id: string, input: UpdateU
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
     return updated;
   });
+}
+
+const SELF_EDITABLE_SET: ReadonlySet<string> = new Set(SELF_EDITABLE);
+
+/** Two attribute values alike, an absent attribute and a null one too (a client sends back what GET left out as null). */
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * The user's own profile change (MyAccount's PUT): `sent` is the whole profile, so its self-editable
+ * attributes replace the user's (one left out is removed), while every other attribute must come back as it
+ * is. A changed `login`, `email` or other attribute the organization keeps, or one the profile does not have,
+ * is refused by name and nothing changes. Logged by updateUser as `user.account.update_profile`.
+ */
+export async function replaceOwnProfile(ctx: ServiceContext, userId: string, sent: Profile): Promise<UserRow> {
+  const current = await getUser(ctx, userId);
+  const has = (k: string) => Object.hasOwn(current.profile, k);
+  const causes = Object.keys(sent).filter((k) => !SELF_EDITABLE_SET.has(k) && !sameValue(sent[k], has(k) ? current.profile[k] : undefined)).sort().map((k) => (
+    has(k) || Object.hasOwn(standardProfileProperties, k)
+      ? `profile.${k}: This attribute cannot be changed here; ask an administrator`
+      : `profile.${k}: This attribute is not part of the profile`));
+  if (causes.length > 0) throw OktaErrors.validation('profile', causes);
+  const kept = Object.entries(current.profile).filter(([k]) => !SELF_EDITABLE_SET.has(k));
+  const own = SELF_EDITABLE.filter((k) => sent[k] !== undefined && sent[k] !== null).map((k) => [k, sent[k]] as const);
+  return updateUser(ctx, userId, { profile: Object.fromEntries([...kept, ...own]), replace: true, self: true });
 }
 
 export type LifecycleResult = { user: UserRow; tempPassword?: string; enrollment?: EnrollmentLink; recovery?: RecoveryLink };

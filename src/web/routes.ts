@@ -18,7 +18,7 @@ const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-u
  * path; the admin console is its own (`admin.html`), so that its code never loads on the sign-in page.
  */
 const DOCUMENTS = [
-  { file: 'index.html', paths: ['/signin', '/account', '/welcome'] },
+  { file: 'index.html', paths: ['/signin', '/account', '/account/*', '/welcome'] },
   { file: 'admin.html', paths: ['/admin', '/admin/*'] },
 ];
 

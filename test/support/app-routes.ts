@@ -35,8 +35,32 @@ export function parseRouteTree(tree: string): AppRoute[] {
   return routes;
 }
 
-/** Every method + path the app serves, HEAD left out. */
-export async function listAppRoutes(db: Db): Promise<AppRoute[]> {
+/**
+ * The OpenID Connect protocol endpoints (src/oidc): they speak OAuth's error format and their own
+ * authentication, not Okta's management API, so the Okta matrices leave them out; test/oidc.test.ts covers
+ * them, and checks this list is exactly what the app serves under those paths.
+ */
+export const PROTOCOL_ROUTES: readonly string[] = [
+  'GET /.well-known/openid-configuration',
+  'GET /oauth2/v1/keys',
+  'GET /oauth2/v1/authorize',
+  'POST /oauth2/v1/authorize',
+  'GET /oauth2/v1/authorize/:uid',
+  'POST /oauth2/v1/token',
+  'GET /oauth2/v1/userinfo',
+  'POST /oauth2/v1/userinfo',
+  'GET /oauth2/v1/logout',
+  'POST /oauth2/v1/logout',
+  'POST /oauth2/v1/logout/confirm',
+  'GET /oauth2/v1/logout/success',
+  'POST /oauth2/v1/revoke',
+  'POST /oauth2/v1/introspect',
+  'GET /oauth2/v1/interaction/:uid',
+  'POST /oauth2/v1/interaction/:uid/consent',
+];
+
+/** Every method + path the app serves, HEAD left out; the protocol endpoints only when asked for. */
+export async function listAppRoutes(db: Db, which: 'management' | 'protocol' = 'management'): Promise<AppRoute[]> {
   const app = await buildApp({
     config: testConfig(),
     db,
@@ -48,7 +72,8 @@ export async function listAppRoutes(db: Db): Promise<AppRoute[]> {
   await app.ready();
   const routes = parseRouteTree(app.printRoutes({ commonPrefix: false }));
   await app.close();
-  return routes.filter((r) => r.method !== 'HEAD');
+  const protocol = new Set(PROTOCOL_ROUTES.map((k) => routeKey(k.split(' ')[0] ?? '', k.split(' ')[1] ?? '')));
+  return routes.filter((r) => r.method !== 'HEAD' && protocol.has(routeKey(r.method, r.url)) === (which === 'protocol'));
 }
 
 /**

@@ -347,3 +347,27 @@ export async function mfaEnrollStateTokenFor(f: Fixture, web: HostClient): Promi
   if (transaction['status'] !== 'MFA_ENROLL') throw new Error(`fixture sign in: status ${transaction['status']}, expected MFA_ENROLL`);
   return { stateToken: transaction['stateToken'] as string, user };
 }
+
+/** A valid Okta `oidc_client` app: a web app with a client secret, one https redirect URI. */
+export function appBody(label = unique('App')): Record<string, unknown> {
+  return {
+    name: 'oidc_client',
+    label,
+    signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
+    settings: { oauthClient: { redirect_uris: ['https://app.example.com/callback'], grant_types: ['authorization_code'], response_types: ['code'], application_type: 'web' } },
+  };
+}
+
+/** A new OIDC app with its first client secret, ACTIVE unless asked otherwise. */
+export async function newApp(f: Fixture, status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE'): Promise<{ id: string; clientSecret: string }> {
+  const res = ok(await f.api('POST', `/api/v1/apps?activate=${status === 'ACTIVE'}`, appBody()), 'create app');
+  return { id: res.body.id as string, clientSecret: res.body.credentials.oauthClient.client_secret as string };
+}
+
+/** A second client secret of the app, deactivated when asked: the only kind that can be deleted. */
+export async function newAppSecret(f: Fixture, appId: string, status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE'): Promise<{ id: string }> {
+  const id = ok(await f.api('POST', `/api/v1/apps/${appId}/credentials/secrets`, {}), 'create app secret').body.id as string;
+  if (status === 'INACTIVE') ok(await f.api('POST', `/api/v1/apps/${appId}/credentials/secrets/${id}/lifecycle/deactivate`), 'deactivate app secret');
+  return { id };
+}

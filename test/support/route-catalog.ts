@@ -20,6 +20,7 @@ import {
   activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newPasskeyUser, newSession, openedEnrollment,
   newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
   mfaEnrollStateTokenFor, newRule, newZone, ruleBodyFor, signOnPolicyIdOf, zoneBody,
+  appBody, newApp, newAppSecret,
   recoveryChallengeFor, recoveryStateTokenFor, recoveryTokenFor,
   type Fixture, type UserRef, type WebFixture,
 } from './fixtures.ts';
@@ -83,6 +84,15 @@ const onRule = (suffix = '', status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE') => async 
   const rule = await newRule(f, status);
   return { path: `/api/v1/policies/${rule.policyId}/rules/${rule.ruleId}${suffix}` };
 };
+/** A new OIDC app (with its first client secret): `/api/v1/apps/{id}{suffix}`. */
+const onApp = (suffix = '', status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE') => async (f: Fixture): Promise<Call> => ({ path: `/api/v1/apps/${(await newApp(f, status)).id}${suffix}` });
+
+/** A second client secret of a new app: `/api/v1/apps/{id}/credentials/secrets/{secretId}{suffix}`. */
+const onAppSecret = (suffix = '', status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE') => async (f: Fixture): Promise<Call> => {
+  const app = await newApp(f);
+  return { path: `/api/v1/apps/${app.id}/credentials/secrets/${(await newAppSecret(f, app.id, status)).id}${suffix}` };
+};
+
 const onOwnSession = (path: string) => async (f: WebFixture): Promise<HostCall> => ({ path, web: (await newSession(f)).web });
 
 /** A new user with an ACTIVE TOTP factor, addressed by an admin: `/api/v1/users/{id}/factors{/factorId}`. */
@@ -103,6 +113,7 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /metrics': read(fixed('/metrics'), { public: true }),
   'GET /signin': read(fixed('/signin'), { public: true }),
   'GET /account': read(fixed('/account'), { public: true }),
+  'GET /account/*': read(fixed('/account/sessions'), { public: true }),
   'GET /welcome': read(fixed('/welcome'), { public: true }),
   'GET /admin': read(fixed('/admin'), { public: true }),
   'GET /admin/*': read(fixed('/admin/users'), { public: true }),
@@ -220,6 +231,52 @@ export const ROUTES: Record<string, RouteEntry> = {
   'DELETE /api/v1/zones/:id': write(204, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}` })),
   'POST /api/v1/zones/:id/lifecycle/activate': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f, 'INACTIVE')).id}/lifecycle/activate` })),
   'POST /api/v1/zones/:id/lifecycle/deactivate': write(200, async (f) => ({ path: `/api/v1/zones/${(await newZone(f)).id}/lifecycle/deactivate` })),
+
+  'GET /api/v1/apps': read(fixed('/api/v1/apps'), { query: true }),
+  'POST /api/v1/apps': write(200, async () => ({ path: '/api/v1/apps?activate=true', body: appBody() }), { body: true, query: true }),
+  'GET /api/v1/apps/:appId': read(onApp()),
+  'PUT /api/v1/apps/:appId': write(200, async (f) => ({ ...(await onApp()(f)), body: appBody(unique('Renamed')) }), { body: true }),
+  'DELETE /api/v1/apps/:appId': write(204, onApp('', 'INACTIVE')),
+  'POST /api/v1/apps/:appId/lifecycle/activate': write(200, onApp('/lifecycle/activate', 'INACTIVE')),
+  'POST /api/v1/apps/:appId/lifecycle/deactivate': write(200, onApp('/lifecycle/deactivate')),
+  'GET /api/v1/apps/:appId/credentials/secrets': read(onApp('/credentials/secrets')),
+  // The body is optional (Okta's), so no `body` flag: an empty request is a valid one.
+  'POST /api/v1/apps/:appId/credentials/secrets': write(201, async (f) => ({ ...(await onApp('/credentials/secrets')(f)), body: {} })),
+  'GET /api/v1/apps/:appId/credentials/secrets/:secretId': read(onAppSecret()),
+  'POST /api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/activate': write(200, onAppSecret('/lifecycle/activate', 'INACTIVE')),
+  'POST /api/v1/apps/:appId/credentials/secrets/:secretId/lifecycle/deactivate': write(200, onAppSecret('/lifecycle/deactivate')),
+  'DELETE /api/v1/apps/:appId/credentials/secrets/:secretId': write(204, onAppSecret('', 'INACTIVE')),
+  'GET /api/v1/apps/:appId/users': read(onApp('/users'), { query: true }),
+  'POST /api/v1/apps/:appId/users': write(200, async (f) => {
+    const [call, user] = await Promise.all([onApp('/users')(f), newUser(f)]);
+    return { ...call, body: { id: user.id, scope: 'USER' } };
+  }, { body: true }),
+  'GET /api/v1/apps/:appId/users/:userId': read(async (f) => {
+    const [app, user] = await Promise.all([newApp(f), newUser(f)]);
+    await f.api('POST', `/api/v1/apps/${app.id}/users`, { id: user.id });
+    return { path: `/api/v1/apps/${app.id}/users/${user.id}` };
+  }),
+  'DELETE /api/v1/apps/:appId/users/:userId': write(204, async (f) => {
+    const [app, user] = await Promise.all([newApp(f), newUser(f)]);
+    await f.api('POST', `/api/v1/apps/${app.id}/users`, { id: user.id });
+    return { path: `/api/v1/apps/${app.id}/users/${user.id}` };
+  }),
+  'GET /api/v1/apps/:appId/groups': read(onApp('/groups'), { query: true }),
+  // The body is optional here too.
+  'PUT /api/v1/apps/:appId/groups/:groupId': write(200, async (f) => {
+    const [app, group] = await Promise.all([newApp(f), newGroup(f)]);
+    return { path: `/api/v1/apps/${app.id}/groups/${group.id}`, body: { priority: 1 } };
+  }),
+  'GET /api/v1/apps/:appId/groups/:groupId': read(async (f) => {
+    const [app, group] = await Promise.all([newApp(f), newGroup(f)]);
+    await f.api('PUT', `/api/v1/apps/${app.id}/groups/${group.id}`);
+    return { path: `/api/v1/apps/${app.id}/groups/${group.id}` };
+  }),
+  'DELETE /api/v1/apps/:appId/groups/:groupId': write(204, async (f) => {
+    const [app, group] = await Promise.all([newApp(f), newGroup(f)]);
+    await f.api('PUT', `/api/v1/apps/${app.id}/groups/${group.id}`);
+    return { path: `/api/v1/apps/${app.id}/groups/${group.id}` };
+  }),
 };
 
 export const HOST_ROUTES: Record<string, HostRouteEntry> = {
@@ -259,6 +316,13 @@ export const HOST_ROUTES: Record<string, HostRouteEntry> = {
     const s = await newSession(f);
     return { path: `/api/v1/users/me/sessions/${s.id}`, web: s.web };
   }),
+
+  'GET /idp/myaccount/profile': hostRead(onOwnSession('/idp/myaccount/profile')),
+  'PUT /idp/myaccount/profile': hostWrite(200, async (f) => {
+    const { web } = await newSession(f);
+    const { profile } = (await web('GET', '/idp/myaccount/profile')).body;
+    return { path: '/idp/myaccount/profile', body: { profile: { ...profile, nickName: unique('Nick') } }, web };
+  }, { body: true }),
 
   'GET /api/v1/users/me/factors': hostRead(onOwnFactor(false)),
   'POST /api/v1/users/me/factors': hostWrite(200, async (f) => ({ path: '/api/v1/users/me/factors', body: TOTP_ENROLLMENT, web: (await newKnownSession(f)).web }), { body: true }),

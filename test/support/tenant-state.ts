@@ -81,5 +81,7 @@ export async function tenantSecrets(db: Db, tenantId: string): Promise<Set<strin
   for (const r of builtInRules(tenantId, { idleMinutes: 1, maxMinutes: 1 })) out.add(r.id);
   for (const r of await db.selectFrom('sign_on_rules').select('id').where('tenant_id', '=', tenantId).execute()) out.add(r.id);
   for (const z of await db.selectFrom('network_zones').select('id').where('tenant_id', '=', tenantId).execute()) out.add(z.id);
+  for (const a of await db.selectFrom('apps').select(['id', 'label']).where('tenant_id', '=', tenantId).execute()) out.add(a.id).add(a.label);
+  for (const s of await db.selectFrom('app_client_secrets').select('id').where('tenant_id', '=', tenantId).execute()) out.add(s.id);
   return out;
 }

@@ -5,10 +5,13 @@ import { finish, TOTP, WEBAUTHN, type Factor, type Transaction } from './transac
 
 const FACTOR_NAMES: Record<string, string> = { [TOTP]: 'Authenticator app code', [WEBAUTHN]: 'Passkey', recovery_code: 'Recovery code' };
 
-/** The app the sign-in is for, from `?app=` (the admin console sends admin_console); the dashboard otherwise. */
+/**
+ * The app the sign-in is for, from `?app=`: the admin console sends admin_console, an OpenID Connect app's
+ * authorization sends the app's id; the dashboard otherwise.
+ */
 function audience(): string | undefined {
   const app = new URLSearchParams(window.location.search).get('app');
-  return app === 'admin_console' || app === 'help_center' ? app : undefined;
+  return app === 'admin_console' || app === 'help_center' || /^0oa[0-9A-Za-z]{17}$/.test(app ?? '') ? (app ?? undefined) : undefined;
 }
 
 /**

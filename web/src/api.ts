@@ -3,15 +3,20 @@ type OktaError = { errorCode: string; errorSummary: string; errorCauses?: { erro
 
 export class ApiError extends Error {
   readonly code: string;
+  readonly summary: string;
+  /** Every cause as the server wrote it (`field: what is wrong`), for forms that show each beside its field. */
+  readonly causes: readonly string[];
   constructor(body: OktaError) {
     // The cause says what to do ("Ask an administrator for an enrollment link"); the summary says what failed.
     super(body.errorCauses?.[0]?.errorSummary?.replace(/^[a-zA-Z.]+: /, '') ?? body.errorSummary);
     this.code = body.errorCode;
+    this.summary = body.errorSummary;
+    this.causes = (body.errorCauses ?? []).map((c) => c.errorSummary);
   }
 }
 
 /** A JSON call to the tenant's own API, by this page's origin (its cookie, its Host). */
-export async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',

@@ -9,6 +9,8 @@ import * as enrollmentLinks from './2026-11-28T04-00_enrollment-links.ts';
 import * as recovery from './2026-11-28T05-00_recovery.ts';
 import * as signOnPolicies from './2026-11-28T06-00_sign-on-policies.ts';
 import * as adminSessions from './2026-11-28T07-00_admin-sessions.ts';
+import * as apps from './2026-11-28T10-00_apps.ts';
+import * as oidc from './2026-11-28T11-00_oidc.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T05-00_recovery': recovery,
   '2026-11-28T06-00_sign-on-policies': signOnPolicies,
   '2026-11-28T07-00_admin-sessions': adminSessions,
+  '2026-11-28T10-00_apps': apps,
+  '2026-11-28T11-00_oidc': oidc,
 };

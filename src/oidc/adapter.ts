@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Db } from '#src/db/database.ts';
+import type { Clock } from '#src/lib/clock.ts';
+import type { EventInput, LogActor, LogTarget } from '#src/syslog/log-event.ts';
+import { recordEvents } from '#src/syslog/service.ts';
+import { lookupUser, userTarget } from '#src/users/service.ts';
+import { clientMetadataOf, type ClientLookup } from './clients.ts';
+import { oidcRequestScope } from './scope.ts';
+import { consumeModel, deleteByGrant, deleteModel, findModel, findModelByUid, upsertModel, type ModelRow } from './store.ts';
+
+/** The stored models whose issuing is an Okta System Log event, with how Okta names it. */
+const ISSUED: Record<string, { eventType: string; displayMessage: string; kind: string; name: string }> = {
+  AuthorizationCode: { eventType: 'app.oauth2.authorize.code', displayMessage: 'OIDC authorization code request', kind: 'code', name: 'Authorization Code' },
+  AccessToken: { eventType: 'app.oauth2.token.grant.access_token', displayMessage: 'OAuth2 access token is granted', kind: 'access_token', name: 'Access Token' },
+  RefreshToken: { eventType: 'app.oauth2.token.grant.refresh_token', displayMessage: 'OAuth2 refresh token is granted', kind: 'refresh_token', name: 'Refresh Token' },
+};
+
+/** A token's id is the token itself for opaque tokens: events name it by a digest, never by its value. */
+export function tokenReference(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, 22);
+}
+
+export type AdapterDeps = { db: Db; clock: Clock; tenantId: string; clients: ClientLookup };
+
+/**
+ * oidc-provider's storage for one tenant, in PostgreSQL (`oidc_models`). Expiry is judged by Bulwark's clock.
+ * Issuing a code or token writes its Okta event in the same transaction, with the requester from the scope.
+ */
+export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
+  const { db, clock, tenantId } = deps;
+
+  const live = (row: ModelRow | undefined): AdapterPayload | undefined =>
+    row && (row.expiresAt === null || row.expiresAt > clock.now()) ? (row.payload as AdapterPayload) : undefined;
+
+  async function issuedEvents(model: string, id: string, payload: AdapterPayload): Promise<{ actor: LogActor; events: EventInput[] } | undefined> {
+    const issued = ISSUED[model];
+    if (!issued || typeof payload.clientId !== 'string') return undefined;
+    const client = await deps.clients.find(payload.clientId);
+    const actor: LogActor = { id: payload.clientId, type: 'PublicClientApp', alternateId: payload.clientId, displayName: client?.label ?? payload.clientId, detailEntry: null };
+    const user = typeof payload.accountId === 'string' ? await lookupUser(db, tenantId, payload.accountId) : undefined;
+    const userTargets: LogTarget[] = user ? [userTarget(user)] : [];
+    const debugData = {
+      grantType: payload.gty ?? 'authorization_code',
+      grantedScopes: payload.scope ?? null,
+      ...(typeof payload.redirectUri === 'string' ? { redirectUri: payload.redirectUri } : {}),
+      ...(typeof payload.grantId === 'string' ? { grantId: payload.grantId } : {}),
+    };
+    const event = (e: typeof issued, ref: string): EventInput => ({
+      eventType: e.eventType, displayMessage: e.displayMessage, debugData,
+      target: [...userTargets, { id: ref, type: e.kind, alternateId: null, displayName: e.name, detailEntry: null }],
+    });
+    const events = [event(issued, tokenReference(id))];
+    // The ID token is not stored, but it is issued with the access token whenever `openid` was granted.
+    if (model === 'AccessToken' && String(payload.scope ?? '').split(' ').includes('openid')) {
+      events.push(event({ eventType: 'app.oauth2.token.grant.id_token', displayMessage: 'OIDC id token is granted', kind: 'id_token', name: 'ID Token' }, tokenReference(`${id}.id_token`)));
+    }
+    return { actor, events };
+  }
+
+  return (model: string): Adapter => {
+    const key = (id: string) => ({ tenantId, model, id });
+    if (model === 'Client') {
+      return {
+        async find(id) {
+          return clientMetadataOf(await deps.clients.find(id), deps.clients.internalSecret(id));
+        },
+        upsert: async () => { throw new Error('clients are managed through /api/v1/apps'); },
+        findByUid: async () => undefined,
+        findByUserCode: async () => undefined,
+        consume: async () => undefined,
+        destroy: async () => undefined,
+        revokeByGrantId: async () => undefined,
+      };
+    }
+    return {
+      async upsert(id, payload, expiresIn) {
+        const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
+        const scope = oidcRequestScope.getStore();
+        const batches = scope ? scope.pending.splice(0) : [];
+        const issued = scope ? await issuedEvents(model, id, payload) : undefined;
+        if (issued) batches.push(issued);
+        if (!scope || batches.length === 0) {
+          await upsertModel(db, key(id), payload as Record<string, unknown>, expiresAt);
+          return;
+        }
+        await db.transaction().execute(async (tx) => {
+          await upsertModel(tx, key(id), payload as Record<string, unknown>, expiresAt);
+          for (const batch of batches) await recordEvents(tx, clock, tenantId, scope.audit(batch.actor), batch.events);
+        });
+      },
+      async find(id) {
+        return live(await findModel(db, key(id)));
+      },
+      async findByUid(uid) {
+        return live(await findModelByUid(db, tenantId, model, uid));
+      },
+      async findByUserCode() {
+        return undefined;
+      },
+      async consume(id) {
+        // oidc-provider checks `consumed` before it consumes: a concurrent replay that passed that check
+        // together with the genuine exchange is stopped here, and the grant it belongs to revoked.
+        if (!(await consumeModel(db, key(id), clock.now()))) {
+          const payload = (await findModel(db, key(id)))?.payload;
+          if (typeof payload?.['grantId'] === 'string') await deleteByGrant(db, tenantId, payload['grantId']);
+          throw new errors.InvalidGrant('grant request is invalid');
+        }
+      },
+      async destroy(id) {
+        await deleteModel(db, key(id));
+      },
+      async revokeByGrantId(grantId) {
+        await deleteByGrant(db, tenantId, grantId);
+      },
+    };
+  };
+}

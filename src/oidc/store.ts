@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import type { Executor } from '#src/db/database.ts';
+
+/** One instance of an oidc-provider model (a code, a token, a grant, an interaction, a session). */
+export type ModelRow = { payload: Record<string, unknown>; expiresAt: Date | null; consumedAt: Date | null };
+
+export type ModelKey = { tenantId: string; model: string; id: string };
+
+export async function upsertModel(db: Executor, key: ModelKey, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void> {
+  const grantId = typeof payload['grantId'] === 'string' ? payload['grantId'] : null;
+  const uid = typeof payload['uid'] === 'string' ? payload['uid'] : null;
+  const text = JSON.stringify(payload);
+  await db.insertInto('oidc_models')
+    .values({ tenant_id: key.tenantId, model: key.model, id: key.id, payload: text, grant_id: grantId, uid, expires_at: expiresAt, consumed_at: null })
+    .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet({ payload: text, grant_id: grantId, uid, expires_at: expiresAt }))
+    .execute();
+}
+
+function rowOf(r: { payload: Record<string, unknown>; expires_at: Date | null; consumed_at: Date | null }): ModelRow {
+  return { payload: r.payload, expiresAt: r.expires_at, consumedAt: r.consumed_at };
+}
+
+export async function findModel(db: Executor, key: ModelKey): Promise<ModelRow | undefined> {
+  const r = await db.selectFrom('oidc_models').select(['payload', 'expires_at', 'consumed_at'])
+    .where('tenant_id', '=', key.tenantId).where('model', '=', key.model).where('id', '=', key.id).executeTakeFirst();
+  return r && rowOf(r);
+}
+
+export async function findModelByUid(db: Executor, tenantId: string, model: string, uid: string): Promise<ModelRow | undefined> {
+  const r = await db.selectFrom('oidc_models').select(['payload', 'expires_at', 'consumed_at'])
+    .where('tenant_id', '=', tenantId).where('model', '=', model).where('uid', '=', uid).executeTakeFirst();
+  return r && rowOf(r);
+}
+
+/**
+ * Marks a one-time model (a code) used. True only for the one call that used it: of two concurrent exchanges of
+ * the same code, the second learns it came too late.
+ */
+export async function consumeModel(db: Executor, key: ModelKey, at: Date): Promise<boolean> {
+  const rows = await db.updateTable('oidc_models')
+    .set({ consumed_at: at, payload: sql`payload || jsonb_build_object('consumed', ${Math.floor(at.getTime() / 1000)}::bigint)` as never })
+    .where('tenant_id', '=', key.tenantId).where('model', '=', key.model).where('id', '=', key.id).where('consumed_at', 'is', null)
+    .returning('id').execute();
+  return rows.length === 1;
+}
+
+export async function deleteModel(db: Executor, key: ModelKey): Promise<void> {
+  await db.deleteFrom('oidc_models').where('tenant_id', '=', key.tenantId).where('model', '=', key.model).where('id', '=', key.id).execute();
+}
+
+/** Everything issued under a grant (its codes and tokens), when the grant is revoked or a code replayed. */
+export async function deleteByGrant(db: Executor, tenantId: string, grantId: string): Promise<number> {
+  const rows = await db.deleteFrom('oidc_models').where('tenant_id', '=', tenantId).where('grant_id', '=', grantId).returning('id').execute();
+  return rows.length;
+}
+
+export type SigningKeyRow = { kid: string; alg: string; publicJwk: Record<string, unknown>; privateJwkSealed: string; created: Date; retireAfter: Date | null };
+
+export async function signingKeys(db: Executor, tenantId: string): Promise<SigningKeyRow[]> {
+  const rows = await db.selectFrom('oidc_signing_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('created', 'desc').execute();
+  return rows.map((r) => ({ kid: r.kid, alg: r.alg, publicJwk: r.public_jwk, privateJwkSealed: r.private_jwk_sealed, created: r.created, retireAfter: r.retire_after }));
+}
+
+export async function insertSigningKey(db: Executor, tenantId: string, k: SigningKeyRow): Promise<void> {
+  await db.insertInto('oidc_signing_keys').values({
+    tenant_id: tenantId, kid: k.kid, alg: k.alg, public_jwk: JSON.stringify(k.publicJwk), private_jwk_sealed: k.privateJwkSealed, created: k.created, retire_after: k.retireAfter,
+  }).execute();
+}
+
+export async function retireSigningKeys(db: Executor, tenantId: string, after: Date): Promise<void> {
+  await db.updateTable('oidc_signing_keys').set({ retire_after: after }).where('tenant_id', '=', tenantId).where('retire_after', 'is', null).execute();
+}
+
+export async function dropRetiredKeys(db: Executor, tenantId: string, now: Date): Promise<void> {
+  await db.deleteFrom('oidc_signing_keys').where('tenant_id', '=', tenantId).where('retire_after', '<=', now).execute();
+}
