@@ -13,7 +13,7 @@ import { rotateSigningKey } from '../src/oidc/keys.ts';
 import { operatorContext } from '../src/tenants/service.ts';
 import { assertCoversApp, listAppRoutes, PROTOCOL_ROUTES } from './support/app-routes.ts';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, testConfig, type Api, type TestServer, type TestTenant } from './helpers.ts';
-import { addMember, newGroup, newSession, newUser, ok, PASSWORD, unique, type Fixture, type SessionRef } from './support/fixtures.ts';
+import { addMember, newGroup, newSession, newUser, ok, PASSWORD, signOnPolicyIdOf, unique, type Fixture, type SessionRef } from './support/fixtures.ts';
 import type { HostClient } from './support/host-client.ts';
 import { loopbackFetch } from './support/loopback-fetch.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
@@ -282,6 +282,37 @@ describe('OpenID Connect provider', () => {
     } finally {
       clock.set(new Date());
     }
+  });
+
+  it('applies the tenant\'s sign-on rule for the app: a session without a passkey signs in again for it, and is refused', async () => {
+    const app = await newApp();
+    const session = await signedInUser(app);
+    const policyId = await signOnPolicyIdOf(f);
+    const rule = { type: 'SIGN_ON', name: unique('Expenses needs a passkey'), conditions: { app: { include: [app.id] } }, actions: { signon: { access: 'ALLOW', requireFactor: true, phishingResistant: 'REQUIRED' } } };
+    assertOktaError(await api('POST', `/api/v1/policies/${policyId}/rules`, { ...rule, conditions: { app: { include: ['0oa00000000000000000'] } } }), 400, 'E0000001');
+    const created = ok(await api('POST', `/api/v1/policies/${policyId}/rules`, rule), 'create the app\'s rule');
+    const config = await configOf(app);
+    const seq = await lastSeqOf(server.db, tenant.id);
+
+    const toSignIn = await browse(session.web, await authorizationUrl(config, oidc.randomPKCECodeVerifier()));
+    assert.equal(toSignIn.pathname, '/signin', toSignIn.href);
+    assert.equal(toSignIn.searchParams.get('app'), app.id);
+    const retry = toSignIn.searchParams.get('next')!;
+    assert.match(retry, /\?retry=1$/, 'a session the rule refuses signs in again once');
+    const password = await session.web('POST', '/api/v1/authn', { username: session.user.login, password: PASSWORD, audience: app.id });
+    assert.notEqual(password.body.status, 'SUCCESS', 'a password alone does not sign in to this app');
+
+    const refused = await browse(session.web, new URL(retry, issuer));
+    assert.equal(refused.searchParams.get('error'), 'access_denied', refused.href);
+    const sso = await eventsAfterOf<Logged>(server.db, tenant.id, seq, 'user.authentication.sso');
+    assert.deepEqual(sso.map((e) => e.outcome.result), ['DENY']);
+
+    ok(await api('POST', `/api/v1/apps/${app.id}/lifecycle/deactivate`), 'deactivate');
+    const named = await api('DELETE', `/api/v1/apps/${app.id}`);
+    assertOktaError(named, 400, 'E0000001');
+    assert.match(named.body.errorCauses[0].errorSummary, /named by the sign-on rule/);
+    ok(await api('DELETE', `/api/v1/policies/${policyId}/rules/${created.body.id}`), 'delete the rule');
+    assert.equal((await api('DELETE', `/api/v1/apps/${app.id}`)).status, 204);
   });
 
   it('refuses a user the app is not assigned to, with access_denied and no code', async () => {

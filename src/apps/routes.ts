@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { setPageLinks } from '#src/http/links.ts';
 import { baseUrlOf, serviceContextOf } from '#src/http/request-context.ts';
 import { assignmentRoutes } from './assignment-routes.ts';
+import { assertNotNamedByRules } from '#src/policy/sign-on.ts';
 import { createAppSecret, deleteAppSecret, getAppSecret, listAppSecrets, setSecretStatusOf } from './client-secrets.ts';
 import { toPublicApp, toPublicSecret } from './dto.ts';
 import {
@@ -53,7 +54,8 @@ export async function appRoutes(app: FastifyInstance): Promise<void> {
     config: { permission: 'apps.manage' },
     schema: { params: appParams },
   }, async (request, reply) => {
-    await deleteApp(serviceContextOf(request), request.params.appId);
+    const ctx = serviceContextOf(request);
+    await deleteApp(ctx, request.params.appId, (tx, appId) => assertNotNamedByRules(tx, ctx.tenantId, appId, 'app'));
     return reply.code(204).send();
   });
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '#src/db/database.ts';
+import type { Executor, Tx } from '#src/db/database.ts';
 import { splitPage } from '#src/db/paging.ts';
 import { checkListQuery } from '#src/http/list-query.ts';
 import { compileSearchCriteria } from '#src/http/search-criteria.ts';
@@ -17,11 +17,12 @@ import { hashClientSecret, issueSecret } from './client-secrets.ts';
 import { AppErrors } from './errors.ts';
 import { appTarget, loadApp } from './lookup.ts';
 import {
-  activeSecretHashes, assignedGroupIds, deleteAppRow, findAppByClientId, findUserAssignment, insertApp, labelStartsWith, queryApps, saveApp,
+  activeSecretHashes, appIdsAmong, assignedGroupIds, deleteAppRow, findAppByClientId, findUserAssignment, insertApp, labelStartsWith, queryApps, saveApp,
   type AppQuery, type AppRow, type AppStatus, type ClientSettings,
 } from './store.ts';
 
 export type { AppRow };
+export { appIdsAmong };
 export { appTarget, loadApp };
 
 /** An Okta `oidc_client` Application as it arrives on POST and PUT, through the JSON schema. */
@@ -115,10 +116,12 @@ export async function setAppStatus(ctx: ServiceContext, id: string, status: AppS
 }
 
 /** Deletes a deactivated app with its secrets and assignments; an active one is refused, as in Okta. */
-export async function deleteApp(ctx: ServiceContext, id: string): Promise<void> {
+/** Deletes an INACTIVE app; `beforeDelete` refuses, inside the transaction, while something still names it. */
+export async function deleteApp(ctx: ServiceContext, id: string, beforeDelete: (tx: Tx, appId: string) => Promise<void>): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const app = await loadApp(tx, ctx, id, true);
     if (app.status !== 'INACTIVE') throw AppErrors.deleteActiveApp();
+    await beforeDelete(tx, app.id);
     await deleteAppRow(tx, ctx.tenantId, app.id);
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{ eventType: 'application.lifecycle.delete', displayMessage: 'Delete application', target: [appTarget(app)] }]);
   });

@@ -102,6 +102,13 @@ export async function findAppByClientId(db: Executor, tenantId: string, clientId
   return row && toAppRow(row);
 }
 
+/** Which of `ids` are apps of the tenant (what a sign-on rule may name). */
+export async function appIdsAmong(db: Executor, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('apps').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Secrets and assignments go with the app (foreign keys `on delete cascade`). */
 export async function deleteAppRow(db: Executor, tenantId: string, id: string): Promise<void> {
   await db.deleteFrom('apps').where('tenant_id', '=', tenantId).where('id', '=', id).execute();

@@ -31,7 +31,8 @@ export const ruleBody = strict({
         include: idList({ anyOf: [oktaId, { const: 'ALL_ZONES' }] }),
         exclude: idList(oktaId),
       }, ['connection']),
-      app: includeExclude({ type: 'string', enum: APP_NAMES }),
+      // A built-in app, or one of the tenant's OpenID Connect apps by id.
+      app: includeExclude({ anyOf: [{ type: 'string', enum: APP_NAMES }, { type: 'string', pattern: '^0oa[0-9A-Za-z]{17}$' }] }),
       authContext: strict({ authType: { type: 'string', const: 'ANY' } }),
     },
     additionalProperties: false,

@@ -1,3 +1,4 @@
+import { appIdsAmong, isAssigned } from '#src/apps/service.ts';
 import type { Executor, Tx } from '#src/db/database.ts';
 import { existingGroupIds, groupsOfUserAmong } from '#src/groups/service.ts';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
@@ -89,18 +90,26 @@ function conditionsOf(input: RuleInput['conditions']): RuleConditions {
   };
 }
 
-/** Every group, user and zone a rule names must be the tenant's own: an id from elsewhere is refused by name. */
+/** The OpenID Connect apps (by id) a rule's app condition names, built-in apps left out. */
+function oidcAppsNamed(c: RuleConditions): string[] {
+  return [...c.app.include, ...c.app.exclude].filter((a) => !(APP_NAMES as readonly string[]).includes(a));
+}
+
+/** Every group, user, zone and app a rule names must be the tenant's own: an id from elsewhere is refused by name. */
 async function checkReferences(tx: Tx, tenantId: string, c: RuleConditions): Promise<void> {
   const groups = [...c.people.groups.include, ...c.people.groups.exclude];
   const users = [...c.people.users.include, ...c.people.users.exclude];
   const zones = [...c.network.include, ...c.network.exclude].filter((z) => z !== 'ALL_ZONES');
+  const apps = oidcAppsNamed(c);
   const knownGroups = await existingGroupIds(tx, tenantId, groups);
   const knownUsers = await existingUserIds(tx, tenantId, users);
   const knownZones = zones.length === 0 ? new Set<string>() : new Set((await listZones(tx, tenantId)).map((z) => z.id));
+  const knownApps = await appIdsAmong(tx, tenantId, apps);
   const missing = [
     ...groups.filter((g) => !knownGroups.has(g)).map((g) => `conditions.people.groups: ${g} is not a group of this organization`),
     ...users.filter((u) => !knownUsers.has(u)).map((u) => `conditions.people.users: ${u} is not a user of this organization`),
     ...zones.filter((z) => !knownZones.has(z)).map((z) => `conditions.network: ${z} is not a network zone of this organization`),
+    ...apps.filter((a) => !knownApps.has(a)).map((a) => `conditions.app: ${a} is not an app of this organization`),
   ];
   if (c.network.connection === 'ANYWHERE' && c.network.include.length + c.network.exclude.length > 0) {
     missing.push('conditions.network: include and exclude need connection ZONE');
@@ -221,8 +230,8 @@ export function setSignOnRuleStatus(ctx: ServiceContext, id: string, status: 'AC
  * change meaning without anyone editing it (a deleted group in an exclude list would widen a DENY to its
  * members).
  */
-export async function assertNotNamedByRules(tx: Tx, tenantId: string, id: string, what: 'group' | 'user' | 'zone'): Promise<void> {
-  const names = (c: RuleConditions) => [c.people.groups, c.people.users, c.network].some((l) => l.include.includes(id) || l.exclude.includes(id));
+export async function assertNotNamedByRules(tx: Tx, tenantId: string, id: string, what: 'group' | 'user' | 'zone' | 'app'): Promise<void> {
+  const names = (c: RuleConditions) => [c.people.groups, c.people.users, c.network, c.app].some((l) => l.include.includes(id) || l.exclude.includes(id));
   const rules = (await signOnRules(tx, tenantId)).filter((r) => names(r.conditions)).map((r) => r.name);
   if (rules.length > 0) throw invalid(`${what}: it is named by the sign-on rule${rules.length > 1 ? 's' : ''} ${rules.join(', ')}; remove it from them first`);
 }
@@ -247,7 +256,10 @@ export async function decideSignOn(db: Executor, tenantId: string, app: string, 
 export async function rulesDemandingFactorsOf(db: Executor, tenantId: string, userId: string, isAdmin: boolean): Promise<SignOnRule[]> {
   const rules = await signOnRules(db, tenantId);
   const groupIds = await groupsOfUserAmong(db, tenantId, userId, referencedIds(rules).groups);
-  const apps = APP_NAMES.filter((a) => isAdmin || a !== ADMIN_CONSOLE);
+  const named = [...new Set(rules.flatMap((r) => oidcAppsNamed(r.conditions)))];
+  const assigned = [];
+  for (const appId of named) if (await isAssigned(db, tenantId, appId, userId)) assigned.push(appId);
+  const apps = [...APP_NAMES.filter((a) => isAdmin || a !== ADMIN_CONSOLE), ...assigned];
   return rulesDemandingFactors(rules, { apps, userId, groupIds });
 }
 
