@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiClient, assertOktaError, createTestTenant, logCount, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import {
-  addMember, grant, newGroup, newKnownSession, newSession, newTotpUser, newUser, nextCode, ok, pageHeaders, PASSWORD, ruleBodyFor, signOnPolicyIdOf, unique,
+  addMember, grant, newApp, newGroup, newKnownSession, newSession, newTotpUser, newUser, nextCode, ok, pageHeaders, PASSWORD, ruleBodyFor, signOnPolicyIdOf, unique,
   type SessionRef, type WebFixture,
 } from './support/fixtures.ts';
 import { hostClient, type HostClient } from './support/host-client.ts';
@@ -223,6 +223,18 @@ describe('My account: the MyAccount profile and the rules on removing one\'s own
       await removedAndLogged(s, passkey);
       const t = await newTotpUser(f);
       await removedAndLogged(t, t.factorId);
+    });
+
+    it('refuses the last passkey an OpenID Connect app the user is assigned to asks for, and only while assigned', async () => {
+      const app = await newApp(f);
+      const body = { type: 'SIGN_ON', name: unique('App needs a passkey'), conditions: { app: { include: [app.id] } }, actions: { signon: { access: 'ALLOW', requireFactor: true, phishingResistant: 'REQUIRED' } } };
+      ok(await f.api('POST', `/api/v1/policies/${await signOnPolicyIdOf(f)}/rules`, body), 'create the app\'s rule');
+      const s = await newKnownSession(f);
+      const passkey = await withPasskey(s);
+      ok(await f.api('POST', `/api/v1/apps/${app.id}/users`, { id: s.user.id, scope: 'USER' }), 'assign');
+      await refusedRemoval(s, passkey, /last passkey.*Add another passkey first/);
+      assert.equal((await f.api('DELETE', `/api/v1/apps/${app.id}/users/${s.user.id}`)).status, 204);
+      await removedAndLogged(s, passkey);
     });
 
     it('lets an admin reset a user\'s last required factor, as before', async () => {
