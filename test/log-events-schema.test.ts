@@ -4,44 +4,15 @@
  * against the strict Bulwark profile of the LogEvent schema and against Okta's published event-type catalog.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
-import { validateBulwarkLogEvent, validateOktaLogEvent } from '../src/syslog/log-event-schema.ts';
 import { purgeExpiredEvents } from '../src/syslog/retention.ts';
 import { setLogRetention } from '../src/tenants/service.ts';
-import { apiClient, createTestTenant, sharedDataDir, startTestServer, tokenWithRole, type TestServer, type TestTenant } from './helpers.ts';
+import { apiClient, createTestTenant, startTestServer, tokenWithRole, type TestServer, type TestTenant } from './helpers.ts';
 import { addMember, grant, newGroup, newToken, newUser, PASSWORD, profileOf, type Fixture } from './support/fixtures.ts';
-import { readAllEvents, type LogEventJson } from './support/log-reader.ts';
+import { documentedBulwarkTypes, oktaEventTypes, problemsOf } from './support/log-event-checks.ts';
+import { readAllEvents } from './support/log-reader.ts';
 import { methodOf, ROUTES } from './support/route-catalog.ts';
-
-const sharedData = pathToFileURL(sharedDataDir());
-
-/** Okta's event-type catalog (okta-developer-docs data/event-types.json). */
-function oktaEventTypes(): Set<string> {
-  const catalog = JSON.parse(readFileSync(new URL('okta-developer-docs/packages/@okta/vuepress-site/data/event-types.json', sharedData), 'utf8')) as {
-    versions: { eventTypes: { id: string }[] }[];
-  };
-  return new Set(catalog.versions.flatMap((v) => v.eventTypes.map((e) => e.id)));
-}
-
-/** The `bulwark.*` types docs/okta-compatibility.md declares as Bulwark's own. */
-function documentedBulwarkTypes(): Set<string> {
-  const doc = readFileSync(new URL('../docs/okta-compatibility.md', import.meta.url), 'utf8');
-  return new Set([...doc.matchAll(/`(bulwark\.[a-z_.]+)`/g)].map((m) => m[1] as string));
-}
-
-function problemsOf(events: LogEventJson[], okta: Set<string>, bulwark: Set<string>): string[] {
-  const problems: string[] = [];
-  for (const event of events) {
-    for (const p of validateBulwarkLogEvent(event)) problems.push(`${event.eventType} ${event.uuid}: ${p}`);
-    for (const p of validateOktaLogEvent(event)) problems.push(`${event.eventType} ${event.uuid} (Okta profile): ${p}`);
-    const known = event.eventType.startsWith('bulwark.') ? bulwark.has(event.eventType) : okta.has(event.eventType);
-    if (!known) problems.push(`${event.eventType}: not in ${event.eventType.startsWith('bulwark.') ? "Bulwark's documented types" : "Okta's event-type catalog"}`);
-  }
-  return problems;
-}
 
 describe('every System Log event the server writes', () => {
   const clock = manualClock(new Date());

@@ -15,6 +15,8 @@ import { assertCoversApp, listAppRoutes, PROTOCOL_ROUTES } from './support/app-r
 import { apiClient, assertOktaError, createTestTenant, startTestServer, testConfig, type Api, type TestServer, type TestTenant } from './helpers.ts';
 import { addMember, newGroup, newSession, newUser, ok, PASSWORD, signOnPolicyIdOf, unique, type Fixture, type SessionRef } from './support/fixtures.ts';
 import type { HostClient } from './support/host-client.ts';
+import { documentedBulwarkTypes, oktaEventTypes, problemsOf } from './support/log-event-checks.ts';
+import { readAllEvents } from './support/log-reader.ts';
 import { loopbackFetch } from './support/loopback-fetch.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
@@ -378,5 +380,12 @@ describe('OpenID Connect provider', () => {
       if (u.host === issuer.host) throw new Error('refused on the provider');
       return u;
     }), /refused on the provider/, 'another tenant\'s client is unknown here');
+  });
+
+  it('wrote only well-formed Okta LogEvents of catalogued types', async () => {
+    const events = await readAllEvents(api, `/api/v1/logs?since=${encodeURIComponent(new Date(clock.now().getTime() - 7 * 86_400_000).toISOString())}&limit=1000`);
+    const types = new Set(events.map((e) => e.eventType));
+    for (const t of ['user.authentication.sso', 'app.oauth2.authorize.code', 'app.oauth2.token.grant.access_token', 'app.oauth2.consent.grant', 'app.oauth2.key.rollover']) assert.ok(types.has(t), t);
+    assert.deepEqual(problemsOf(events, oktaEventTypes(), documentedBulwarkTypes()), []);
   });
 });
