@@ -2,7 +2,7 @@ import type { Account, AccountClaims } from 'oidc-provider';
 import type { Db } from '#src/db/database.ts';
 import { groupNamesOfUser } from '#src/groups/service.ts';
 import { displayNameOf } from '#src/users/profile.ts';
-import { lookupUser, type UserRow } from '#src/users/service.ts';
+import type { UserRow } from '#src/users/service.ts';
 
 /** Which OpenID Connect claims each scope releases (Core 5.4), plus Okta's `groups`. */
 export const SCOPE_CLAIMS = {
@@ -38,9 +38,9 @@ function profileClaims(user: UserRow): Record<string, unknown> {
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
 }
 
-/** oidc-provider's findAccount: an ACTIVE user of the tenant, whose claims are read when asked for. */
-export async function findAccount(db: Db, tenantId: string, sub: string): Promise<Account | undefined> {
-  const user = await lookupUser(db, tenantId, sub);
+/** oidc-provider's findAccount: an ACTIVE user of the tenant (by id only), whose claims are read when asked for. */
+export async function findAccount(db: Db, tenantId: string, sub: string, userOf: (id: string) => Promise<UserRow | undefined>): Promise<Account | undefined> {
+  const user = await userOf(sub);
   if (!user || user.id !== sub || user.status !== 'ACTIVE') return undefined;
   return {
     accountId: user.id,

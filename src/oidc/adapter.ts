@@ -4,9 +4,9 @@ import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import type { EventInput, LogActor, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
-import { lookupUser, userTarget } from '#src/users/service.ts';
+import { userTarget } from '#src/users/service.ts';
 import { clientMetadataOf, type ClientLookup } from './clients.ts';
-import { oidcRequestScope } from './scope.ts';
+import { oidcRequestScope, type OidcRequestScope } from './scope.ts';
 import { consumeModel, deleteByGrant, deleteModel, findModel, findModelByUid, upsertModel, type ModelRow } from './store.ts';
 
 /** The stored models whose issuing is an Okta System Log event, with how Okta names it. */
@@ -33,12 +33,12 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
   const live = (row: ModelRow | undefined): AdapterPayload | undefined =>
     row && (row.expiresAt === null || row.expiresAt > clock.now()) ? (row.payload as AdapterPayload) : undefined;
 
-  async function issuedEvents(model: string, id: string, payload: AdapterPayload): Promise<{ actor: LogActor; events: EventInput[] } | undefined> {
+  async function issuedEvents(scope: OidcRequestScope, model: string, id: string, payload: AdapterPayload): Promise<{ actor: LogActor; events: EventInput[] } | undefined> {
     const issued = ISSUED[model];
     if (!issued || typeof payload.clientId !== 'string') return undefined;
     const client = await deps.clients.find(payload.clientId);
     const actor: LogActor = { id: payload.clientId, type: 'PublicClientApp', alternateId: payload.clientId, displayName: client?.label ?? payload.clientId, detailEntry: null };
-    const user = typeof payload.accountId === 'string' ? await lookupUser(db, tenantId, payload.accountId) : undefined;
+    const user = typeof payload.accountId === 'string' ? await scope.user(payload.accountId) : undefined;
     const userTargets: LogTarget[] = user ? [userTarget(user)] : [];
     const debugData = {
       grantType: payload.gty ?? 'authorization_code',
@@ -78,7 +78,7 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
         const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
         const scope = oidcRequestScope.getStore();
         const batches = scope ? scope.pending.splice(0) : [];
-        const issued = scope ? await issuedEvents(model, id, payload) : undefined;
+        const issued = scope ? await issuedEvents(scope, model, id, payload) : undefined;
         if (issued) batches.push(issued);
         if (!scope || batches.length === 0) {
           await upsertModel(db, key(id), payload as Record<string, unknown>, expiresAt);

@@ -4,6 +4,7 @@ import type { TenantRef } from '#src/http/tenant-host.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
 import { createHmac } from 'node:crypto';
+import { lookupUser } from '#src/users/service.ts';
 import { findAccount, SCOPE_CLAIMS } from './account.ts';
 import { pgAdapter } from './adapter.ts';
 import { clientLookup, type ClientLookup } from './clients.ts';
@@ -69,7 +70,7 @@ export async function buildProvider(deps: ProviderDeps, tenant: TenantRef, issue
 
   const configuration: Configuration = {
     adapter: pgAdapter({ db, clock, tenantId: tenant.id, clients }),
-    findAccount: (_ctx, sub) => findAccount(db, tenant.id, sub),
+    findAccount: (_ctx, sub) => findAccount(db, tenant.id, sub, oidcRequestScope.getStore()?.user ?? ((id) => lookupUser(db, tenant.id, id))),
     claims: SCOPE_CLAIMS as unknown as Configuration['claims'],
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups'],
     responseTypes: ['code'],

@@ -59,10 +59,10 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
   }
 
   /** Whether the request's Bulwark session signs `user` in to `client` now, and if not, why. */
-  async function verdictFor(request: FastifyRequest, tenant: TenantRef, client: OidcClient): Promise<Verdict> {
+  async function verdictFor(request: FastifyRequest, tenant: TenantRef, client: OidcClient, userOf: (id: string) => Promise<UserRow | undefined>): Promise<Verdict> {
     const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request));
     if (!session || session.device !== null) return { kind: 'sign-in' };
-    const user = await lookupUser(db, tenant.id, session.userId);
+    const user = await userOf(session.userId);
     if (!user || user.status !== 'ACTIVE') return { kind: 'sign-in' };
     const refusal = await sessionRefusal(db, tenant.id, session, client.appId, await app.networkOf(request.ip), clock.now());
     if (refusal !== null) return { kind: 'refused', reason: refusal.replace(/^[a-z]+: /, ''), user };
@@ -72,7 +72,14 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
 
   function scopeOf(request: FastifyRequest, tenant: TenantRef, tp: TenantProvider): OidcRequestScope {
     const ending: Promise<void>[] = [];
+    const users = new Map<string, Promise<UserRow | undefined>>();
+    const user = (id: string) => {
+      let found = users.get(id);
+      if (!found) users.set(id, found = lookupUser(db, tenant.id, id).then((u) => (u?.id === id ? u : undefined)));
+      return found;
+    };
     return {
+      user,
       settle: async () => { await Promise.all(ending); },
       audit: (actor) => publicAuditContext(request, actor),
       pending: [],
@@ -80,14 +87,14 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
         header('set-cookie', sessionCookieClearing(request));
         ending.push((async () => {
           const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request));
-          const owner = session && await lookupUser(db, tenant.id, session.userId);
+          const owner = session && await user(session.userId);
           if (session && owner) await endSession(db, clock, tenant.id, publicAuditContext(request, userTarget(owner)), session, userTarget(owner));
         })());
       },
       async signInHolds(accountId, clientId) {
         const client = await tp.clients.find(clientId);
         if (!client) return false;
-        const verdict = await verdictFor(request, tenant, client);
+        const verdict = await verdictFor(request, tenant, client, user);
         return verdict.kind === 'ok' && verdict.user.id === accountId;
       },
     };
@@ -141,13 +148,12 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
     });
     if (details.uid !== request.params.uid) throw OktaErrors.invalidRequest('interaction: this sign-in belongs to another browser window; start again from the app');
     const client = await tp.clients.find(String(details.params['client_id']));
-    const finish = async (result: InteractionResults, merge = false, events?: OidcRequestScope['pending'][number]) => {
+    const scope = scopeOf(request, tenant, tp);
+    const finish = async (result: InteractionResults, merge = false) => {
       reply.hijack();
-      const scope = scopeOf(request, tenant, tp);
-      if (events) scope.pending.push(events);
       await oidcRequestScope.run(scope, () => tp.provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: merge }));
     };
-    return { tenant, tp, details, client, finish };
+    return { tenant, tp, details, client, scope, finish };
   }
 
   /** A consent: the grant of the scopes the app asks for and does not hold yet. */
@@ -172,11 +178,11 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
     config: { auth: 'public' },
     schema: { params: uidParams, querystring: { type: 'object', properties: { retry: { type: 'string', enum: ['1'] } }, additionalProperties: false } },
   }, async (request, reply) => {
-    const { tenant, tp, details, client, finish } = await interactionOf(request, reply);
+    const { tenant, tp, details, client, scope, finish } = await interactionOf(request, reply);
     if (!client) return finish({ error: 'access_denied', error_description: 'The application is not active.' });
 
     const here = `${INTERACTION_PATH}/${details.uid}`;
-    const verdict = await verdictFor(request, tenant, client);
+    const verdict = await verdictFor(request, tenant, client, scope.user);
     switch (verdict.kind) {
       case 'sign-in':
         return reply.redirect(signInFor(client, here), 303);
@@ -207,16 +213,15 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
     assertSameOrigin(request);
     const decision = new URLSearchParams(await readSmallBody(request)).get('decision');
     if (decision !== 'allow' && decision !== 'deny') throw OktaErrors.validation('decision', ['decision: allow or deny']);
-    const { tenant, tp, details, client, finish } = await interactionOf(request, reply);
+    const { tenant, tp, details, client, scope, finish } = await interactionOf(request, reply);
     if (!client) return finish({ error: 'access_denied', error_description: 'The application is not active.' });
-    const verdict = await verdictFor(request, tenant, client);
+    const verdict = await verdictFor(request, tenant, client, scope.user);
     if (verdict.kind !== 'ok' || details.prompt.name !== 'consent' || details.session?.accountId !== verdict.user.id) {
       throw OktaErrors.invalidRequest('interaction: there is no consent to give here; start again from the app');
     }
     if (decision === 'deny') return finish({ error: 'access_denied', error_description: 'The user did not allow the application.' }, true);
     const scopes = String(details.params['scope'] ?? 'openid');
     const events = { actor: userTarget(verdict.user), events: [{ eventType: 'app.oauth2.consent.grant', displayMessage: 'User granted consent to app', target: [appTargetOf(client)], debugData: { grantedScopes: scopes, clientId: client.clientId } }] };
-    const scope = scopeOf(request, tenant, tp);
     scope.pending.push(events);
     const grantId = await oidcRequestScope.run(scope, () => grantConsent(tp, details, client.clientId));
     return finish({ consent: { grantId } }, true);

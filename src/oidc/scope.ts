@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
+import type { UserRow } from '#src/users/service.ts';
 
 /**
  * The Bulwark request an oidc-provider call runs in. oidc-provider calls its adapter and account functions
@@ -8,6 +9,8 @@ import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.t
  */
 export type OidcRequestScope = {
   audit(actor: LogActor): AuditContext;
+  /** The tenant's user by id, read once per request however many parts of it ask. */
+  user(id: string): Promise<UserRow | undefined>;
   /**
    * Events of a change oidc-provider is about to store (a consent becomes a saved grant): the adapter writes
    * them in the transaction of its next write, and empties the list.
