@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '#src/db/database.ts';
+import { prepare, runPrepared, type Executor } from '#src/db/database.ts';
 import { applyPage, type Page } from '#src/db/paging.ts';
 
 export type AppStatus = 'ACTIVE' | 'INACTIVE';
@@ -159,13 +159,14 @@ export async function deleteSecretRow(db: Executor, tenantId: string, id: string
 }
 
 /** The hashes of the ACTIVE secrets of the client with this client_id. */
+/** Read by every token request that authenticates with a secret: compiled once, prepared per connection. */
+const activeSecrets = prepare('app_client_secrets.active-by-client', (db, param: (key: 'tenantId' | 'clientId') => string) => db.selectFrom('app_client_secrets as s')
+  .innerJoin('apps as a', (j) => j.onRef('a.tenant_id', '=', 's.tenant_id').onRef('a.id', '=', 's.app_id'))
+  .select('s.secret_hash')
+  .where('s.tenant_id', '=', param('tenantId')).where('a.client_id', '=', param('clientId')).where('s.status', '=', 'ACTIVE'));
+
 export async function activeSecretHashes(db: Executor, tenantId: string, clientId: string): Promise<string[]> {
-  const rows = await db.selectFrom('app_client_secrets as s')
-    .innerJoin('apps as a', (j) => j.onRef('a.tenant_id', '=', 's.tenant_id').onRef('a.id', '=', 's.app_id'))
-    .select('s.secret_hash')
-    .where('s.tenant_id', '=', tenantId).where('a.client_id', '=', clientId).where('s.status', '=', 'ACTIVE')
-    .execute();
-  return rows.map((r) => r.secret_hash);
+  return (await runPrepared(db, activeSecrets, { tenantId, clientId })).map((r) => r.secret_hash);
 }
 
 export type UserAssignmentRow = { userId: string; created: Date; lastUpdated: Date };
@@ -176,9 +177,12 @@ export async function insertUserAssignment(db: Executor, tenantId: string, appId
   return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
+/** Read by every authorization to the app: compiled once, prepared per connection. */
+const userAssignment = prepare('app_user_assignments.by-user', (db, param: (key: 'tenantId' | 'appId' | 'userId') => string) => db.selectFrom('app_user_assignments')
+  .select(['user_id', 'created', 'last_updated']).where('tenant_id', '=', param('tenantId')).where('app_id', '=', param('appId')).where('user_id', '=', param('userId')));
+
 export async function findUserAssignment(db: Executor, tenantId: string, appId: string, userId: string): Promise<UserAssignmentRow | undefined> {
-  const row = await db.selectFrom('app_user_assignments').select(['user_id', 'created', 'last_updated'])
-    .where('tenant_id', '=', tenantId).where('app_id', '=', appId).where('user_id', '=', userId).executeTakeFirst();
+  const [row] = await runPrepared(db, userAssignment, { tenantId, appId, userId });
   return row && { userId: row.user_id, created: row.created, lastUpdated: row.last_updated };
 }
 

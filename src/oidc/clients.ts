@@ -19,6 +19,8 @@ export type ClientLookup = {
 
 export function clientLookup(db: Db, clock: Clock, tenantId: string, secretsKey: Buffer): ClientLookup {
   const cache = new Map<string, { at: number; client: OidcClient | undefined }>();
+  // Derived, never stored: computed once per client and process (oidc-provider asks on every request).
+  const internal = new Map<string, string>();
   return {
     async find(clientId) {
       const now = clock.now().getTime();
@@ -31,7 +33,13 @@ export function clientLookup(db: Db, clock: Clock, tenantId: string, secretsKey:
       return client;
     },
     internalSecret(clientId) {
-      return createHmac('sha256', secretsKey).update(`oidc-client-secret:${tenantId}:${clientId}`).digest('base64url');
+      let secret = internal.get(clientId);
+      if (secret === undefined) {
+        secret = createHmac('sha256', secretsKey).update(`oidc-client-secret:${tenantId}:${clientId}`).digest('base64url');
+        if (internal.size > 1_000) internal.clear();
+        internal.set(clientId, secret);
+      }
+      return secret;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '#src/db/database.ts';
+import { prepare, runPrepared, type Executor } from '#src/db/database.ts';
 
 /** One instance of an oidc-provider model (a code, a token, a grant, an interaction, a session). */
 export type ModelRow = { payload: Record<string, unknown>; expiresAt: Date | null; consumedAt: Date | null };
@@ -20,15 +20,19 @@ function rowOf(r: { payload: Record<string, unknown>; expires_at: Date | null; c
   return { payload: r.payload, expiresAt: r.expires_at, consumedAt: r.consumed_at };
 }
 
+/** Point reads on the hot path of every authorization and token request: compiled once, prepared per connection. */
+const byId = prepare('oidc_models.by-id', (db, param: (key: 'tenantId' | 'model' | 'id') => string) => db.selectFrom('oidc_models')
+  .select(['payload', 'expires_at', 'consumed_at']).where('tenant_id', '=', param('tenantId')).where('model', '=', param('model')).where('id', '=', param('id')));
+const byUid = prepare('oidc_models.by-uid', (db, param: (key: 'tenantId' | 'model' | 'uid') => string) => db.selectFrom('oidc_models')
+  .select(['payload', 'expires_at', 'consumed_at']).where('tenant_id', '=', param('tenantId')).where('model', '=', param('model')).where('uid', '=', param('uid')));
+
 export async function findModel(db: Executor, key: ModelKey): Promise<ModelRow | undefined> {
-  const r = await db.selectFrom('oidc_models').select(['payload', 'expires_at', 'consumed_at'])
-    .where('tenant_id', '=', key.tenantId).where('model', '=', key.model).where('id', '=', key.id).executeTakeFirst();
+  const [r] = await runPrepared(db, byId, key);
   return r && rowOf(r);
 }
 
 export async function findModelByUid(db: Executor, tenantId: string, model: string, uid: string): Promise<ModelRow | undefined> {
-  const r = await db.selectFrom('oidc_models').select(['payload', 'expires_at', 'consumed_at'])
-    .where('tenant_id', '=', tenantId).where('model', '=', model).where('uid', '=', uid).executeTakeFirst();
+  const [r] = await runPrepared(db, byUid, { tenantId, model, uid });
   return r && rowOf(r);
 }
 
