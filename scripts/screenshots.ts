@@ -81,6 +81,14 @@ try {
   await api('POST', `/api/v1/users/${contractor['id']}/lifecycle/suspend`);
   const groups = await api('GET', '/api/v1/groups') as unknown as { id: string; profile: { name: string } }[];
   const finance = groups.find((g) => g.profile.name === 'Finance')!;
+  // An OpenID Connect app for the Applications pages, with a person and a group assigned.
+  const expenses = await api('POST', '/api/v1/apps', {
+    name: 'oidc_client', label: 'Expense reports', signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
+    settings: { oauthClient: { redirect_uris: ['https://expenses.demo.example.com/callback'], grant_types: ['authorization_code', 'refresh_token'], application_type: 'web', consent_method: 'TRUSTED' } },
+  });
+  await api('POST', `/api/v1/apps/${expenses['id']}/users`, { id: contractor['id'] });
+  await api('PUT', `/api/v1/apps/${expenses['id']}/groups/${finance.id}`, {});
   await api('POST', '/api/v1/zones', { type: 'IP', name: 'Head office', gateways: [{ type: 'CIDR', value: '203.0.113.0/24' }] });
   const [policy] = await api('GET', '/api/v1/policies?type=OKTA_SIGN_ON') as unknown as { id: string }[];
   await api('POST', `/api/v1/policies/${policy!.id}/rules`, {
@@ -128,6 +136,13 @@ try {
   await shoot(page, 'admin-user', () => page.getByRole('button', { name: 'Unsuspend' }).waitFor());
   await page.goto(`${origin}/admin/groups`);
   await shoot(page, 'admin-groups', () => page.getByRole('link', { name: 'Finance' }).waitFor());
+  await page.goto(`${origin}/admin/apps`);
+  await shoot(page, 'admin-apps', () => page.getByRole('link', { name: 'Expense reports' }).waitFor());
+  await page.goto(`${origin}/admin/apps/${expenses['id']}`);
+  await shoot(page, 'admin-app', async () => {
+    await page.getByRole('link', { name: 'Mary Jackson' }).waitFor();
+    await page.getByRole('link', { name: 'Finance' }).waitFor();
+  });
   await page.goto(`${origin}/admin/policies`);
   await shoot(page, 'admin-policies', () => page.getByText('Finance: a second factor every 8 hours').first().waitFor());
   await page.goto(`${origin}/admin/logs`);

@@ -1,9 +1,9 @@
 /**
  * The admin console (web/src/admin) in a real browser (Debian's Chromium through playwright-core) against a
  * real server and database, on a server clock the test moves by hand (docs/admin-sessions.md): a super admin
- * signs in with a passkey through Chromium's virtual authenticator and manages a user; a copied admin cookie is
- * worthless in another browser; an API token needs a fresh passkey (step-up); an idle session ends; and axe-core
- * finds nothing serious on the main pages.
+ * signs in with a passkey through Chromium's virtual authenticator, manages a user and registers an app; a
+ * copied admin cookie is worthless in another browser; an API token needs a fresh passkey (step-up); an idle
+ * session ends; and axe-core finds nothing serious on the main pages.
  *
  * The `it`s share one signed-in admin and run in order: the clock only moves forward.
  */
@@ -30,6 +30,8 @@ describe('the admin console, in Chromium', () => {
   let adminLogin: string;
   /** A user to find and manage: a name of their own, so the search has one match. */
   let target: { id: string; login: string; name: string };
+  /** The app registered through the console, for the accessibility check of its page. */
+  let registered: { id: string; label: string };
 
   const heading = (name: string) => page.getByRole('heading', { name, level: 1 });
   const dialog = () => page.getByRole('dialog');
@@ -104,6 +106,64 @@ describe('the admin console, in Chromium', () => {
     assert.ok((await row.textContent() ?? '').includes(target.name) || (await row.textContent() ?? '').includes(target.login), 'the row names the suspended user');
   });
 
+  it('registers an app with its secret shown once, makes it first-party, assigns the user, and generates a second secret', async () => {
+    const label = unique('Payroll');
+    await page.getByRole('link', { name: 'Applications', exact: true }).click();
+    await heading('Applications').waitFor();
+    await page.getByRole('button', { name: 'Add application' }).click();
+    await dialog().getByLabel('Name').fill(label);
+    assert.equal(await dialog().getByLabel('Application type').inputValue(), 'secret', 'a web app with a secret is the default');
+    await dialog().getByLabel('Redirect URIs', { exact: true }).fill('https://payroll.example.com/callback\n\nhttp://localhost:3000/callback');
+    await dialog().getByLabel('Refresh tokens').check();
+    await dialog().getByRole('button', { name: 'Add application' }).click();
+
+    const added = page.getByRole('dialog', { name: 'Application added' });
+    const first = await added.getByLabel('Client secret').inputValue();
+    assert.match(first, /^[A-Za-z0-9_-]{64}$/, 'the secret is shown once');
+    await added.getByRole('button', { name: 'I have copied it' }).click();
+    await page.waitForURL((u) => /^\/admin\/apps\/0oa/.test(u.pathname));
+    const appId = new URL(page.url()).pathname.split('/').pop()!;
+    registered = { id: appId, label };
+    await heading(label).waitFor();
+    assert.equal(await page.getByLabel('Client ID').inputValue(), appId, 'the client_id is the app id');
+    assert.equal(await page.getByLabel('Discovery URL').inputValue(), `${origin}/.well-known/openid-configuration`);
+
+    await page.getByRole('button', { name: 'Assign people' }).click();
+    await dialog().getByLabel('Find people').fill(target.name.split(' ')[1]!);
+    const match = dialog().getByRole('listitem').filter({ hasText: target.login });
+    await dialog().getByText('1 match.', { exact: true }).waitFor();
+    await match.getByRole('button', { name: 'Assign', exact: true }).click();
+    await match.getByRole('button', { name: 'Added', exact: true }).waitFor();
+    await dialog().getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('link', { name: target.name }).waitFor();
+
+    await page.getByRole('button', { name: 'Generate new secret' }).click();
+    const created = page.getByRole('dialog', { name: 'New client secret' });
+    const second = await created.getByLabel('Client secret').inputValue();
+    assert.match(second, /^[A-Za-z0-9_-]{64}$/);
+    assert.notEqual(second, first);
+    await created.getByRole('button', { name: 'I have copied it' }).click();
+    await page.getByRole('table', { name: 'Client secrets' }).locator('tbody tr').filter({ hasText: second.slice(-4) }).waitFor();
+
+    await page.getByRole('button', { name: 'Edit settings' }).click();
+    await dialog().getByLabel('First-party app (no consent screen)').check();
+    await dialog().getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('The settings were saved.').waitFor();
+
+    const app = ok(await f.api('GET', `/api/v1/apps/${appId}`), 'read the app').body;
+    assert.equal(app.label, label);
+    assert.equal(app.status, 'ACTIVE');
+    assert.equal(app.credentials.oauthClient.token_endpoint_auth_method, 'client_secret_basic');
+    assert.deepEqual(app.settings.oauthClient.redirect_uris, ['https://payroll.example.com/callback', 'http://localhost:3000/callback'], 'one URI a line, blank lines left out');
+    assert.deepEqual(app.settings.oauthClient.grant_types, ['authorization_code', 'refresh_token']);
+    assert.equal(app.settings.oauthClient.consent_method, 'TRUSTED', 'the edit made it first-party, keeping the rest');
+    const users = ok(await f.api('GET', `/api/v1/apps/${appId}/users`), 'read the assignments').body as { id: string }[];
+    assert.deepEqual(users.map((u) => u.id), [target.id]);
+    const secrets = ok(await f.api('GET', `/api/v1/apps/${appId}/credentials/secrets`), 'read the secrets').body as { status: string; client_secret_hint: string }[];
+    assert.deepEqual(secrets.map((s) => s.status), ['ACTIVE', 'ACTIVE']);
+    assert.deepEqual(secrets.map((s) => s.client_secret_hint).sort(), [first.slice(-4), second.slice(-4)].sort(), 'the two secrets shown are the two kept');
+  });
+
   it('has no serious or critical accessibility problems on any page of the console', async () => {
     const problems: string[] = [];
     const check = async (path: string, title: string, ready: () => Promise<unknown>) => {
@@ -117,6 +177,13 @@ describe('the admin console, in Chromium', () => {
     await check('/admin/logs', 'System Log', () => page.locator('tbody tr').first().getByRole('button').waitFor());
     await check('/admin/settings', 'Settings', () => page.getByLabel('Protected actions: passkey within (minutes)').waitFor());
     await check('/admin/groups', 'Groups', () => page.locator('tbody tr').first().waitFor());
+    await check('/admin/apps', 'Applications', () => page.locator('tbody tr').first().waitFor());
+    await page.getByRole('button', { name: 'Add application' }).click();
+    await dialog().getByLabel('Application type').selectOption('jwt');
+    await dialog().getByLabel('Public keys (JWKS)').waitFor();
+    problems.push(...(await accessibilityProblems(page)).map((p) => `the Add application dialog: ${p}`));
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await check(`/admin/apps/${registered.id}`, registered.label, () => page.getByRole('link', { name: target.name }).waitFor());
     await check('/admin/policies', 'Policies', async () => {
       await page.getByText('Default Rule', { exact: true }).waitFor();
       await page.getByText('No network zones', { exact: true }).waitFor();

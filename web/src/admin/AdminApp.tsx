@@ -13,6 +13,8 @@ const Users = lazy(() => import('./pages/Users.tsx'));
 const UserDetail = lazy(() => import('./pages/UserDetail.tsx'));
 const Groups = lazy(() => import('./pages/Groups.tsx'));
 const GroupDetail = lazy(() => import('./pages/GroupDetail.tsx'));
+const Apps = lazy(() => import('./pages/Apps.tsx'));
+const AppDetail = lazy(() => import('./pages/AppDetail.tsx'));
 const Tokens = lazy(() => import('./pages/Tokens.tsx'));
 const Policies = lazy(() => import('./pages/Policies.tsx'));
 const Settings = lazy(() => import('./pages/Settings.tsx'));
@@ -22,6 +24,7 @@ const Logs = lazy(() => import('./pages/Logs.tsx'));
 const NAV = [
   { area: 'users', label: 'Users' },
   { area: 'groups', label: 'Groups' },
+  { area: 'apps', label: 'Applications' },
   { area: 'policies', label: 'Policies' },
   { area: 'logs', label: 'System Log' },
   { area: 'alerts', label: 'Alerts' },
@@ -36,6 +39,7 @@ function route(path: string): { area: string; page: ReactNode } {
   switch (area) {
     case 'users': return { area, page: decoded ? <UserDetail id={decoded} /> : <Users /> };
     case 'groups': return { area, page: decoded ? <GroupDetail id={decoded} /> : <Groups /> };
+    case 'apps': return { area, page: decoded ? <AppDetail id={decoded} /> : <Apps /> };
     case 'tokens': return { area, page: <Tokens /> };
     case 'policies': return { area, page: <Policies /> };
     case 'settings': return { area, page: <Settings /> };

@@ -6,6 +6,7 @@
 const AREA_PERMISSION: Record<string, string> = {
   users: 'users.read',
   groups: 'groups.read',
+  apps: 'apps.read',
   policies: 'policies.read',
   logs: 'logs.read',
   alerts: 'logs.read',

@@ -131,3 +131,41 @@ export type LogEvent = {
   securityContext: { asNumber: number | null; asOrg: string | null } | null;
   transaction: { id: string; type: string } | null;
 } & Record<string, unknown>;
+
+/** How an app proves itself at the token endpoint (`none`: a public client, which must use PKCE). */
+export type AuthMethod = 'client_secret_basic' | 'private_key_jwt' | 'none';
+
+export type OauthClientSettings = {
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  response_types: string[];
+  grant_types: string[];
+  application_type: 'web' | 'native' | 'browser';
+  consent_method: 'REQUIRED' | 'TRUSTED';
+  initiate_login_uri?: string;
+  jwks?: { keys: Record<string, unknown>[] };
+};
+
+/** Okta's Application for an OpenID Connect client (src/apps/dto.ts); `client_secret` only in the answer to a create. */
+export type Application = {
+  id: string;
+  name: 'oidc_client';
+  label: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  created: string;
+  lastUpdated: string;
+  signOnMode: 'OPENID_CONNECT';
+  features: string[];
+  credentials: { oauthClient: { client_id: string; token_endpoint_auth_method: AuthMethod; autoKeyRotation: boolean; client_secret?: string } };
+  settings: { oauthClient: OauthClientSettings };
+  _links: Links;
+};
+
+/** A client secret as listed: its last four characters only; `client_secret` only in the answer that made it. */
+export type ClientSecret = { id: string; status: 'ACTIVE' | 'INACTIVE'; client_secret_hint: string; created: string; lastUpdated: string; client_secret?: string; _links: Links };
+
+/** A direct assignment of a user to an app (Okta's AppUser; Bulwark provisions nothing, so no app profile). */
+export type AppUser = { id: string; created: string; lastUpdated: string; scope: 'USER'; status: string; credentials: { userName: string }; _links: Links };
+
+/** An assignment of a group to an app (Okta's ApplicationGroupAssignment): the group by id only. */
+export type AppGroup = { id: string; lastUpdated: string; priority: number; _links: Links };
