@@ -9,7 +9,6 @@ import { sessionRefusal } from '#src/policy/sign-on.ts';
 import { readSessionCookie, sessionCookieClearing } from '#src/sessions/cookie.ts';
 import { endSession, sessionForCookie, type SessionRow } from '#src/sessions/service.ts';
 import type { LogActor } from '#src/syslog/log-event.ts';
-import { recordEvents } from '#src/syslog/service.ts';
 import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import { authenticateClientSecret } from './client-auth.ts';
 import { consentPage, PAGE_CSP } from './pages.ts';
@@ -18,6 +17,8 @@ import { oidcRequestScope, type OidcRequestScope } from './scope.ts';
 
 /** Providers are built per tenant on first use and kept for a while: keys and settings are read at build. */
 const PROVIDER_TTL_MS = 60_000;
+/** Tenants signed in to at once in one process before the cache starts over (each holds its keys and client cache). */
+const MAX_PROVIDERS = 1_000;
 
 type Verdict =
   | { kind: 'ok'; session: SessionRow; user: UserRow }
@@ -52,6 +53,7 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
     // Math.abs: a clock set back (tests do) must not keep a provider for good.
     if (!hit || Math.abs(now - hit.at) >= PROVIDER_TTL_MS) {
       hit = { at: now, built: buildProvider(deps, tenant, issuer) };
+      if (providers.size >= MAX_PROVIDERS) providers.clear();
       providers.set(key, hit);
       hit.built.catch(() => providers.delete(key));
     }
@@ -108,14 +110,21 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
     await oidcRequestScope.run(scopeOf(request, tenant, tp), () => tp.handle(request.raw, reply.raw));
   }
 
-  async function logSso(request: FastifyRequest, tenant: TenantRef, client: OidcClient, user: UserRow, outcome: { result: 'SUCCESS' | 'FAILURE' | 'DENY'; reason?: string }): Promise<void> {
-    await db.transaction().execute((tx) => recordEvents(tx, clock, tenant.id, publicAuditContext(request, userTarget(user)), [{
-      eventType: 'user.authentication.sso',
-      displayMessage: 'User single sign on to app',
-      outcome: { result: outcome.result, reason: outcome.reason ?? null },
-      target: [appTargetOf(client)],
-      debugData: { clientId: client.clientId },
-    }]));
+  /**
+   * `user.authentication.sso` for the interaction's end, written with it: interactionFinished stores the
+   * interaction's result, and the adapter writes pending events in that store's transaction.
+   */
+  function ssoEvent(scope: OidcRequestScope, client: OidcClient, user: UserRow, outcome: { result: 'SUCCESS' | 'FAILURE' | 'DENY'; reason?: string }): void {
+    scope.pending.push({
+      actor: userTarget(user),
+      events: [{
+        eventType: 'user.authentication.sso',
+        displayMessage: 'User single sign on to app',
+        outcome: { result: outcome.result, reason: outcome.reason ?? null },
+        target: [appTargetOf(client)],
+        debugData: { clientId: client.clientId },
+      }],
+    });
   }
 
   // oidc-provider reads its own request bodies (form posts to the token endpoint): they are left unread here.
@@ -188,15 +197,15 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
         return reply.redirect(signInFor(client, here), 303);
       case 'refused':
         if (request.query.retry === undefined) return reply.redirect(signInFor(client, `${here}?retry=1`), 303);
-        await logSso(request, tenant, client, verdict.user, { result: 'DENY', reason: verdict.reason });
+        ssoEvent(scope, client, verdict.user, { result: 'DENY', reason: verdict.reason });
         return finish({ error: 'access_denied', error_description: verdict.reason });
       case 'unassigned':
-        await logSso(request, tenant, client, verdict.user, { result: 'FAILURE', reason: UNASSIGNED });
+        ssoEvent(scope, client, verdict.user, { result: 'FAILURE', reason: UNASSIGNED });
         return finish({ error: 'access_denied', error_description: UNASSIGNED });
       case 'ok': {
         const { session, user } = verdict;
         if (details.prompt.name === 'login') {
-          await logSso(request, tenant, client, user, { result: 'SUCCESS' });
+          ssoEvent(scope, client, user, { result: 'SUCCESS' });
           return finish({ login: { accountId: user.id, amr: session.amr, ts: Math.floor((session.lastFactorVerification ?? session.created).getTime() / 1000) } });
         }
         if (details.session?.accountId !== user.id) return reply.redirect(signInFor(client, here), 303);
