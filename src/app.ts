@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { installAuth, type Authenticator } from './http/auth.ts';
 import { frameworkError, installErrorHandling } from './http/error-handler.ts';
 import { OktaErrors } from './http/errors.ts';
+import { serializeRequest } from './http/request-log.ts';
 import { createTenantResolver } from './http/tenant-host.ts';
 import { installValidation } from './http/validation.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
@@ -44,8 +46,11 @@ export type AppDeps = {
   metrics: Metrics;
 };
 
-/** Assembles the HTTP server; used as-is by `serve` and by the tests. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+/**
+ * Assembles the HTTP server; used as-is by `serve` and by the tests. The log goes to standard output, or to
+ * `logStream`: a test reads what the server logged there.
+ */
+export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Promise<FastifyInstance> {
   configurePasswordHashing(deps.config.argon2);
   configurePolicyDefaults(deps.config.lockout);
   configureSignOnDefaults(deps.config.session);
@@ -53,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.config.logLevel === 'silent' ? false : {
       level: deps.config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[REDACTED]' },
+      serializers: { req: serializeRequest },
+      ...(logStream === undefined ? {} : { stream: logStream }),
     },
     genReqId: () => newRequestId(),
     requestIdHeader: false,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { openDatabase, type Db } from '../src/db/database.ts';
@@ -76,8 +77,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export type TestServer = { url: string; db: Db; config: Config; clock: Clock; close(): Promise<void> };
 
-/** The real app on a real socket, over a fresh database. */
-export async function startTestServer(opts: { config?: Record<string, string>; clock?: Clock } = {}): Promise<TestServer> {
+/** The real app on a real socket, over a fresh database; its log (LOG_LEVEL, silent by default) to `logStream` if given. */
+export async function startTestServer(opts: { config?: Record<string, string>; clock?: Clock; logStream?: DestinationStream } = {}): Promise<TestServer> {
   const database = await testDatabase();
   const config = testConfig(opts.config);
   const clock = opts.clock ?? systemClock;
@@ -88,7 +89,7 @@ export async function startTestServer(opts: { config?: Record<string, string>; c
     authenticator: createAuthenticator(database.db, clock),
     rateLimiter: createRateLimiter(clock),
     metrics: createMetrics(),
-  });
+  }, opts.logStream);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

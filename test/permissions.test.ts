@@ -34,6 +34,7 @@ const BY_HOST = 'host-addressed: no role applies' as const;
 const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /healthz': EVERYONE,
   'GET /signin': EVERYONE,
+  'GET /signin/reset-password/:token': EVERYONE,
   'GET /account': EVERYONE,
   'GET /account/*': EVERYONE,
   'GET /welcome': EVERYONE,

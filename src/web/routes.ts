@@ -16,9 +16,11 @@ const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-u
 /**
  * The pages of the web app: the sign-in and account pages are one document, which picks the page from its
  * path; the admin console is its own (`admin.html`), so that its code never loads on the sign-in page.
+ * `/signin/reset-password/{token}` is Okta's password reset link (src/authn/recovery-links.ts): the page reads
+ * the token from its own path; the request log shows it redacted (src/http/request-log.ts).
  */
 const DOCUMENTS = [
-  { file: 'index.html', paths: ['/signin', '/account', '/account/*', '/welcome'] },
+  { file: 'index.html', paths: ['/signin', '/signin/reset-password/:token', '/account', '/account/*', '/welcome'] },
   { file: 'admin.html', paths: ['/admin', '/admin/*'] },
 ];
 

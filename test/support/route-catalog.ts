@@ -112,6 +112,8 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /readyz': read(fixed('/readyz'), { public: true }),
   'GET /metrics': read(fixed('/metrics'), { public: true }),
   'GET /signin': read(fixed('/signin'), { public: true }),
+  // The page alone, whatever the token: the page's own call to /api/v1/authn/recovery/token is what uses it.
+  'GET /signin/reset-password/:token': read(fixed('/signin/reset-password/not-a-real-token'), { public: true }),
   'GET /account': read(fixed('/account'), { public: true }),
   'GET /account/*': read(fixed('/account/sessions'), { public: true }),
   'GET /welcome': read(fixed('/welcome'), { public: true }),
@@ -388,6 +390,7 @@ export function methodOf(key: string): string {
 
 /** Whether the route names an object of the tenant in its path. */
 export function namesObject(key: string): boolean {
-  // The web app's files are the same for every tenant: a file name names no tenant's object.
-  return key.includes('/:') && !key.startsWith('GET /assets/');
+  // The web app's files and pages are the same for every tenant: a file name names no tenant's object, and the
+  // reset link's page only reads its token, which the page's own call (a HOST_ROUTES one) hands to its tenant.
+  return key.includes('/:') && !key.startsWith('GET /assets/') && key !== 'GET /signin/reset-password/:token';
 }

@@ -1,7 +1,10 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, call } from './api.ts';
 import { finish, TOTP, WEBAUTHN, type Factor, type Transaction } from './transaction.ts';
+
+// Password recovery is a few screens most visits never open: loaded when asked for, so signing in stays light.
+const Recovery = lazy(() => import('./Recovery.tsx').then((m) => ({ default: m.Recovery })));
 
 const FACTOR_NAMES: Record<string, string> = { [TOTP]: 'Authenticator app code', [WEBAUTHN]: 'Passkey', recovery_code: 'Recovery code' };
 
@@ -14,6 +17,11 @@ function audience(): string | undefined {
   return app === 'admin_console' || app === 'help_center' || /^0oa[0-9A-Za-z]{17}$/.test(app ?? '') ? (app ?? undefined) : undefined;
 }
 
+/** The token of an admin's password reset link, `/signin/reset-password/{token}` (Okta's form), if this is one. */
+function resetLinkToken(): string | null {
+  return /^\/signin\/reset-password\/([^/]+)\/?$/.exec(window.location.pathname)?.[1] ?? null;
+}
+
 /**
  * The sign-in page: identifier and password, or a passkey alone; then whatever the tenant's sign-on rule asks
  * for (a factor, setting one up, a new password), one step at a time, through the Classic Authentication API.
@@ -22,6 +30,8 @@ export function SignIn() {
   const [tx, setTx] = useState<Transaction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [resetToken, setResetToken] = useState(resetLinkToken);
+  const [recovering, setRecovering] = useState(resetToken !== null);
 
   /** Runs one step; a finished sign-in leaves the page, anything else is the next step to show. */
   async function step(work: () => Promise<Transaction>): Promise<void> {
@@ -48,26 +58,41 @@ export function SignIn() {
     void step(() => call<Transaction>('POST', '/api/v1/authn', { token }));
   }, []);
 
+  // Forgot password? starts a self-service recovery: a reset link this page opened before is used up.
+  const forgot = () => {
+    setError(null);
+    setResetToken(null);
+    setRecovering(true);
+  };
   const app = audience();
   let body: ReactNode;
-  if (tx === null) body = <Credentials busy={busy} step={step} app={app} />;
+  if (tx === null && recovering) {
+    const signIn = (next: Transaction) => step(async () => next);
+    body = <Suspense fallback={<p role="status">Loading…</p>}><Recovery token={resetToken} signIn={signIn} cancel={() => setRecovering(false)} /></Suspense>;
+  } else if (tx === null) body = <Credentials busy={busy} step={step} app={app} forgot={forgot} />;
   else if (tx.status === 'MFA_REQUIRED' || tx.status === 'MFA_CHALLENGE') body = <Verify tx={tx} busy={busy} step={step} />;
   else if (tx.status === 'MFA_ENROLL' || tx.status === 'MFA_ENROLL_ACTIVATE') body = <Enroll tx={tx} busy={busy} step={step} />;
   else body = <NewPassword tx={tx} busy={busy} step={step} />;
 
   return (
     <main className="card" aria-labelledby="title">
-      <h1 id="title">{window.location.pathname === '/welcome' ? 'Welcome' : app === 'admin_console' ? 'Sign in to the admin console' : 'Sign in'}</h1>
+      <h1 id="title">{title(recovering && tx === null, app)}</h1>
       {error && <p role="alert" className="error">{error}</p>}
       {body}
-      {tx !== null && <button type="button" className="link" onClick={() => { setTx(null); setError(null); }}>Start over</button>}
+      {tx !== null && <button type="button" className="link" onClick={() => { setTx(null); setError(null); setRecovering(false); }}>Start over</button>}
     </main>
   );
 }
 
+function title(recovering: boolean, app: string | undefined): string {
+  if (recovering) return 'Reset your password';
+  if (window.location.pathname === '/welcome') return 'Welcome';
+  return app === 'admin_console' ? 'Sign in to the admin console' : 'Sign in';
+}
+
 type StepProps = { busy: boolean; step: (work: () => Promise<Transaction>) => Promise<void> };
 
-function Credentials({ busy, step, app }: StepProps & { app: string | undefined }) {
+function Credentials({ busy, step, app, forgot }: StepProps & { app: string | undefined; forgot: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const submit = (e: FormEvent) => {
@@ -86,6 +111,7 @@ function Credentials({ busy, step, app }: StepProps & { app: string | undefined 
         <label>Password<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
         <button type="submit" disabled={busy}>Sign in</button>
       </form>
+      <button type="button" className="link forgot" onClick={forgot}>Forgot password?</button>
       <p className="or">or</p>
       <button type="button" className="secondary" disabled={busy} onClick={passkey}>Sign in with a passkey</button>
     </>
