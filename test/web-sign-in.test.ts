@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { addMember, newRule, newTotpUser, newUser, nextCode, PASSWORD, profileOf, unique, type Fixture } from './support/fixtures.ts';
 import { accessibilityProblems, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
+import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
 describe('the sign-in page, in Chromium', () => {
   let server: TestServer;
@@ -84,6 +85,29 @@ describe('the sign-in page, in Chromium', () => {
     assert.match(await page.getByTestId('amr').getAttribute('data-amr') ?? '', /^(hwk|swk), mfa$/);
     const user = await f.api('GET', `/api/v1/users/${created.body.id}`);
     assert.equal(user.body.status, 'ACTIVE', 'the invited user is active');
+    await context.close();
+  });
+
+  it('offers the passkey in the username field\'s autofill, and picking it signs in', async () => {
+    const login = `${unique('autofill')}@fixture.example.com`;
+    const created = await f.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) });
+    const link = new URL((await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`)).body.activationUrl as string);
+    const context = await browser.newContext();
+    const { page } = await pageWithAuthenticator(context);
+    await page.goto(`${origin}${link.pathname}${link.hash}`);
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await page.waitForURL(`${origin}/account`);
+    await context.clearCookies();
+
+    await page.goto(`${origin}/signin`);
+    const seq = await lastSeqOf(server.db, tenant.id);
+    // Chromium's virtual authenticator answers a conditional request at once, as a user picking the suggestion would.
+    await page.getByLabel('Username').focus();
+    await page.waitForURL(`${origin}/account`);
+    assert.equal(await page.getByTestId('login').textContent(), login);
+    assert.match(await page.getByTestId('amr').getAttribute('data-amr') ?? '', /^(hwk|swk), mfa$/);
+    const types = (await eventsAfterOf<Logged>(server.db, tenant.id, seq)).map((e) => e.eventType);
+    assert.ok(types.includes('user.session.start'), `the sign-in is logged: ${types.join(', ')}`);
     await context.close();
   });
 

@@ -1,5 +1,5 @@
-import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { browserSupportsWebAuthnAutofill, startAuthentication, startRegistration, WebAuthnAbortService } from '@simplewebauthn/browser';
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, call } from './api.ts';
 import { finish, TOTP, WEBAUTHN, type Factor, type Transaction } from './transaction.ts';
 
@@ -99,6 +99,26 @@ function Credentials({ busy, step, app, forgot }: StepProps & { app: string | un
     e.preventDefault();
     void step(() => call<Transaction>('POST', '/api/v1/authn', { username, password, ...(app ? { audience: app } : {}) }));
   };
+  // Passkey autofill (WebAuthn conditional mediation): once the username field is first focused, the browser
+  // offers this site's passkeys among its suggestions, and picking one signs in as the button does. Started on
+  // focus, not on load, so that a visit that never types a name asks the server for no challenge. The pending
+  // request ends with the form, or when the button starts a ceremony of its own (SimpleWebAuthn aborts the
+  // older one); an autofill the browser does not support, or that is aborted, is no error.
+  const autofill = useRef<'idle' | 'started' | 'gone'>('idle');
+  useEffect(() => () => {
+    autofill.current = 'gone';
+    WebAuthnAbortService.cancelCeremony();
+  }, []);
+  const offerPasskeys = () => {
+    if (autofill.current !== 'idle') return;
+    autofill.current = 'started';
+    void (async () => {
+      if (!(await browserSupportsWebAuthnAutofill())) return;
+      const started = await call<Transaction>('POST', '/api/v1/authn/passkey', app ? { audience: app } : {});
+      const credential = await startAuthentication({ optionsJSON: started._embedded?.challenge as NonNullable<Transaction['_embedded']>['challenge'] & object, useBrowserAutofill: true });
+      if (autofill.current !== 'gone') await step(() => call<Transaction>('POST', '/api/v1/authn/passkey/verify', { stateToken: started.stateToken, credential }));
+    })().catch(() => undefined);
+  };
   const passkey = () => void step(async () => {
     const started = await call<Transaction>('POST', '/api/v1/authn/passkey', app ? { audience: app } : {});
     const credential = await startAuthentication({ optionsJSON: started._embedded?.challenge as NonNullable<Transaction['_embedded']>['challenge'] & object });
@@ -107,7 +127,7 @@ function Credentials({ busy, step, app, forgot }: StepProps & { app: string | un
   return (
     <>
       <form onSubmit={submit}>
-        <label>Username<input name="username" autoComplete="username webauthn" value={username} onChange={(e) => setUsername(e.target.value)} required /></label>
+        <label>Username<input name="username" autoComplete="username webauthn" value={username} onFocus={offerPasskeys} onChange={(e) => setUsername(e.target.value)} required /></label>
         <label>Password<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
         <button type="submit" disabled={busy}>Sign in</button>
       </form>
