@@ -9,12 +9,12 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../src/config.ts';
 import { serve } from '../src/server.ts';
+import { launchBrowser, pageWithAuthenticator } from '../test/support/browser.ts';
 
 const outDir = resolve(process.argv[2] ?? 'docs/screenshots');
-const CHROMIUM = process.env['BULWARK_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 const VIEWPORT = { width: 1360, height: 860 };
 
 async function freePort(): Promise<number> {
@@ -25,17 +25,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A page whose navigator.credentials is Chromium's virtual platform authenticator (CDP). */
-async function pageWithPasskeys(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  return page;
-}
-
 const dataDir = await mkdtemp(join(tmpdir(), 'bulwark-screenshots-'));
 const port = await freePort();
 // Always a database of its own: the first start is what creates `demo` and prints its enrollment link.
@@ -44,7 +33,7 @@ const loaded = loadConfig(env);
 if (!loaded.ok) throw new Error(loaded.message);
 const printed: string[] = [];
 const server = await serve(loaded.config, (line) => printed.push(line));
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+const browser = await launchBrowser();
 const shots: string[] = [];
 
 try {
@@ -111,7 +100,7 @@ try {
 
   // The bootstrap admin: the one-time link, a passkey, their own account page, then the admin console.
   const context = await browser.newContext({ viewport: VIEWPORT });
-  const page = await pageWithPasskeys(context);
+  const { page } = await pageWithAuthenticator(context);
   await page.goto(`${origin}${new URL(enrollment).pathname}${new URL(enrollment).hash}`);
   await shoot(page, 'welcome', () => page.getByRole('button', { name: 'Create a passkey' }).waitFor());
   await page.getByRole('button', { name: 'Create a passkey' }).click();

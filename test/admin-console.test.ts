@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
-import { accessibilityProblems, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
+import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
 import { grant, ok, PASSWORD, unique, type Fixture } from './support/fixtures.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
@@ -47,12 +47,9 @@ describe('the admin console, in Chromium', () => {
     adminLogin = `${unique('admin')}@fixture.example.com`;
     const created = ok(await f.api('POST', '/api/v1/users?activate=false', { profile: { login: adminLogin, email: adminLogin, firstName: 'Ada', lastName: 'Admin' } }), 'create admin');
     const activation = ok(await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate admin');
-    const link = new URL(activation.body.activationUrl as string);
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     ({ page } = await pageWithAuthenticator(context));
-    await page.goto(`${origin}${link.pathname}${link.hash}`);
-    await page.getByRole('button', { name: 'Create a passkey' }).click();
-    await page.waitForURL(`${origin}/account`);
+    await enrollPasskeyByLink(page, origin, activation.body.activationUrl as string);
     await grant(f, created.body.id as string, 'SUPER_ADMIN');
 
     const lastName = unique('Hopper');

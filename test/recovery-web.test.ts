@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { addMember, grant, newRule, newTotpUser, newUser, nextCode, PASSWORD, totpCode, type Fixture, type TotpUser } from './support/fixtures.ts';
-import { accessibilityProblems, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
+import { accessibilityProblems, launchBrowser, pageWithAuthenticator, signInSettingUpPasskey, tenantOrigin } from './support/browser.ts';
 
 const NEW_PASSWORD = 'Recovered-Lantern-47';
 
@@ -154,13 +154,7 @@ describe('password recovery on the sign-in page, in Chromium', () => {
     await addMember(f, groupId, user.id);
     const context = await browser.newContext();
     const { page } = await pageWithAuthenticator(context);
-    await page.goto(`${origin}/signin`);
-    await page.getByLabel('Username').fill(user.login);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('button', { name: 'Passkey' }).click();
-    await page.getByRole('button', { name: 'Create a passkey' }).click();
-    await page.waitForURL(`${origin}/account`);
+    await signInSettingUpPasskey(page, origin, user.login, PASSWORD);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${origin}/signin`);
 

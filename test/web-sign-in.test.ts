@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { addMember, newRule, newTotpUser, newUser, nextCode, PASSWORD, profileOf, unique, type Fixture } from './support/fixtures.ts';
-import { accessibilityProblems, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
+import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, signInSettingUpPasskey, tenantOrigin } from './support/browser.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
 describe('the sign-in page, in Chromium', () => {
@@ -74,13 +74,10 @@ describe('the sign-in page, in Chromium', () => {
     const login = `${unique('invited')}@fixture.example.com`;
     const created = await f.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) });
     const activation = await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`);
-    const link = new URL(activation.body.activationUrl as string);
-    assert.equal(link.pathname, '/welcome');
+    assert.equal(new URL(activation.body.activationUrl as string).pathname, '/welcome');
     const context = await browser.newContext();
     const { page } = await pageWithAuthenticator(context);
-    await page.goto(`${origin}${link.pathname}${link.hash}`);
-    await page.getByRole('button', { name: 'Create a passkey' }).click();
-    await page.waitForURL(`${origin}/account`);
+    await enrollPasskeyByLink(page, origin, activation.body.activationUrl as string);
     assert.equal(await page.getByTestId('login').textContent(), login);
     assert.match(await page.getByTestId('amr').getAttribute('data-amr') ?? '', /^(hwk|swk), mfa$/);
     const user = await f.api('GET', `/api/v1/users/${created.body.id}`);
@@ -91,12 +88,10 @@ describe('the sign-in page, in Chromium', () => {
   it('offers the passkey in the username field\'s autofill, and picking it signs in', async () => {
     const login = `${unique('autofill')}@fixture.example.com`;
     const created = await f.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) });
-    const link = new URL((await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`)).body.activationUrl as string);
+    const activation = await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`);
     const context = await browser.newContext();
     const { page } = await pageWithAuthenticator(context);
-    await page.goto(`${origin}${link.pathname}${link.hash}`);
-    await page.getByRole('button', { name: 'Create a passkey' }).click();
-    await page.waitForURL(`${origin}/account`);
+    await enrollPasskeyByLink(page, origin, activation.body.activationUrl as string);
     await context.clearCookies();
 
     await page.goto(`${origin}/signin`);
@@ -117,13 +112,7 @@ describe('the sign-in page, in Chromium', () => {
     await addMember(f, groupId, user.id);
     const context = await browser.newContext();
     const { page } = await pageWithAuthenticator(context);
-    await page.goto(`${origin}/signin`);
-    await page.getByLabel('Username').fill(user.login);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('button', { name: 'Passkey' }).click();
-    await page.getByRole('button', { name: 'Create a passkey' }).click();
-    await page.waitForURL(`${origin}/account`);
+    await signInSettingUpPasskey(page, origin, user.login, PASSWORD);
     assert.match(await page.getByTestId('amr').getAttribute('data-amr') ?? '', /^pwd, (hwk|swk), mfa$/);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${origin}/signin`);

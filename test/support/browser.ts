@@ -35,6 +35,28 @@ export async function pageWithAuthenticator(context: BrowserContext): Promise<{ 
   return { page, cdp };
 }
 
+/** Opens an enrollment link in `page` (with its virtual authenticator) and creates the passkey it asks for: signed in, on /account. */
+export async function enrollPasskeyByLink(page: Page, origin: string, activationUrl: string): Promise<void> {
+  const link = new URL(activationUrl);
+  await page.goto(`${origin}${link.pathname}${link.hash}`);
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await page.waitForURL(`${origin}/account`);
+}
+
+/**
+ * A password sign-in in `page` of a user whom the tenant's rule asks for a factor and who has none: the page
+ * offers to set one up, and a passkey is made on the page's virtual authenticator. Signed in, on /account.
+ */
+export async function signInSettingUpPasskey(page: Page, origin: string, login: string, password: string): Promise<void> {
+  await page.goto(`${origin}/signin`);
+  await page.getByLabel('Username').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Passkey' }).click();
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await page.waitForURL(`${origin}/account`);
+}
+
 type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
 
 /**
