@@ -29,6 +29,7 @@ import { configurePolicyDefaults } from './policy/service.ts';
 import { configureSignOnDefaults } from './policy/sign-on.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { oidcRoutes } from './oidc/routes.ts';
+import { helpCenterRoutes } from './helpcenter/routes.ts';
 import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { logRoutes } from './syslog/routes.ts';
@@ -118,5 +119,6 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(zoneRoutes, { prefix: '/api/v1/zones' });
   await app.register(adminRoutes, { prefix: '/api/v1/admin' });
   await app.register(oidcRoutes, { secretsKey });
+  await app.register(helpCenterRoutes, { secretsKey });
   return app;
 }

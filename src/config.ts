@@ -43,6 +43,8 @@ const envSchema = z.object({
   BULWARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(30 * 24 * 60).default(120),
   BULWARK_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64').optional(),
   BULWARK_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(12),
+  BULWARK_HELP_CENTER_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  BULWARK_HELP_CENTER_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(8),
 });
 
 export type Config = Readonly<{
@@ -68,6 +70,8 @@ export type Config = Readonly<{
   lockout: Readonly<{ attempts: number; minutes: number }>;
   /** Default session lifetimes, until sign-on policies set them per app. */
   session: Readonly<{ idleMinutes: number; maxHours: number }>;
+  /** The Help Centers' own sessions, apart from any tenant's: idle and maximum lifetimes. */
+  helpCenterSession: Readonly<{ idleMinutes: number; maxHours: number }>;
   /** The key that seals TOTP secrets; unset: the key file in the data dir. */
   secretsKey: Buffer | undefined;
 }>;
@@ -107,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     argon2: Object.freeze({ memoryKib: e.BULWARK_ARGON2_MEMORY_KIB, iterations: e.BULWARK_ARGON2_ITERATIONS, parallelism: e.BULWARK_ARGON2_PARALLELISM }),
     lockout: Object.freeze({ attempts: e.BULWARK_LOCKOUT_ATTEMPTS, minutes: e.BULWARK_LOCKOUT_MINUTES }),
     session: Object.freeze({ idleMinutes: e.BULWARK_SESSION_IDLE_MINUTES, maxHours: e.BULWARK_SESSION_MAX_HOURS }),
+    helpCenterSession: Object.freeze({ idleMinutes: e.BULWARK_HELP_CENTER_IDLE_MINUTES, maxHours: e.BULWARK_HELP_CENTER_MAX_HOURS }),
     secretsKey: e.BULWARK_SECRETS_KEY === undefined ? undefined : Buffer.from(e.BULWARK_SECRETS_KEY, 'base64'),
   };
   return { ok: true, config: Object.freeze(config) };

@@ -6,7 +6,8 @@ import { compression } from 'vite-plugin-compression2';
  * The web app: built into web/dist, which the Bulwark server serves on every tenant's host (`npm start`);
  * `npm run dev` serves it hot-reloading and passes the API through to a Bulwark server on BULWARK_URL
  * (http://127.0.0.1:8080 by default, where `npm start` listens), keeping the tenant's Host so the server finds the tenant.
- * Two pages: index.html (sign-in and account) and admin.html (the admin console, served for /admin/*).
+ * Three pages: index.html (sign-in and account), admin.html (the admin console, served for /admin/*) and
+ * helpcenter.html (the Help Center, served on the cells' support hosts).
  */
 const target = process.env['BULWARK_URL'] ?? 'http://127.0.0.1:8080';
 
@@ -33,7 +34,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     rolldownOptions: {
-      input: { index: 'index.html', admin: 'admin.html' },
+      input: { index: 'index.html', admin: 'admin.html', helpcenter: 'helpcenter.html' },
       output: {
         // React is the bulk of both pages' first load: one chunk, cached across them.
         codeSplitting: { groups: [{ name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }] },

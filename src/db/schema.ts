@@ -394,6 +394,32 @@ export type AppGroupAssignmentsTable = {
   last_updated: Ts;
 };
 
+export type HelpCenterUsersTable = {
+  id: string;
+  cell: string;
+  tenant_id: string;
+  subject: string;
+  name: string;
+  email: string | null;
+  admin_roles: string[];
+  created: Ts;
+  last_sign_in: Ts;
+};
+
+export type HelpCenterSessionsTable = {
+  id: string;
+  token_hash: string;
+  cell: string;
+  tenant_id: string;
+  user_id: string;
+  amr: string[];
+  created: Ts;
+  last_active: Ts;
+  expires: Ts;
+  ended: TsNull;
+  end_reason: string | null;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -427,4 +453,6 @@ export type Database = {
   app_client_secrets: AppClientSecretsTable;
   app_user_assignments: AppUserAssignmentsTable;
   app_group_assignments: AppGroupAssignmentsTable;
+  help_center_users: HelpCenterUsersTable;
+  help_center_sessions: HelpCenterSessionsTable;
 };

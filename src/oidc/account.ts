@@ -1,16 +1,20 @@
 import type { Account, AccountClaims } from 'oidc-provider';
 import type { Db } from '#src/db/database.ts';
 import { groupNamesOfUser } from '#src/groups/service.ts';
+import { roleTypesOf } from '#src/roles/service.ts';
 import { displayNameOf } from '#src/users/profile.ts';
 import type { UserRow } from '#src/users/service.ts';
 
 /** Which OpenID Connect claims each scope releases (Core 5.4), plus Okta's `groups`. */
 export const SCOPE_CLAIMS = {
-  openid: ['sub'],
+  // How and when the user signed in go into every ID token, as Okta's do: an app may hold its users to a factor.
+  openid: ['sub', 'amr', 'auth_time'],
   profile: ['name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'locale', 'zoneinfo', 'updated_at'],
   email: ['email', 'email_verified'],
   phone: ['phone_number'],
   groups: ['groups'],
+  // Bulwark's own: the user's admin role types (SUPER_ADMIN, ...), for the Help Center alone (clients.ts).
+  admin_roles: ['admin_roles'],
 } as const;
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -50,6 +54,7 @@ export async function findAccount(db: Db, tenantId: string, sub: string, userOf:
         sub: user.id,
         ...profileClaims(user),
         ...(granted.has('groups') ? { groups: await groupNamesOfUser(db, tenantId, user.id) } : {}),
+        ...(granted.has('admin_roles') ? { admin_roles: [...await roleTypesOf(db, tenantId, user.id)].sort() } : {}),
       };
     },
   };

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { clientSecretMatches } from '#src/apps/service.ts';
 import type { Db } from '#src/db/database.ts';
+import { safeEqualHex, sha256Hex } from '#src/lib/secrets.ts';
+import { HELP_CENTER_CLIENT_ID } from './clients.ts';
 import type { TenantProvider } from './provider.ts';
 
 /** RFC 6749 2.3.1: the id and secret are form-encoded before they are joined and base64-encoded. */
@@ -12,6 +14,7 @@ const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIC
  * client_secret_basic against secrets stored only as hashes (src/apps). A presented secret that matches one
  * of the app's active secrets is swapped for the app's internal secret, the only one oidc-provider knows;
  * any other is swapped for a random value, so that nothing but a real secret ever authenticates a client.
+ * The built-in Help Center client has no stored secret: it presents the internal one itself.
  */
 export async function authenticateClientSecret(request: FastifyRequest, tp: TenantProvider, db: Db, tenantId: string): Promise<void> {
   const header = request.headers.authorization;
@@ -28,6 +31,9 @@ export async function authenticateClientSecret(request: FastifyRequest, tp: Tena
     return;
   }
   const client = await tp.clients.find(clientId);
-  const genuine = client?.tokenEndpointAuthMethod === 'client_secret_basic' && await clientSecretMatches(db, tenantId, clientId, secret);
+  const genuine = client?.tokenEndpointAuthMethod === 'client_secret_basic' && (clientId === HELP_CENTER_CLIENT_ID
+    ? safeEqualHex(sha256Hex(secret), sha256Hex(tp.clients.internalSecret(clientId)))
+    : await clientSecretMatches(db, tenantId, clientId, secret));
   request.raw.headers.authorization = basic(clientId, genuine ? tp.clients.internalSecret(clientId) : randomBytes(32).toString('base64url'));
 }
+

@@ -6,6 +6,17 @@ import type { Clock } from '#src/lib/clock.ts';
 
 const TTL_MS = 2_000;
 
+/**
+ * The Help Center's client in every tenant (src/helpcenter): built in, not an app of the tenant's, with the
+ * client_id that sign-on rules name it by. Its one redirect URI is the Help Center of the tenant's own cell,
+ * so a tenant's provider never sends a code to another cell's Help Center.
+ */
+export const HELP_CENTER_CLIENT_ID = 'help_center';
+
+/** What an app may ask for; `admin_roles` is released to the Help Center alone, which needs it to scope cases. */
+const APP_SCOPES = 'openid offline_access profile email phone groups';
+const HELP_CENTER_SCOPES = 'openid profile email admin_roles';
+
 export type ClientLookup = {
   /** The tenant's active OIDC app with this client_id (a short cache: the token endpoint reads it each time). */
   find(clientId: string): Promise<OidcClient | undefined>;
@@ -17,12 +28,38 @@ export type ClientLookup = {
   internalSecret(clientId: string): string;
 };
 
-export function clientLookup(db: Db, clock: Clock, tenantId: string, secretsKey: Buffer): ClientLookup {
+/** Derived from the installation's key, never stored; the Help Center's client secret is this too. */
+export function internalClientSecret(secretsKey: Buffer, tenantId: string, clientId: string): string {
+  return createHmac('sha256', secretsKey).update(`oidc-client-secret:${tenantId}:${clientId}`).digest('base64url');
+}
+
+/** The Help Center as a client of one tenant, whose cell's Help Center is at `helpCenterOrigin`. */
+function helpCenterClient(helpCenterOrigin: string): OidcClient {
+  return {
+    appId: HELP_CENTER_CLIENT_ID,
+    clientId: HELP_CENTER_CLIENT_ID,
+    status: 'ACTIVE',
+    label: 'Bulwark Help Center',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    applicationType: 'web',
+    redirectUris: [`${helpCenterOrigin}/help/callback`],
+    postLogoutRedirectUris: [`${helpCenterOrigin}/`],
+    grantTypes: ['authorization_code'],
+    responseTypes: ['code'],
+    consentMethod: 'TRUSTED',
+    jwks: null,
+    initiateLoginUri: null,
+  };
+}
+
+export function clientLookup(db: Db, clock: Clock, tenantId: string, secretsKey: Buffer, helpCenterOrigin: string): ClientLookup {
   const cache = new Map<string, { at: number; client: OidcClient | undefined }>();
+  const helpCenter = helpCenterClient(helpCenterOrigin);
   // Derived, never stored: computed once per client and process (oidc-provider asks on every request).
   const internal = new Map<string, string>();
   return {
     async find(clientId) {
+      if (clientId === HELP_CENTER_CLIENT_ID) return helpCenter;
       const now = clock.now().getTime();
       const hit = cache.get(clientId);
       if (hit && Math.abs(now - hit.at) < TTL_MS) return hit.client;
@@ -35,7 +72,7 @@ export function clientLookup(db: Db, clock: Clock, tenantId: string, secretsKey:
     internalSecret(clientId) {
       let secret = internal.get(clientId);
       if (secret === undefined) {
-        secret = createHmac('sha256', secretsKey).update(`oidc-client-secret:${tenantId}:${clientId}`).digest('base64url');
+        secret = internalClientSecret(secretsKey, tenantId, clientId);
         if (internal.size > 1_000) internal.clear();
         internal.set(clientId, secret);
       }
@@ -58,6 +95,7 @@ export function clientMetadataOf(client: OidcClient | undefined, internalSecret:
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     grant_types: client.grantTypes,
     response_types: client.responseTypes as ClientMetadata['response_types'],
+    scope: client.clientId === HELP_CENTER_CLIENT_ID ? HELP_CENTER_SCOPES : APP_SCOPES,
     ...(client.jwks ? { jwks: client.jwks as ClientMetadata['jwks'] } : {}),
     ...(client.initiateLoginUri ? { initiate_login_uri: client.initiateLoginUri } : {}),
   };

@@ -11,6 +11,7 @@ import { clientLookup, type ClientLookup } from './clients.ts';
 import { tenantSigningKeys } from './keys.ts';
 import { errorPage, logoutPage, PAGE_CSP, signedOutPage } from './pages.ts';
 import { oidcRequestScope } from './scope.ts';
+import { helpCenterOriginFor } from '#src/helpcenter/hosts.ts';
 
 function htmlPage(ctx: KoaContextWithOIDC, html: string): void {
   ctx.type = 'html';
@@ -64,7 +65,7 @@ function policy(): interactionPolicy.DefaultPolicy {
 /** oidc-provider for one tenant: its issuer is the tenant's own origin, its keys and storage are the tenant's. */
 export async function buildProvider(deps: ProviderDeps, tenant: TenantRef, issuer: string): Promise<TenantProvider> {
   const { db, clock } = deps;
-  const clients = clientLookup(db, clock, tenant.id, deps.secretsKey);
+  const clients = clientLookup(db, clock, tenant.id, deps.secretsKey, helpCenterOriginFor(issuer, tenant.cell));
   const keys = await tenantSigningKeys(db, clock, deps.secrets, tenant.id);
   const cookieKey = createHmac('sha256', deps.secretsKey).update(`oidc-cookies:${tenant.id}`).digest('base64url');
 
@@ -72,7 +73,7 @@ export async function buildProvider(deps: ProviderDeps, tenant: TenantRef, issue
     adapter: pgAdapter({ db, clock, tenantId: tenant.id, clients }),
     findAccount: (_ctx, sub) => findAccount(db, tenant.id, sub, oidcRequestScope.getStore()?.user ?? ((id) => lookupUser(db, tenant.id, id))),
     claims: SCOPE_CLAIMS as unknown as Configuration['claims'],
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups', 'admin_roles'],
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt', 'none'],
     // Public clients prove possession of the code with PKCE; confidential ones may too (openid-client does).

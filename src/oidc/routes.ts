@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionResults } from 'oidc-provider';
 import { isAssigned, type OidcClient } from '#src/apps/service.ts';
 import { OktaErrors } from '#src/http/errors.ts';
+import { inProcessCall } from '#src/http/in-process.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import type { TenantRef } from '#src/http/tenant-host.ts';
@@ -11,6 +12,7 @@ import { endSession, sessionForCookie, type SessionRow } from '#src/sessions/ser
 import type { LogActor } from '#src/syslog/log-event.ts';
 import { lookupUser, userTarget, type UserRow } from '#src/users/service.ts';
 import { authenticateClientSecret } from './client-auth.ts';
+import { HELP_CENTER_CLIENT_ID } from './clients.ts';
 import { consentPage, PAGE_CSP } from './pages.ts';
 import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type ProviderDeps, type TenantProvider } from './provider.ts';
 import { oidcRequestScope, type OidcRequestScope } from './scope.ts';
@@ -46,7 +48,7 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
 
   async function providerOf(request: FastifyRequest): Promise<{ tenant: TenantRef; tp: TenantProvider }> {
     const tenant = await app.tenantOf(request);
-    const issuer = `${request.protocol}://${request.host}`;
+    const issuer = `${inProcessCall.getStore()?.protocol ?? request.protocol}://${request.host}`;
     const key = `${tenant.id} ${issuer}`;
     const now = clock.now().getTime();
     let hit = providers.get(key);
@@ -68,7 +70,8 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
     if (!user || user.status !== 'ACTIVE') return { kind: 'sign-in' };
     const refusal = await sessionRefusal(db, tenant.id, session, client.appId, await app.networkOf(request.ip), clock.now());
     if (refusal !== null) return { kind: 'refused', reason: refusal.replace(/^[a-z]+: /, ''), user };
-    if (!(await isAssigned(db, tenant.id, client.appId, user.id))) return { kind: 'unassigned', user };
+    // Every user of a tenant may sign in to the Help Center; an app, only those assigned to it.
+    if (client.clientId !== HELP_CENTER_CLIENT_ID && !(await isAssigned(db, tenant.id, client.appId, user.id))) return { kind: 'unassigned', user };
     return { kind: 'ok', session, user };
   }
 

@@ -9,13 +9,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * request: only the routes a signed-in browser calls touch cookies, and an API-token request should not pay
  * for them.
  */
-export type CookieKind = 'sid' | 'admin_sid';
+export type CookieKind = 'sid' | 'admin_sid' | HelpCenterCookie;
+
+/** The Help Center's cookies, on its own host (src/helpcenter): its session, and a sign-in in flight. */
+export type HelpCenterCookie = 'help_sid' | 'help_login';
 
 function cookieName(request: FastifyRequest, kind: CookieKind): string {
   return request.protocol === 'https' ? `__Host-${kind}` : kind;
 }
 
-function readCookie(request: FastifyRequest, kind: CookieKind): string | undefined {
+export function readCookie(request: FastifyRequest, kind: CookieKind): string | undefined {
   const header = request.headers.cookie;
   return header === undefined ? undefined : parseCookie(header)[cookieName(request, kind)];
 }
@@ -27,7 +30,7 @@ function setCookieHeader(request: FastifyRequest, kind: CookieKind, value: strin
   });
 }
 
-function writeCookie(request: FastifyRequest, reply: FastifyReply, kind: CookieKind, value: string, expires?: Date): void {
+export function writeCookie(request: FastifyRequest, reply: FastifyReply, kind: CookieKind, value: string, expires?: Date): void {
   reply.header('set-cookie', setCookieHeader(request, kind, value, expires));
 }
 

@@ -11,14 +11,18 @@ import type { AuditContext } from '#src/syslog/log-event.ts';
 import { recordEvent, startTenantLog } from '#src/syslog/service.ts';
 import { issueToken } from '#src/tokens/service.ts';
 import { insertNewUser, passwordHashForNewTenant, userTarget } from '#src/users/service.ts';
-import { findTenantBySlug, insertTenant, listTenantRows, setRetention, type TenantRow } from './store.ts';
+import { findTenantById, findTenantBySlug, insertTenant, listTenantRows, setRetention, type TenantRow } from './store.ts';
 
 export type { TenantRow };
 
 const SLUG = /^[a-z][a-z0-9-]{1,62}$/;
 const CELL = /^[a-z][a-z0-9-]{0,31}$/;
-/** Names a tenant cannot take because they would shadow the operator's own hosts. */
+/**
+ * Names a tenant cannot take because they would shadow the operator's own hosts; `support-` starts the hosts
+ * of the cells' Help Centers (src/helpcenter/hosts.ts).
+ */
 const RESERVED = new Set(['www', 'api', 'admin', 'login', 'support', 'status', 'static', 'assets', 'mail', 'system']);
+const RESERVED_PREFIX = 'support-';
 
 export type CreateTenantInput = {
   slug: string;
@@ -61,7 +65,7 @@ export function operatorServiceContext(db: Db, clock: Clock, tenantId: string, t
  * first API token, all in one transaction: a tenant exists whole or not at all.
  */
 export async function createTenant(db: Db, clock: Clock, input: CreateTenantInput): Promise<CreatedTenant> {
-  if (!SLUG.test(input.slug) || RESERVED.has(input.slug)) {
+  if (!SLUG.test(input.slug) || RESERVED.has(input.slug) || input.slug.startsWith(RESERVED_PREFIX)) {
     throw OktaErrors.validation('slug', ['slug: 2-63 characters, lower-case letters, digits and hyphens, starting with a letter, not a reserved name']);
   }
   const cell = input.cell ?? 'commercial';
@@ -102,6 +106,10 @@ export function listTenants(db: Db): Promise<TenantRow[]> {
 /** The tenant with this slug, or undefined. */
 export function findTenant(db: Db, slug: string): Promise<TenantRow | undefined> {
   return findTenantBySlug(db, slug);
+}
+
+export function findTenantOfId(db: Db, id: string): Promise<TenantRow | undefined> {
+  return findTenantById(db, id);
 }
 
 export async function getTenantBySlug(db: Db, slug: string): Promise<TenantRow> {

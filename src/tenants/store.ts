@@ -17,6 +17,11 @@ export async function findTenantBySlug(db: Executor, slug: string): Promise<Tena
   return row && toRow(row);
 }
 
+export async function findTenantById(db: Executor, id: string): Promise<TenantRow | undefined> {
+  const row = await db.selectFrom('tenants').select(columns).where('id', '=', id).executeTakeFirst();
+  return row ? toRow(row) : undefined;
+}
+
 export async function listTenantRows(db: Executor): Promise<TenantRow[]> {
   const rows = await db.selectFrom('tenants').select(columns).orderBy('created').orderBy('slug').execute();
   return rows.map(toRow);

@@ -24,20 +24,26 @@ const DOCUMENTS = [
   { file: 'admin.html', paths: ['/admin', '/admin/*'] },
 ];
 
+/** A page of the built web app, with the headers every page carries; 503 without a build. */
+export function documentPage(file: string, dist = WEB_DIST): (request: unknown, reply: FastifyReply) => Promise<FastifyReply> {
+  const path = join(dist, file);
+  const html = existsSync(path) ? readFileSync(path) : undefined;
+  return async (_request, reply) => {
+    if (!html) throw new AppError(503, 'E0000009', 'The web app is not built: run `npm run build:web`.');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', CSP)
+      .header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').send(html);
+  };
+}
+
 /**
  * The web app on every host: the sign-in page and the signed-in user's page, and their hashed, immutable
  * assets. Without a build (a checkout where `npm install` has not run), the pages answer 503 saying so.
+ * The Help Center's page is served by src/helpcenter, on its own hosts only.
  */
 export async function webRoutes(app: FastifyInstance, opts: { distDir?: string } = {}): Promise<void> {
   const dist = opts.distDir ?? WEB_DIST;
   for (const doc of DOCUMENTS) {
-    const file = join(dist, doc.file);
-    const html = existsSync(file) ? readFileSync(file) : undefined;
-    const page = async (_request: unknown, reply: FastifyReply) => {
-      if (!html) throw new AppError(503, 'E0000009', 'The web app is not built: run `npm run build:web`.');
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', CSP)
-        .header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').send(html);
-    };
+    const page = documentPage(doc.file, dist);
     for (const path of doc.paths) app.get(path, page);
   }
   // @fastify/static only to send files (no routes of its own): its wildcard route would show in no route table

@@ -59,8 +59,25 @@ export const PROTOCOL_ROUTES: readonly string[] = [
   'POST /oauth2/v1/interaction/:uid/consent',
 ];
 
-/** Every method + path the app serves, HEAD left out; the protocol endpoints only when asked for. */
-export async function listAppRoutes(db: Db, which: 'management' | 'protocol' = 'management'): Promise<AppRoute[]> {
+/**
+ * The Help Center's routes (src/helpcenter): served on the cells' support hosts only, with the Help Center's
+ * own session; test/help-center.test.ts covers them and checks this list.
+ */
+export const SUPPORT_PLANE_ROUTES: readonly string[] = [
+  'GET /',
+  'GET /help/signin',
+  'GET /help/callback',
+  'GET /help/v1/session',
+  'DELETE /help/v1/session',
+];
+
+const ROUTE_SETS = { protocol: PROTOCOL_ROUTES, support: SUPPORT_PLANE_ROUTES } as const;
+
+/**
+ * Every method + path the app serves, HEAD left out: the Okta management and host routes, or, when asked
+ * for, the protocol endpoints or the support plane's routes.
+ */
+export async function listAppRoutes(db: Db, which: 'management' | keyof typeof ROUTE_SETS = 'management'): Promise<AppRoute[]> {
   const app = await buildApp({
     config: testConfig(),
     db,
@@ -72,8 +89,10 @@ export async function listAppRoutes(db: Db, which: 'management' | 'protocol' = '
   await app.ready();
   const routes = parseRouteTree(app.printRoutes({ commonPrefix: false }));
   await app.close();
-  const protocol = new Set(PROTOCOL_ROUTES.map((k) => routeKey(k.split(' ')[0] ?? '', k.split(' ')[1] ?? '')));
-  return routes.filter((r) => r.method !== 'HEAD' && protocol.has(routeKey(r.method, r.url)) === (which === 'protocol'));
+  const keysOf = (list: readonly string[]) => list.map((k) => routeKey(k.split(' ')[0] ?? '', k.split(' ')[1] ?? ''));
+  const apart = new Set(Object.values(ROUTE_SETS).flatMap(keysOf));
+  const wanted = which === 'management' ? undefined : new Set(keysOf(ROUTE_SETS[which]));
+  return routes.filter((r) => r.method !== 'HEAD' && (wanted ? wanted.has(routeKey(r.method, r.url)) : !apart.has(routeKey(r.method, r.url))));
 }
 
 /**

@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { tenantSlugFromHost } from '#src/http/auth.ts';
+import { AppError, OktaErrors } from '#src/http/errors.ts';
+import { publicAuditContext } from '#src/http/request-context.ts';
+import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { readCookie, writeCookie } from '#src/sessions/cookie.ts';
+import { findTenant, findTenantOfId } from '#src/tenants/service.ts';
+import { documentPage } from '#src/web/routes.ts';
+import { cellOfHelpCenterHost, tenantOriginFor } from './hosts.ts';
+import { openLoginState, sealLoginState } from './login-state.ts';
+import { helpCenterRelyingParty } from './relying-party.ts';
+import { currentHelpCenterSession, endHelpCenterSession, startHelpCenterSession, type Lifetimes, type SessionEnd } from './sessions.ts';
+
+/** Why the Help Center's page was sent back to the organisation form; the page says it in its own words. */
+type SignInProblem = 'unknown_org' | 'wrong_cell' | 'expired' | 'access_denied' | 'failed';
+
+const orgQuery = {
+  type: 'object',
+  properties: { org: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' } },
+  required: ['org'],
+  additionalProperties: false,
+} as const;
+
+/** An authorization response (RFC 6749 4.1.2, 4.1.2.1; RFC 9207 `iss`): openid-client judges it; this only bounds it. */
+const callbackQuery = {
+  type: 'object',
+  properties: Object.fromEntries(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state'].map((k) => [k, { type: 'string', maxLength: 2048 }])),
+  additionalProperties: false,
+} as const;
+
+function endedMessage(reason: SessionEnd, lifetimes: Lifetimes): string {
+  switch (reason) {
+    case 'IDLE': return `The Help Center session ended after ${lifetimes.idleMinutes} minutes without activity.`;
+    case 'MAX_LIFETIME': return `The Help Center session ended after ${lifetimes.maxHours} hours.`;
+    case 'SIGNED_OUT': return 'The Help Center session was signed out.';
+  }
+}
+
+/**
+ * The Help Center of each cell, on its own host (hosts.ts), with its own session. A customer names their
+ * organisation, is sent to sign in at that tenant's OpenID Connect provider as the Help Center's client (the
+ * tenant's sign-on rule for `help_center` decides the factors), and comes back signed in to the Help Center.
+ * A tenant of another cell is refused here, and its provider would refuse this Help Center's redirect too.
+ */
+export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey: Buffer }): Promise<void> {
+  const { db, clock, config } = app.deps;
+  const lifetimes: Lifetimes = config.helpCenterSession;
+  const rp = helpCenterRelyingParty(app, opts.secretsKey);
+  const page = documentPage('helpcenter.html');
+
+  /** The cell whose Help Center the request's host is; on any other host these routes do not exist. */
+  function cellOf(request: FastifyRequest): string {
+    const label = tenantSlugFromHost(request.headers.host, config.baseDomain);
+    const cell = label === undefined ? undefined : cellOfHelpCenterHost(label);
+    if (cell === undefined) throw OktaErrors.pathNotFound();
+    return cell;
+  }
+
+  const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+  const backWith = (reply: FastifyReply, problem: SignInProblem, detail?: string) =>
+    reply.redirect(`/?${new URLSearchParams({ error: problem, ...(detail === undefined ? {} : { error_description: detail.slice(0, 300) }) })}`, 303);
+
+  async function liveSession(request: FastifyRequest, cell: string) {
+    return currentHelpCenterSession(db, clock, lifetimes, cell, readCookie(request, 'help_sid'));
+  }
+
+  app.get('/', (request, reply) => {
+    cellOf(request);
+    return page(request, reply);
+  });
+
+  /** The organisation form's target: off to the tenant's provider, with the checks the callback needs sealed in a cookie. */
+  app.get<{ Querystring: { org: string } }>('/help/signin', { schema: { querystring: orgQuery } }, async (request, reply) => {
+    const cell = cellOf(request);
+    const tenant = await findTenant(db, request.query.org);
+    if (!tenant) return backWith(reply, 'unknown_org');
+    if (tenant.cell !== cell) return backWith(reply, 'wrong_cell');
+    const issuer = tenantOriginFor(originOf(request), tenant.slug);
+    const { url, checks } = await rp.start(issuer, tenant.id, `${originOf(request)}/help/callback`);
+    writeCookie(request, reply, 'help_login', sealLoginState(app.secrets, { ...checks, cell, tenantId: tenant.id, slug: tenant.slug, issuer, started: clock.now().getTime() }));
+    return reply.redirect(url.href, 303);
+  });
+
+  /** The tenant's answer: a code to exchange, or the OAuth error it refused the sign-in with. */
+  app.get('/help/callback', { schema: { querystring: callbackQuery } }, async (request, reply) => {
+    const cell = cellOf(request);
+    const state = openLoginState(app.secrets, readCookie(request, 'help_login'), cell, clock.now().getTime());
+    writeCookie(request, reply, 'help_login', '', new Date(0));
+    if (!state) return backWith(reply, 'expired');
+    // The tenant may have moved to another cell while the customer was signing in.
+    const tenant = await findTenant(db, state.slug);
+    if (tenant?.id !== state.tenantId || tenant.cell !== cell) return backWith(reply, 'wrong_cell');
+    const result = await rp.finish(state.issuer, state.tenantId, new URL(request.url, originOf(request)), state);
+    if (!result.ok) return backWith(reply, result.failure.error === 'access_denied' ? 'access_denied' : 'failed', result.failure.description);
+    const { token } = await startHelpCenterSession(db, clock, lifetimes, {
+      cell, tenantId: tenant.id, identity: result.identity, audit: (actor) => publicAuditContext(request, actor),
+    });
+    writeCookie(request, reply, 'help_sid', token);
+    return reply.redirect('/', 303);
+  });
+
+  /** Who is signed in to this Help Center, from which organisation, until when. */
+  app.get('/help/v1/session', async (request, reply) => {
+    const cell = cellOf(request);
+    const current = await liveSession(request, cell);
+    if (current.kind !== 'live') throw new AppError(401, 'E0000005', 'Invalid session', current.kind === 'ended' ? [endedMessage(current.reason, lifetimes)] : []);
+    const { session, user } = current;
+    const tenant = await findTenantOfId(db, session.tenantId);
+    if (!tenant) throw new AppError(401, 'E0000005', 'Invalid session', ['The organisation no longer exists.']);
+    reply.header('cache-control', 'no-store');
+    return {
+      id: session.id,
+      cell,
+      organization: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+      user: { id: user.id, subject: user.subject, name: user.name, email: user.email, adminRoles: user.adminRoles },
+      amr: session.amr,
+      createdAt: session.created.toISOString(),
+      expiresAt: current.idleExpires.toISOString(),
+      maxExpiresAt: session.expires.toISOString(),
+    };
+  });
+
+  /** Sign out of the Help Center; the customer stays signed in to their own tenant. */
+  app.delete('/help/v1/session', async (request, reply) => {
+    const cell = cellOf(request);
+    assertSameOrigin(request);
+    const current = await liveSession(request, cell);
+    writeCookie(request, reply, 'help_sid', '', new Date(0));
+    if (current.kind === 'live') await endHelpCenterSession(db, clock, current, (actor) => publicAuditContext(request, actor));
+    return reply.code(204).send();
+  });
+}
