@@ -340,7 +340,7 @@ describe('OpenID Connect provider', () => {
     assert.equal(tokens.claims()?.sub, user.id);
   });
 
-  it('refuses a wrong redirect URI, a public client without PKCE, a wrong verifier, a replayed code, a wrong secret, another tenant\'s client', async () => {
+  it('refuses a wrong redirect URI, a public client without PKCE, a wrong verifier, a replayed code, a wrong secret, the Help Center\'s scope, another tenant\'s client', async () => {
     const app = await newApp();
     const session = await signedInUser(app);
     const config = await configOf(app);
@@ -374,6 +374,11 @@ describe('OpenID Connect provider', () => {
     const thirdCallback = await browse(session.web, await authorizationUrl(config, third));
     await assert.rejects(oidc.authorizationCodeGrant(wrongSecret, thirdCallback, { pkceCodeVerifier: third, expectedState: 'st-1', expectedNonce: 'n-1' }),
       (err: oidc.WWWAuthenticateChallengeError) => err.status === 401 && err.cause[0]?.parameters.error === 'invalid_client');
+
+    // admin_roles is the Help Center's alone (src/oidc/clients.ts): an app asking for it gets invalid_scope, no code.
+    const roles = await browse(session.web, await authorizationUrl(config, oidc.randomPKCECodeVerifier(), { scope: 'openid admin_roles' }));
+    assert.equal(roles.searchParams.get('error'), 'invalid_scope', roles.href);
+    assert.equal(roles.searchParams.get('code'), null);
 
     const foreign = await newApp({ tenantApi: apiClient(server.url, other.token) });
     await assert.rejects(configOf(foreign).then((c) => oidc.buildAuthorizationUrl(c, { redirect_uri: REDIRECT, scope: 'openid' })).then((u) => browse(session.web, u)).then((u) => {

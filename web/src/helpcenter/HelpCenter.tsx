@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api.ts';
 
 /** GET /help/v1/session: the customer as the Help Center knows them (src/helpcenter/routes.ts). */
@@ -47,6 +47,16 @@ function problemFromUrl(): string | undefined {
   return description && (error === 'access_denied' || error === 'failed') ? `${known} ${description}` : known;
 }
 
+/**
+ * Leaves for the organisation's sign-in as a navigation, not a form submission: the page's CSP keeps forms to
+ * this origin (`form-action 'self'`), and browsers apply that to where a submission is redirected too.
+ */
+function goToOrganisation(event: FormEvent<HTMLFormElement>) {
+  event.preventDefault();
+  const org = new FormData(event.currentTarget).get('org');
+  window.location.assign(`/help/signin?${new URLSearchParams({ org: String(org ?? '') })}`);
+}
+
 export function HelpCenter() {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [problem] = useState(problemFromUrl);
@@ -79,7 +89,7 @@ export function HelpCenter() {
           {problem && <div className="error" role="alert"><p>{problem}</p></div>}
           {!problem && state.notice && <p role="status">{state.notice}</p>}
           <p>Sign in with your organisation’s account to open and follow support cases.</p>
-          <form method="get" action="/help/signin">
+          <form method="get" action="/help/signin" onSubmit={goToOrganisation}>
             <label>
               Organisation
               <input name="org" required autoComplete="organization" autoCapitalize="none" spellCheck={false}

@@ -1,0 +1,110 @@
+/**
+ * The Help Center in a real browser (Debian's Chromium through playwright-core): a customer admin of tenant
+ * `demo` opens the Help Center, is sent to demo's own sign-in, signs in with a passkey (Chromium's virtual
+ * authenticator) because demo's sign-on rule for the Help Center asks for one, and lands signed in to the
+ * Help Center; demo's System Log shows the single sign-on. axe checks every view.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
+import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
+import { grant, ok, signOnPolicyIdOf, unique, type Fixture } from './support/fixtures.ts';
+import type { Logged } from './support/sign-on.ts';
+
+describe('the Help Center, in Chromium', () => {
+  let server: TestServer;
+  let demo: TestTenant;
+  let f: Fixture;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let origin: string;
+  let helpCenter: string;
+  let adminLogin: string;
+  let adminId: string;
+
+  before(async () => {
+    server = await startTestServer({ config: { BULWARK_RATE_LIMIT_PER_MINUTE: '100000' } });
+    demo = await createTestTenant(server.db, 'demo');
+    await createTestTenant(server.db, 'fedcorp', 'high-assurance');
+    f = { db: server.db, tenantId: demo.id, api: apiClient(server.url, demo.token) };
+    browser = await launchBrowser();
+    origin = tenantOrigin(server.url, 'demo');
+    helpCenter = tenantOrigin(server.url, 'support');
+
+    // demo's admin: invited, sets up a passkey through the enrollment link, made a super admin, then signed out.
+    adminLogin = `${unique('ada')}@demo.example.com`;
+    const created = ok(await f.api('POST', '/api/v1/users?activate=false', { profile: { login: adminLogin, email: adminLogin, firstName: 'Ada', lastName: 'Lovelace' } }), 'create admin');
+    adminId = created.body.id as string;
+    const activation = ok(await f.api('POST', `/api/v1/users/${adminId}/lifecycle/activate`), 'activate admin');
+    context = await browser.newContext();
+    ({ page } = await pageWithAuthenticator(context));
+    await enrollPasskeyByLink(page, origin, activation.body.activationUrl as string);
+    await grant(f, adminId, 'SUPER_ADMIN');
+    await context.clearCookies();
+
+    // demo's policy: the Help Center only with a phishing-resistant factor.
+    ok(await f.api('POST', `/api/v1/policies/${await signOnPolicyIdOf(f)}/rules`, {
+      type: 'SIGN_ON', name: 'Help Center needs a passkey',
+      conditions: { app: { include: ['help_center'] } },
+      actions: { signon: { access: 'ALLOW', requireFactor: true, phishingResistant: 'REQUIRED' } },
+    }), 'Help Center rule');
+  });
+  after(async () => {
+    await browser.close();
+    await server.close();
+  });
+
+  it("signs demo's admin in to the Help Center with a passkey at demo's own sign-in, logged in demo's System Log", async () => {
+    await page.goto(`${helpCenter}/`);
+    await page.getByRole('heading', { name: 'Bulwark Help Center', level: 1 }).waitFor();
+    assert.deepEqual(await accessibilityProblems(page), [], 'the organisation form');
+
+    await page.getByLabel('Organisation').fill('demo');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // demo's own sign-in page, for the Help Center.
+    await page.waitForURL((url) => url.origin === origin && url.pathname === '/signin');
+    assert.equal(new URL(page.url()).searchParams.get('app'), 'help_center');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+
+    await page.waitForURL(`${helpCenter}/`);
+    const status = page.getByRole('status');
+    await status.filter({ hasText: 'Signed in as' }).waitFor();
+    assert.equal(await status.textContent(), `Signed in as Ada Lovelace of ${demo.slug}.`);
+    assert.match(await page.locator('dl').textContent() ?? '', /Super administrator/);
+    assert.match(await page.locator('dl').textContent() ?? '', /passkey/);
+    assert.deepEqual(await accessibilityProblems(page), [], 'signed in');
+    const cookies = await context.cookies(helpCenter);
+    assert.ok(cookies.some((c) => c.name === 'help_sid' && c.httpOnly && c.sameSite === 'Lax'), 'the Help Center session cookie');
+
+    const since = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString());
+    const sso = ok(await f.api('GET', `/api/v1/logs?since=${since}&filter=${encodeURIComponent('eventType eq "user.authentication.sso"')}`), 'SSO events').body as Logged[];
+    const signedIn = sso.filter((e) => e.actor.id === adminId);
+    assert.equal(signedIn.length, 1);
+    assert.equal(signedIn[0]?.outcome.result, 'SUCCESS');
+    assert.equal(signedIn[0]?.target?.[0]?.displayName, 'Bulwark Help Center');
+    const started = ok(await f.api('GET', `/api/v1/logs?since=${since}&filter=${encodeURIComponent('eventType eq "bulwark.help_center.session.start"')}`), 'session events').body as Logged[];
+    assert.deepEqual(started.map((e) => e.actor.id), [adminId]);
+
+    await page.getByRole('button', { name: 'Sign out of the Help Center' }).click();
+    await status.filter({ hasText: 'signed out of the Help Center' }).waitFor();
+    await page.reload();
+    await page.getByLabel('Organisation').waitFor();
+  });
+
+  it('says why when the organisation is unknown or belongs to another cell', async () => {
+    const other = await browser.newPage();
+    await other.goto(`${helpCenter}/`);
+    await other.getByLabel('Organisation').fill('no-such-org');
+    await other.getByRole('button', { name: 'Continue' }).click();
+    await other.getByRole('alert').filter({ hasText: 'There is no organisation by that name.' }).waitFor();
+    assert.equal(other.url(), `${helpCenter}/`, 'the error is not left in the address bar');
+    assert.deepEqual(await accessibilityProblems(other), [], 'the error view');
+
+    await other.getByLabel('Organisation').fill('fedcorp');
+    await other.getByRole('button', { name: 'Continue' }).click();
+    await other.getByRole('alert').filter({ hasText: 'This organisation does not use this Help Center.' }).waitFor();
+    await other.close();
+  });
+});
