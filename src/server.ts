@@ -31,6 +31,7 @@ function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string,
     `  -d '{"username":"${created.adminLogin}","password":"…"}' ${tenantUrl}/api/v1/authn   (docs/authentication.md)`,
     `Enroll the admin's passkey (one-time link, valid until ${enrollment.expiresAt.toISOString()}):`,
     `  ${enrollment.url}`,
+    `Help Center (customers sign in with their organisation, e.g. demo): ${tenantUrl.replace('://demo.', '://support.')}/`,
     '',
   ].join('\n');
 }
