@@ -21,16 +21,19 @@ export function cellOfHelpCenterHost(host: string | undefined): string | undefin
   return m[1] === DEFAULT_CELL ? undefined : cell;
 }
 
-/** The origin of the Help Center for a tenant whose provider's issuer is `issuer` (the tenant's own origin). */
-export function helpCenterOriginFor(issuer: string, cell: string): string {
-  const url = new URL(issuer);
-  url.hostname = [helpCenterLabel(cell), ...url.hostname.split('.').slice(1)].join('.');
+/** `origin` with its host's first label replaced: the same scheme, domain and port. */
+function withFirstLabel(origin: string, label: string): string {
+  const url = new URL(origin);
+  url.hostname = [label, ...url.hostname.split('.').slice(1)].join('.');
   return url.origin;
 }
 
-/** A tenant's origin seen from its cell's Help Center, whose origin is `helpCenterOrigin`: same scheme, domain and port. */
+/** The origin of the Help Center for a tenant whose provider's issuer is `issuer` (the tenant's own origin). */
+export function helpCenterOriginFor(issuer: string, cell: string): string {
+  return withFirstLabel(issuer, helpCenterLabel(cell));
+}
+
+/** A tenant's origin seen from its cell's Help Center, whose origin is `helpCenterOrigin`. */
 export function tenantOriginFor(helpCenterOrigin: string, slug: string): string {
-  const url = new URL(helpCenterOrigin);
-  url.hostname = [slug, ...url.hostname.split('.').slice(1)].join('.');
-  return url.origin;
+  return withFirstLabel(helpCenterOrigin, slug);
 }

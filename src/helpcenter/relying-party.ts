@@ -24,20 +24,24 @@ export type CallbackFailure = { error: string; description: string };
  */
 export function helpCenterRelyingParty(app: FastifyInstance, secretsKey: Buffer) {
   const fetch = inProcessFetch(app);
+  const { clock } = app.deps;
   const configs = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
   function configurationOf(issuer: string, tenantId: string): Promise<oidc.Configuration> {
-    const now = Date.now();
-    const hit = configs.get(issuer);
-    if (hit && now - hit.at < CONFIG_TTL_MS) return hit.config;
+    // Keyed by tenant too: the client secret is the tenant's, and a slug may name another tenant later.
+    const key = `${tenantId} ${issuer}`;
+    const now = clock.now().getTime();
+    const hit = configs.get(key);
+    // Math.abs: a clock set back (tests do) must not keep a configuration for good.
+    if (hit && Math.abs(now - hit.at) < CONFIG_TTL_MS) return hit.config;
     const secret = internalClientSecret(secretsKey, tenantId, HELP_CENTER_CLIENT_ID);
     const config = oidc.discovery(new URL(issuer), HELP_CENTER_CLIENT_ID, undefined, oidc.ClientSecretBasic(secret), {
       [oidc.customFetch]: fetch,
       ...(issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : {}),
     });
     if (configs.size >= MAX_CONFIGS) configs.clear();
-    configs.set(issuer, { at: now, config });
-    config.catch(() => configs.delete(issuer));
+    configs.set(key, { at: now, config });
+    config.catch(() => configs.delete(key));
     return config;
   }
 

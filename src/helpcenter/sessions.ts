@@ -12,7 +12,7 @@ export type { HelpCenterSessionRow, HelpCenterUser };
 
 export type Lifetimes = { idleMinutes: number; maxHours: number };
 
-/** What the tenant's provider vouched for, reduced to what the Help Center keeps (identity.ts). */
+/** What the tenant's provider vouched for, reduced to what the Help Center keeps (identityOf in relying-party.ts). */
 export type Identity = { subject: string; name: string; email: string | null; adminRoles: string[]; amr: string[] };
 
 /** `last_active` is written at most once a minute: a page load must not cost a write. */

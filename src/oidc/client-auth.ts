@@ -36,4 +36,3 @@ export async function authenticateClientSecret(request: FastifyRequest, tp: Tena
     : await clientSecretMatches(db, tenantId, clientId, secret));
   request.raw.headers.authorization = basic(clientId, genuine ? tp.clients.internalSecret(clientId) : randomBytes(32).toString('base64url'));
 }
-

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionResults } from 'oidc-provider';
 import { isAssigned, type OidcClient } from '#src/apps/service.ts';
 import { OktaErrors } from '#src/http/errors.ts';
-import { inProcessCall } from '#src/http/in-process.ts';
+import { inProcessProtocol } from '#src/http/in-process.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import type { TenantRef } from '#src/http/tenant-host.ts';
@@ -48,7 +48,7 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
 
   async function providerOf(request: FastifyRequest): Promise<{ tenant: TenantRef; tp: TenantProvider }> {
     const tenant = await app.tenantOf(request);
-    const issuer = `${inProcessCall.getStore()?.protocol ?? request.protocol}://${request.host}`;
+    const issuer = `${inProcessProtocol(request) ?? request.protocol}://${request.host}`;
     const key = `${tenant.id} ${issuer}`;
     const now = clock.now().getTime();
     let hit = providers.get(key);
