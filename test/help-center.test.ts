@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
 import { assertCoversApp, listAppRoutes, SUPPORT_PLANE_ROUTES } from './support/app-routes.ts';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
-import { newGroup, newSession, newUser, ok, addMember, signOnPolicyIdOf, unique, type Fixture, type SessionRef } from './support/fixtures.ts';
+import { newGroup, newSession, newUser, ok, addMember, sessionTokenFor, signOnPolicyIdOf, unique, type Fixture, type SessionRef } from './support/fixtures.ts';
 import { hostClient, type HostClient, type HostResponse } from './support/host-client.ts';
 import { documentedBulwarkTypes, oktaEventTypes, problemsOf } from './support/log-event-checks.ts';
 import { readAllEvents } from './support/log-reader.ts';
@@ -315,5 +315,34 @@ describe('Help Center sign-in', () => {
     const res = await web('POST', '/oauth2/v1/token', 'grant_type=authorization_code&code=x&redirect_uri=x', { 'content-type': 'application/x-www-form-urlencoded', authorization: basic });
     assert.equal(res.status, 401);
     assert.equal(res.body.error, 'invalid_client');
+  });
+
+  it('works behind a TLS proxy: https issuer, __Host- cookies, the in-process token call made for https', async () => {
+    // The proxy is at 127.0.0.2; the in-process calls come from 127.0.0.1, which is not trusted, so only their own key makes them https.
+    const proxied = await startTestServer({ config: { BULWARK_TRUSTED_PROXIES: '127.0.0.2' } });
+    try {
+      const t = await createTestTenant(proxied.db);
+      const pf: Fixture = { db: proxied.db, tenantId: t.id, api: apiClient(proxied.url, t.token) };
+      /** A browser tab on `slug`'s host whose every request the proxy marks as having come over https. */
+      const overTls = (slug: string): HostClient => {
+        const inner = hostClient(proxied.url, slug, { localAddress: '127.0.0.2' });
+        return Object.assign((method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+          inner(method, path, body, { 'x-forwarded-proto': 'https', ...headers }), { cookies: inner.cookies, host: inner.host });
+      };
+      const user = await newUser(pf, 'ACTIVE');
+      const web = overTls(t.slug);
+      const token = await sessionTokenFor(web, user);
+      assert.equal((await web('GET', `/login/sessionCookieRedirect?token=${token}&redirectUrl=%2F`)).status, 302);
+      assert.ok(web.cookies.has('__Host-sid'));
+      const hc = overTls('support');
+      const { start, end } = await signInThrough(hc, web, t.slug);
+      assert.match(start.headers.get('location') ?? '', new RegExp(`^https://${t.slug}\\.localhost:\\d+/oauth2/v1/authorize\\?`));
+      assert.equal(end?.status, 303, end?.text);
+      assert.ok(hc.cookies.has('__Host-help_sid'));
+      assert.match(end?.setCookies.find((c) => c.startsWith('__Host-help_sid=')) ?? '', /Secure/);
+      assert.equal(ok(await hc('GET', '/help/v1/session'), 'session').body.user.subject, user.id);
+    } finally {
+      await proxied.close();
+    }
   });
 });

@@ -15,7 +15,8 @@ export type HostClient = {
   host: string;
 };
 
-export function hostClient(serverUrl: string, slug: string): HostClient {
+/** `localAddress`: the loopback address to connect from (a test can play a proxy at 127.0.0.2). */
+export function hostClient(serverUrl: string, slug: string, opts: { localAddress?: string } = {}): HostClient {
   const url = new URL(serverUrl);
   const host = `${slug}.localhost:${url.port}`;
   const cookies = new Map<string, string>();
@@ -24,6 +25,7 @@ export function hostClient(serverUrl: string, slug: string): HostClient {
     const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const req = httpRequest(`${serverUrl}${path}`, {
       method,
+      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
       headers: {
         host,
         accept: 'application/json',
