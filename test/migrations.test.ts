@@ -16,9 +16,13 @@ async function introspect(db: Db) {
     where table_schema = 'public' and table_name not like 'kysely_%' order by table_name, ordinal_position`.execute(db);
   const indexes = await sql<{ indexname: string; indexdef: string }>`
     select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename not like 'kysely_%' order by indexname`.execute(db);
+  // Functions by signature and a digest of their body: a changed body is schema drift too.
+  const functions = await sql<{ signature: string; body: string }>`
+    select p.oid::regprocedure::text as signature, md5(p.prosrc) as body from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'public' order by 1`.execute(db);
   const tables: Record<string, string[]> = {};
   for (const c of columns.rows) (tables[c.table_name] ??= []).push(`${c.column_name} ${c.data_type}${c.is_nullable === 'NO' ? ' not null' : ''}`);
-  return { tables, indexes: indexes.rows.map((i) => i.indexdef.replace(/ public\./g, ' ')) };
+  return { tables, indexes: indexes.rows.map((i) => i.indexdef.replace(/ public\./g, ' ')), functions: functions.rows.map((f) => `${f.signature} ${f.body}`) };
 }
 
 describe('migrations', () => {

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import * as oidc from 'openid-client';
 import { manualClock } from '../src/lib/clock.ts';
 import { createSecretBox } from '../src/lib/secret-box.ts';
@@ -315,6 +316,29 @@ describe('OpenID Connect provider', () => {
     assert.match(named.body.errorCauses[0].errorSummary, /named by the sign-on rule/);
     ok(await api('DELETE', `/api/v1/policies/${policyId}/rules/${created.body.id}`), 'delete the rule');
     assert.equal((await api('DELETE', `/api/v1/apps/${app.id}`)).status, 204);
+  });
+
+  it('writes its own session back when it changes, not at every authorization (which saves it only to slide its expiry)', async () => {
+    const app = await newApp();
+    const session = await signedInUser(app);
+    const config = await configOf(app);
+    assert.ok((await browse(session.web, await authorizationUrl(config, oidc.randomPKCECodeVerifier()))).searchParams.get('code'));
+    // The row's transaction id changes with every write of it.
+    const version = async () => (await sql<{ v: string }>`select xmin::text as v from oidc_models
+      where tenant_id = ${tenant.id} and model = 'Session' and payload->>'accountId' = ${session.user.id}`.execute(server.db)).rows.map((r) => r.v);
+    const before = await version();
+    assert.equal(before.length, 1);
+    const silent = { prompt: 'none', scope: 'openid profile' };
+    const again = await browse(session.web, await authorizationUrl(config, oidc.randomPKCECodeVerifier(), silent));
+    assert.ok(again.searchParams.get('code'), again.href);
+    assert.deepEqual(await version(), before, 'the unchanged session was not written again');
+    const second = await newApp();
+    await assign(second, session.user.id);
+    const other = await browse(session.web, await authorizationUrl(await configOf(second), oidc.randomPKCECodeVerifier(), silent));
+    assert.ok(other.searchParams.get('code'), other.href);
+    const after = await version();
+    assert.equal(after.length, 1);
+    assert.notDeepEqual(after, before, 'the session now holds a second app, and is saved');
   });
 
   it('refuses a user the app is not assigned to, with access_denied and no code', async () => {

@@ -185,7 +185,16 @@ export async function findOidcClient(db: Executor, tenantId: string, clientId: s
  * (no early exit), so timing tells nothing about which secret came close.
  */
 export async function clientSecretMatches(db: Executor, tenantId: string, clientId: string, presented: string): Promise<boolean> {
-  const hashes = await activeSecretHashes(db, tenantId, clientId);
+  return secretMatchesAny(await clientSecretHashes(db, tenantId, clientId), presented);
+}
+
+/** The SHA-256 hashes of the active secrets of the app with this client_id. */
+export function clientSecretHashes(db: Executor, tenantId: string, clientId: string): Promise<string[]> {
+  return activeSecretHashes(db, tenantId, clientId);
+}
+
+/** Whether `presented` is one of the secrets stored as `hashes`, comparing with every one of them in constant time. */
+export function secretMatchesAny(hashes: readonly string[], presented: string): boolean {
   const candidate = hashClientSecret(presented);
   let matched = false;
   for (const hash of hashes) matched = safeEqualHex(hash, candidate) || matched;

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import type { EventInput, LogActor, LogTarget } from '#src/syslog/log-event.ts';
-import { recordEvents } from '#src/syslog/service.ts';
+import { recordChangeWithEvents } from '#src/syslog/service.ts';
 import { userTarget } from '#src/users/service.ts';
 import { clientMetadataOf, type ClientLookup } from './clients.ts';
 import { oidcRequestScope, type OidcRequestScope } from './scope.ts';
-import { consumeModel, deleteByGrant, deleteModel, findModel, findModelByUid, upsertModel, type ModelRow } from './store.ts';
+import { consumeModel, deleteByGrant, deleteModel, findModel, findModelByUid, upsertModelQuery, type ModelRow } from './store.ts';
 
 /** The stored models whose issuing is an Okta System Log event, with how Okta names it. */
 const ISSUED: Record<string, { eventType: string; displayMessage: string; kind: string; name: string }> = {
@@ -19,6 +20,26 @@ const ISSUED: Record<string, { eventType: string; displayMessage: string; kind: 
 /** A token's id is the token itself for opaque tokens: events name it by a digest, never by its value. */
 export function tokenReference(id: string): string {
   return createHash('sha256').update(id).digest('base64url').slice(0, 22);
+}
+
+/**
+ * oidc-provider saves its session on every request that reads it, only to slide its expiry: an unchanged
+ * session is written back at most this often, as Bulwark's own sessions are (their idle clock).
+ */
+const SESSION_TOUCH_S = 60;
+
+/** The sessions each request read, as stored: what a save is compared with. */
+const sessionsRead = new WeakMap<OidcRequestScope, Map<string, AdapterPayload>>();
+
+function readIn(scope: OidcRequestScope): Map<string, AdapterPayload> {
+  let read = sessionsRead.get(scope);
+  if (!read) sessionsRead.set(scope, read = new Map());
+  return read;
+}
+
+function unchangedSession(stored: AdapterPayload | undefined, next: AdapterPayload): boolean {
+  if (!stored || typeof stored.exp !== 'number' || typeof next.exp !== 'number' || next.exp - stored.exp >= SESSION_TOUCH_S) return false;
+  return isDeepStrictEqual({ ...stored, exp: 0 }, { ...next, exp: 0 });
 }
 
 export type AdapterDeps = { db: Db; clock: Clock; tenantId: string; clients: ClientLookup };
@@ -75,22 +96,21 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
     }
     return {
       async upsert(id, payload, expiresIn) {
-        const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
         const scope = oidcRequestScope.getStore();
+        if (model === 'Session' && scope && unchangedSession(readIn(scope).get(id), payload)) return;
+        const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
         const batches = scope ? scope.pending.splice(0) : [];
         const issued = scope ? await issuedEvents(scope, model, id, payload) : undefined;
         if (issued) batches.push(issued);
-        if (!scope || batches.length === 0) {
-          await upsertModel(db, key(id), payload as Record<string, unknown>, expiresAt);
-          return;
-        }
-        await db.transaction().execute(async (tx) => {
-          await upsertModel(tx, key(id), payload as Record<string, unknown>, expiresAt);
-          for (const batch of batches) await recordEvents(tx, clock, tenantId, scope.audit(batch.actor), batch.events);
-        });
+        const change = upsertModelQuery(db, key(id), payload as Record<string, unknown>, expiresAt);
+        await recordChangeWithEvents(db, clock, tenantId, change, scope ? batches.map((b) => ({ audit: scope.audit(b.actor), inputs: b.events })) : []);
       },
       async find(id) {
-        return live(await findModel(db, key(id)));
+        const found = live(await findModel(db, key(id)));
+        const scope = oidcRequestScope.getStore();
+        // A copy: oidc-provider changes the objects inside the payload it was given (a session's authorizations).
+        if (model === 'Session' && found && scope) readIn(scope).set(id, structuredClone(found));
+        return found;
       },
       async findByUid(uid) {
         return live(await findModelByUid(db, tenantId, model, uid));

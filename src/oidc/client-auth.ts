@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { clientSecretMatches } from '#src/apps/service.ts';
-import type { Db } from '#src/db/database.ts';
+import { secretMatchesAny } from '#src/apps/service.ts';
 import { safeEqualHex, sha256Hex } from '#src/lib/secrets.ts';
 import { HELP_CENTER_CLIENT_ID } from './clients.ts';
 import type { TenantProvider } from './provider.ts';
@@ -16,7 +15,7 @@ const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIC
  * any other is swapped for a random value, so that nothing but a real secret ever authenticates a client.
  * The built-in Help Center client has no stored secret: it presents the internal one itself.
  */
-export async function authenticateClientSecret(request: FastifyRequest, tp: TenantProvider, db: Db, tenantId: string): Promise<void> {
+export async function authenticateClientSecret(request: FastifyRequest, tp: TenantProvider): Promise<void> {
   const header = request.headers.authorization;
   if (header === undefined || !/^basic /i.test(header)) return;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
@@ -33,6 +32,6 @@ export async function authenticateClientSecret(request: FastifyRequest, tp: Tena
   const client = await tp.clients.find(clientId);
   const genuine = client?.tokenEndpointAuthMethod === 'client_secret_basic' && (clientId === HELP_CENTER_CLIENT_ID
     ? safeEqualHex(sha256Hex(secret), sha256Hex(tp.clients.internalSecret(clientId)))
-    : await clientSecretMatches(db, tenantId, clientId, secret));
+    : secretMatchesAny(await tp.clients.secretHashes(clientId), secret));
   request.raw.headers.authorization = basic(clientId, genuine ? tp.clients.internalSecret(clientId) : randomBytes(32).toString('base64url'));
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
-import { findOidcClient, type OidcClient } from '#src/apps/service.ts';
+import { clientSecretHashes, findOidcClient, type OidcClient } from '#src/apps/service.ts';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 
@@ -26,6 +26,11 @@ export type ClientLookup = {
    * matches, hands oidc-provider this value instead (client-auth.ts). It never leaves the server.
    */
   internalSecret(clientId: string): string;
+  /**
+   * The SHA-256 hashes of the app's active client secrets, cached as `find` is: a secret revoked through the
+   * API stops authenticating within TTL_MS, as a deactivated app stops being a client.
+   */
+  secretHashes(clientId: string): Promise<readonly string[]>;
 };
 
 /** Derived from the installation's key, never stored; the Help Center's client secret is this too. */
@@ -57,6 +62,7 @@ export function clientLookup(db: Db, clock: Clock, tenantId: string, secretsKey:
   const helpCenter = helpCenterClient(helpCenterOrigin);
   // Derived, never stored: computed once per client and process (oidc-provider asks on every request).
   const internal = new Map<string, string>();
+  const hashes = new Map<string, { at: number; hashes: readonly string[] }>();
   return {
     async find(clientId) {
       if (clientId === HELP_CENTER_CLIENT_ID) return helpCenter;
@@ -77,6 +83,15 @@ export function clientLookup(db: Db, clock: Clock, tenantId: string, secretsKey:
         internal.set(clientId, secret);
       }
       return secret;
+    },
+    async secretHashes(clientId) {
+      const now = clock.now().getTime();
+      const hit = hashes.get(clientId);
+      if (hit && Math.abs(now - hit.at) < TTL_MS) return hit.hashes;
+      const found = await clientSecretHashes(db, tenantId, clientId);
+      if (hashes.size > 1_000) hashes.clear();
+      hashes.set(clientId, { at: now, hashes: found });
+      return found;
     },
   };
 }

@@ -108,7 +108,7 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
   /** Hands the request to the tenant's oidc-provider, in the scope its adapter and checks read. */
   async function forward(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { tenant, tp } = await providerOf(request);
-    if (request.method === 'POST') await authenticateClientSecret(request, tp, db, tenant.id);
+    if (request.method === 'POST') await authenticateClientSecret(request, tp);
     reply.hijack();
     await oidcRequestScope.run(scopeOf(request, tenant, tp), () => tp.handle(request.raw, reply.raw));
   }

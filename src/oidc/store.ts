@@ -6,14 +6,14 @@ export type ModelRow = { payload: Record<string, unknown>; expiresAt: Date | nul
 
 export type ModelKey = { tenantId: string; model: string; id: string };
 
-export async function upsertModel(db: Executor, key: ModelKey, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void> {
+/** The write of one model instance, created or replaced, for the caller to run alone or with its events. */
+export function upsertModelQuery(db: Executor, key: ModelKey, payload: Record<string, unknown>, expiresAt: Date | null) {
   const grantId = typeof payload['grantId'] === 'string' ? payload['grantId'] : null;
   const uid = typeof payload['uid'] === 'string' ? payload['uid'] : null;
   const text = JSON.stringify(payload);
-  await db.insertInto('oidc_models')
+  return db.insertInto('oidc_models')
     .values({ tenant_id: key.tenantId, model: key.model, id: key.id, payload: text, grant_id: grantId, uid, expires_at: expiresAt, consumed_at: null })
-    .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet({ payload: text, grant_id: grantId, uid, expires_at: expiresAt }))
-    .execute();
+    .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet({ payload: text, grant_id: grantId, uid, expires_at: expiresAt }));
 }
 
 function rowOf(r: { payload: Record<string, unknown>; expires_at: Date | null; consumed_at: Date | null }): ModelRow {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor, Tx } from '#src/db/database.ts';
+import { prepare, runPrepared, type Executor, type Tx } from '#src/db/database.ts';
 
 export type PasswordPolicyRow = { id: string; settings: Record<string, unknown>; created: Date; lastUpdated: Date };
 
@@ -76,10 +76,15 @@ export type RuleRow = {
 
 const ruleColumns = ['id', 'name', 'priority', 'status', 'system', 'conditions', 'actions', 'created', 'last_updated'] as const;
 
+/** Read on every sign-in and every app authorization: compiled once, on the read pipeline. */
+const rulesOf = prepare('sign_on_rules.of-tenant', (db, param: (key: 'tenantId') => string) => db.selectFrom('sign_on_rules').select(ruleColumns)
+  .where('tenant_id', '=', param('tenantId')).orderBy('priority'));
+
 /** The tenant's stored sign-on rules in priority order; empty until an admin first changes one. */
 export async function listRuleRows(db: Executor, tenantId: string, lock = false): Promise<RuleRow[]> {
-  const q = db.selectFrom('sign_on_rules').select(ruleColumns).where('tenant_id', '=', tenantId).orderBy('priority');
-  const rows = await (lock ? q.forUpdate() : q).execute();
+  const rows = lock
+    ? await db.selectFrom('sign_on_rules').select(ruleColumns).where('tenant_id', '=', tenantId).orderBy('priority').forUpdate().execute()
+    : await runPrepared(db, rulesOf, { tenantId });
   return rows.map((r) => ({
     id: r.id, name: r.name, priority: r.priority, status: r.status as RuleRow['status'], system: r.system as RuleRow['system'],
     conditions: r.conditions, actions: r.actions, created: r.created, lastUpdated: r.last_updated,

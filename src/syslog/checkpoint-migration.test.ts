@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type Db } from '#src/db/database.ts';
 import * as foundation from '#src/db/migrations/2026-11-23T00-00_foundation.ts';
+import * as logAppend from '#src/db/migrations/2026-11-29T01-00_log-append.ts';
 import { systemClock } from '#src/lib/clock.ts';
 import { operatorServiceContext } from '#src/tenants/service.ts';
 import { createUser } from '#src/users/service.ts';
@@ -63,6 +64,8 @@ describe('checkpoints signed before checkpoint batches', () => {
     key = loadSigningKey(keyDir);
     const before = new Migrator({ db, provider: { getMigrations: async () => ({ '2026-11-23T00-00_foundation': foundation }) } });
     assert.equal((await before.migrateToLatest()).error, undefined);
+    // Today's code writes the events of that time, and it appends through the function of a later migration.
+    await logAppend.up(db as unknown as Kysely<unknown>);
     tenant = await createTestTenant(db, 'legacy');
     await addUser(db, tenant.id, 'ann');
     const first = await signTheOldWay(new Date('2026-11-01T10:00:00.000Z'));
