@@ -28,13 +28,26 @@ export function tokenReference(id: string): string {
  */
 const SESSION_TOUCH_S = 60;
 
-/** The sessions each request read, as stored: what a save is compared with. */
-const sessionsRead = new WeakMap<OidcRequestScope, Map<string, AdapterPayload>>();
+/**
+ * What one request read from `oidc_models`. `sessions`: sessions as stored, what a save is compared with.
+ * `ahead`: reads started before oidc-provider asks for them. A code, a token or a session names the grant,
+ * session and account oidc-provider will load next, one after the other; started together they reach the
+ * database in one pipeline write and one round trip. Any write by the request drops what was read ahead.
+ */
+type RequestReads = { sessions: Map<string, AdapterPayload>; ahead: Map<string, Promise<ModelRow | undefined>> };
 
-function readIn(scope: OidcRequestScope): Map<string, AdapterPayload> {
-  let read = sessionsRead.get(scope);
-  if (!read) sessionsRead.set(scope, read = new Map());
-  return read;
+const requestReads = new WeakMap<OidcRequestScope, RequestReads>();
+
+function readsOf(scope: OidcRequestScope): RequestReads {
+  let reads = requestReads.get(scope);
+  if (!reads) requestReads.set(scope, reads = { sessions: new Map(), ahead: new Map() });
+  return reads;
+}
+
+/** Settled by whoever awaits it; read ahead and never awaited, a failure must not become an unhandled rejection. */
+function quietly<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 function unchangedSession(stored: AdapterPayload | undefined, next: AdapterPayload): boolean {
@@ -79,6 +92,35 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
     return { actor, events };
   }
 
+  /** The row read ahead for `k` (used once), or read now. */
+  function readOnce(scope: OidcRequestScope | undefined, k: string, read: () => Promise<ModelRow | undefined>): Promise<ModelRow | undefined> {
+    const ahead = scope && readsOf(scope).ahead;
+    const early = ahead?.get(k);
+    if (!early) return read();
+    ahead?.delete(k);
+    return early;
+  }
+
+  function dropReadAhead(): void {
+    const scope = oidcRequestScope.getStore();
+    if (scope) readsOf(scope).ahead.clear();
+  }
+
+  /** Starts reading what `payload` points at and oidc-provider will ask for next. */
+  function readAheadFrom(scope: OidcRequestScope, payload: AdapterPayload): void {
+    const { ahead } = readsOf(scope);
+    const start = (k: string, read: () => Promise<ModelRow | undefined>) => {
+      if (!ahead.has(k)) ahead.set(k, quietly(read()));
+    };
+    if (typeof payload.accountId === 'string') quietly(scope.user(payload.accountId));
+    const grantId = typeof payload.grantId === 'string'
+      ? payload.grantId
+      : scope.clientId === undefined ? undefined : (payload.authorizations as Record<string, { grantId?: unknown }> | undefined)?.[scope.clientId]?.grantId;
+    if (typeof grantId === 'string') start(`Grant ${grantId}`, () => findModel(db, { tenantId, model: 'Grant', id: grantId }));
+    const sessionUid = payload.sessionUid;
+    if (typeof sessionUid === 'string') start(`Session uid ${sessionUid}`, () => findModelByUid(db, tenantId, 'Session', sessionUid));
+  }
+
   return (model: string): Adapter => {
     const key = (id: string) => ({ tenantId, model, id });
     if (model === 'Client') {
@@ -97,7 +139,8 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
     return {
       async upsert(id, payload, expiresIn) {
         const scope = oidcRequestScope.getStore();
-        if (model === 'Session' && scope && unchangedSession(readIn(scope).get(id), payload)) return;
+        if (model === 'Session' && scope && unchangedSession(readsOf(scope).sessions.get(id), payload)) return;
+        if (scope) readsOf(scope).ahead.clear();
         const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
         const batches = scope ? scope.pending.splice(0) : [];
         const issued = scope ? await issuedEvents(scope, model, id, payload) : undefined;
@@ -106,19 +149,24 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
         await recordChangeWithEvents(db, clock, tenantId, change, scope ? batches.map((b) => ({ audit: scope.audit(b.actor), inputs: b.events })) : []);
       },
       async find(id) {
-        const found = live(await findModel(db, key(id)));
         const scope = oidcRequestScope.getStore();
-        // A copy: oidc-provider changes the objects inside the payload it was given (a session's authorizations).
-        if (model === 'Session' && found && scope) readIn(scope).set(id, structuredClone(found));
+        const found = live(await readOnce(scope, `${model} ${id}`, () => findModel(db, key(id))));
+        if (scope && found) {
+          // A copy: oidc-provider changes the objects inside the payload it was given (a session's authorizations).
+          if (model === 'Session') readsOf(scope).sessions.set(id, structuredClone(found));
+          readAheadFrom(scope, found);
+        }
         return found;
       },
       async findByUid(uid) {
-        return live(await findModelByUid(db, tenantId, model, uid));
+        const scope = oidcRequestScope.getStore();
+        return live(await readOnce(scope, `${model} uid ${uid}`, () => findModelByUid(db, tenantId, model, uid)));
       },
       async findByUserCode() {
         return undefined;
       },
       async consume(id) {
+        dropReadAhead();
         // oidc-provider checks `consumed` before it consumes: a concurrent replay that passed that check
         // together with the genuine exchange is stopped here, and the grant it belongs to revoked.
         if (!(await consumeModel(db, key(id), clock.now()))) {
@@ -128,9 +176,11 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
         }
       },
       async destroy(id) {
+        dropReadAhead();
         await deleteModel(db, key(id));
       },
       async revokeByGrantId(grantId) {
+        dropReadAhead();
         await deleteByGrant(db, tenantId, grantId);
       },
     };

@@ -66,12 +66,16 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
   async function verdictFor(request: FastifyRequest, tenant: TenantRef, client: OidcClient, userOf: (id: string) => Promise<UserRow | undefined>): Promise<Verdict> {
     const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request));
     if (!session || session.device !== null) return { kind: 'sign-in' };
-    const user = await userOf(session.userId);
+    // The three reads are independent: asked together, they share one round trip to the database.
+    const [user, refusal, assigned] = await Promise.all([
+      userOf(session.userId),
+      app.networkOf(request.ip).then((network) => sessionRefusal(db, tenant.id, session, client.appId, network, clock.now())),
+      // Every user of a tenant may sign in to the Help Center; an app, only those assigned to it.
+      client.clientId === HELP_CENTER_CLIENT_ID || isAssigned(db, tenant.id, client.appId, session.userId),
+    ]);
     if (!user || user.status !== 'ACTIVE') return { kind: 'sign-in' };
-    const refusal = await sessionRefusal(db, tenant.id, session, client.appId, await app.networkOf(request.ip), clock.now());
     if (refusal !== null) return { kind: 'refused', reason: refusal.replace(/^[a-z]+: /, ''), user };
-    // Every user of a tenant may sign in to the Help Center; an app, only those assigned to it.
-    if (client.clientId !== HELP_CENTER_CLIENT_ID && !(await isAssigned(db, tenant.id, client.appId, user.id))) return { kind: 'unassigned', user };
+    if (!assigned) return { kind: 'unassigned', user };
     return { kind: 'ok', session, user };
   }
 
@@ -83,7 +87,9 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
       if (!found) users.set(id, found = lookupUser(db, tenant.id, id).then((u) => (u?.id === id ? u : undefined)));
       return found;
     };
+    const clientId = (request.query as Record<string, unknown> | undefined)?.['client_id'];
     return {
+      clientId: typeof clientId === 'string' ? clientId : undefined,
       user,
       settle: async () => { await Promise.all(ending); },
       audit: (actor) => publicAuditContext(request, actor),

@@ -9,6 +9,8 @@ import type { UserRow } from '#src/users/service.ts';
  */
 export type OidcRequestScope = {
   audit(actor: LogActor): AuditContext;
+  /** The client_id the request names in its query (an authorization request), for reading its grant early. */
+  clientId: string | undefined;
   /** The tenant's user by id, read once per request however many parts of it ask. */
   user(id: string): Promise<UserRow | undefined>;
   /**
