@@ -19,6 +19,7 @@ import { createUser, lookupUser } from '../src/users/service.ts';
 import { operatorServiceContext } from '../src/tenants/service.ts';
 import { log, percentile, round, runBench, sized } from './lib/bench.ts';
 import { startBenchDatabase } from './lib/database.ts';
+import { cpuShares } from './lib/proc.ts';
 import { sendHttp, type HttpAnswer } from './lib/host-request.ts';
 import { startServerProcess } from './lib/server-process.ts';
 
@@ -67,7 +68,7 @@ async function closedLoop(seconds: number, step: () => Promise<void>, workers = 
 }
 
 await runBench('oidc-code-flow', async () => {
-  const { db, url } = await startBenchDatabase(4);
+  const { db, url, pgData } = await startBenchDatabase(4);
   const created = await createTenant(db, systemClock, { slug: 'bench', adminEmail: 'admin@bench.example.com' });
   const login = 'user@bench.example.com';
   await createUser(operatorServiceContext(db, systemClock, created.tenant.id, 'bench-seed'), {
@@ -127,8 +128,13 @@ await runBench('oidc-code-flow', async () => {
   tokenTimes.length = 0;
   const stats = async () => (await sql<{ commits: string; statements: string }>`select xact_commit::text as commits, (tup_inserted + tup_updated + tup_deleted)::text as statements from pg_stat_database where datname = current_database()`.execute(db)).rows[0];
   const before = await stats();
+  const measure = cpuShares({ serverPid: server.pid, pgData });
   const flows = await closedLoop(SECONDS, flow);
+  const cpu = measure();
   const afterStats = await stats();
+  // CPU per flow is steadier than flows per second on a shared, noisy machine: it is what the rate divides.
+  const cpuMsPerFlow = (cores: number) => (cores * SECONDS * 1000) / flows;
+  log(`CPU in use: ${cpu.describe()}; per flow: server ${round(cpuMsPerFlow(cpu.server), 2)} ms, PostgreSQL ${round(cpuMsPerFlow(cpu.pg), 2)} ms, load generator ${round(cpuMsPerFlow(cpu.self), 2)} ms`);
   log(`per flow: ${round((Number(afterStats?.commits) - Number(before?.commits)) / flows, 1)} transactions (reads included), ${round((Number(afterStats?.statements) - Number(before?.statements)) / flows, 1)} rows written`);
   const flowsPerSecond = flows / SECONDS;
   tokenTimes.sort((a, b) => a - b);
@@ -157,6 +163,8 @@ await runBench('oidc-code-flow', async () => {
     figures: {
       flows_per_s: round(flowsPerSecond, 1),
       token_p50_ms: round(tokenP50, 2),
+      server_cpu_ms_per_flow: round(cpuMsPerFlow(cpu.server), 2),
+      pg_cpu_ms_per_flow: round(cpuMsPerFlow(cpu.pg), 2),
       hello_req_per_s: round(helloPerSecond, 0),
       flow_vs_hello: round(flowsPerSecond / helloPerSecond, 3),
     },

@@ -411,6 +411,30 @@ describe('OpenID Connect provider', () => {
     }), /refused on the provider/, 'another tenant\'s client is unknown here');
   });
 
+  it('gives tokens for a code exchanged several times at once only once, and then revokes them', async () => {
+    const app = await newApp();
+    const session = await signedInUser(app);
+    const config = await configOf(app);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const callback = await browse(session.web, await authorizationUrl(config, verifier));
+    const code = callback.searchParams.get('code');
+    assert.ok(code, callback.href);
+    const seq = await lastSeqOf(server.db, tenant.id);
+    const basic = `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.secret!)}`).toString('base64')}`;
+    const exchange = () => loopbackFetch(`${issuer.origin}/oauth2/v1/token`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).toString(),
+    });
+    const answers = await Promise.all([exchange(), exchange(), exchange()]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400, 400]);
+    for (const refused of answers.filter((a) => a.status === 400)) assert.equal(((await refused.json()) as { error: string }).error, 'invalid_grant');
+    const issued = (await answers.find((a) => a.status === 200)!.json()) as { access_token: string };
+    await assert.rejects(oidc.fetchUserInfo(config, issued.access_token, session.user.id), 'the replays revoked what the code gave');
+    const types = (await eventsAfterOf<Logged>(server.db, tenant.id, seq)).map((e) => e.eventType);
+    assert.equal(types.filter((t) => t === 'app.oauth2.token.grant.access_token').length, 1, `one access token issued and logged: ${types.join(', ')}`);
+  });
+
   it('wrote only well-formed Okta LogEvents of catalogued types', async () => {
     const events = await readAllEvents(api, `/api/v1/logs?since=${encodeURIComponent(new Date(clock.now().getTime() - 7 * 86_400_000).toISOString())}&limit=1000`);
     const types = new Set(events.map((e) => e.eventType));

@@ -8,7 +8,7 @@ import { recordChangeWithEvents } from '#src/syslog/service.ts';
 import { userTarget } from '#src/users/service.ts';
 import { clientMetadataOf, type ClientLookup } from './clients.ts';
 import { oidcRequestScope, type OidcRequestScope } from './scope.ts';
-import { consumeModel, deleteByGrant, deleteModel, findModel, findModelByUid, upsertModelQuery, type ModelRow } from './store.ts';
+import { consumeModel, consumeModelQuery, deleteByGrant, deleteModel, findModel, findModelByUid, upsertIfConsumedQuery, upsertModelQuery, type ModelKey, type ModelRow } from './store.ts';
 
 /** The stored models whose issuing is an Okta System Log event, with how Okta names it. */
 const ISSUED: Record<string, { eventType: string; displayMessage: string; kind: string; name: string }> = {
@@ -34,13 +34,13 @@ const SESSION_TOUCH_S = 60;
  * session and account oidc-provider will load next, one after the other; started together they reach the
  * database in one pipeline write and one round trip. Any write by the request drops what was read ahead.
  */
-type RequestReads = { sessions: Map<string, AdapterPayload>; ahead: Map<string, Promise<ModelRow | undefined>> };
+type RequestReads = { sessions: Map<string, AdapterPayload>; ahead: Map<string, Promise<ModelRow | undefined>>; consuming: ModelKey | undefined };
 
 const requestReads = new WeakMap<OidcRequestScope, RequestReads>();
 
 function readsOf(scope: OidcRequestScope): RequestReads {
   let reads = requestReads.get(scope);
-  if (!reads) requestReads.set(scope, reads = { sessions: new Map(), ahead: new Map() });
+  if (!reads) requestReads.set(scope, reads = { sessions: new Map(), ahead: new Map(), consuming: undefined });
   return reads;
 }
 
@@ -92,6 +92,17 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
     return { actor, events };
   }
 
+  /**
+   * A code used a second time: oidc-provider checks `consumed` before it consumes, so this is a concurrent
+   * replay that passed that check together with the genuine exchange. Nothing was issued for it; everything
+   * issued under its grant is revoked, as for any replay.
+   */
+  async function refuseReuse(used: ModelKey): Promise<never> {
+    const payload = (await findModel(db, used))?.payload;
+    if (typeof payload?.['grantId'] === 'string') await deleteByGrant(db, tenantId, payload['grantId']);
+    throw new errors.InvalidGrant('grant request is invalid');
+  }
+
   /** The row read ahead for `k` (used once), or read now. */
   function readOnce(scope: OidcRequestScope | undefined, k: string, read: () => Promise<ModelRow | undefined>): Promise<ModelRow | undefined> {
     const ahead = scope && readsOf(scope).ahead;
@@ -139,14 +150,21 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
     return {
       async upsert(id, payload, expiresIn) {
         const scope = oidcRequestScope.getStore();
-        if (model === 'Session' && scope && unchangedSession(readsOf(scope).sessions.get(id), payload)) return;
-        if (scope) readsOf(scope).ahead.clear();
+        const reads = scope && readsOf(scope);
+        if (model === 'Session' && reads && unchangedSession(reads.sessions.get(id), payload)) return;
+        reads?.ahead.clear();
         const expiresAt = expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null;
         const batches = scope ? scope.pending.splice(0) : [];
         const issued = scope ? await issuedEvents(scope, model, id, payload) : undefined;
         if (issued) batches.push(issued);
-        const change = upsertModelQuery(db, key(id), payload as Record<string, unknown>, expiresAt);
-        await recordChangeWithEvents(db, clock, tenantId, change, scope ? batches.map((b) => ({ audit: scope.audit(b.actor), inputs: b.events })) : []);
+        const events = scope ? batches.map((b) => ({ audit: scope.audit(b.actor), inputs: b.events })) : [];
+        const used = reads?.consuming;
+        if (reads) reads.consuming = undefined;
+        const row = payload as Record<string, unknown>;
+        const changes = used === undefined
+          ? [['change', upsertModelQuery(db, key(id), row, expiresAt)] as const]
+          : [['consumed', consumeModelQuery(used, clock.now())] as const, ['change', upsertIfConsumedQuery(key(id), row, expiresAt, 'consumed')] as const];
+        if (!(await recordChangeWithEvents(db, clock, tenantId, changes, events)) && used !== undefined) await refuseReuse(used);
       },
       async find(id) {
         const scope = oidcRequestScope.getStore();
@@ -167,13 +185,20 @@ export function pgAdapter(deps: AdapterDeps): (model: string) => Adapter {
       },
       async consume(id) {
         dropReadAhead();
-        // oidc-provider checks `consumed` before it consumes: a concurrent replay that passed that check
-        // together with the genuine exchange is stopped here, and the grant it belongs to revoked.
-        if (!(await consumeModel(db, key(id), clock.now()))) {
-          const payload = (await findModel(db, key(id)))?.payload;
-          if (typeof payload?.['grantId'] === 'string') await deleteByGrant(db, tenantId, payload['grantId']);
-          throw new errors.InvalidGrant('grant request is invalid');
+        const scope = oidcRequestScope.getStore();
+        if (!scope) {
+          if (!(await consumeModel(db, key(id), clock.now()))) await refuseReuse(key(id));
+          return;
         }
+        // Written with what the code is exchanged for (the request's next write), in one statement; a request
+        // that fails before writing anything uses the code up at its end.
+        const reads = readsOf(scope);
+        reads.consuming = key(id);
+        scope.atEnd(async () => {
+          const left = reads.consuming;
+          reads.consuming = undefined;
+          if (left !== undefined && !(await consumeModel(db, left, clock.now()))) await refuseReuse(left).catch(() => undefined);
+        });
       },
       async destroy(id) {
         dropReadAhead();

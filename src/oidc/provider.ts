@@ -133,8 +133,11 @@ export async function buildProvider(deps: ProviderDeps, tenant: TenantRef, issue
   provider.proxy = deps.trustProxy;
   // Runs around every oidc-provider request, before koa sends the response: a sign-out is done when it answers.
   provider.use(async (_ctx, next) => {
-    await next();
-    await oidcRequestScope.getStore()?.settle();
+    try {
+      await next();
+    } finally {
+      await oidcRequestScope.getStore()?.settle();
+    }
   });
   // RP-initiated logout ends the sign-in itself, not only oidc-provider's session: that is the OP's session.
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => oidcRequestScope.getStore()?.endSignIn((name, value) => ctx.append(name, value)));

@@ -80,33 +80,43 @@ export async function oidcRoutes(app: FastifyInstance, opts: { secretsKey: Buffe
   }
 
   function scopeOf(request: FastifyRequest, tenant: TenantRef, tp: TenantProvider): OidcRequestScope {
-    const ending: Promise<void>[] = [];
+    const ending: (() => Promise<void>)[] = [];
     const users = new Map<string, Promise<UserRow | undefined>>();
     const user = (id: string) => {
       let found = users.get(id);
       if (!found) users.set(id, found = lookupUser(db, tenant.id, id).then((u) => (u?.id === id ? u : undefined)));
       return found;
     };
-    const clientId = (request.query as Record<string, unknown> | undefined)?.['client_id'];
+    const verdicts = new Map<string, Promise<Verdict | undefined>>();
+    const verdictOf = (clientId: string) => {
+      let verdict = verdicts.get(clientId);
+      if (!verdict) verdicts.set(clientId, verdict = tp.clients.find(clientId).then((client) => client && verdictFor(request, tenant, client, user)));
+      return verdict;
+    };
+    const named = (request.query as Record<string, unknown> | undefined)?.['client_id'];
+    const clientId = typeof named === 'string' ? named : undefined;
+    // An authorization request asks for the sign-in verdict: started now, its reads go with oidc-provider's first.
+    if (clientId !== undefined && request.routeOptions.url === OIDC_ROUTES.authorization) verdictOf(clientId).catch(() => undefined);
     return {
-      clientId: typeof clientId === 'string' ? clientId : undefined,
+      clientId,
       user,
-      settle: async () => { await Promise.all(ending); },
+      atEnd: (work) => ending.push(work),
+      async settle() {
+        for (const work of ending.splice(0)) await work();
+      },
       audit: (actor) => publicAuditContext(request, actor),
       pending: [],
       endSignIn(header) {
         header('set-cookie', sessionCookieClearing(request));
-        ending.push((async () => {
+        ending.push(async () => {
           const session = await sessionForCookie(db, clock, tenant.id, readSessionCookie(request));
           const owner = session && await user(session.userId);
           if (session && owner) await endSession(db, clock, tenant.id, publicAuditContext(request, userTarget(owner)), session, userTarget(owner));
-        })());
+        });
       },
       async signInHolds(accountId, clientId) {
-        const client = await tp.clients.find(clientId);
-        if (!client) return false;
-        const verdict = await verdictFor(request, tenant, client, user);
-        return verdict.kind === 'ok' && verdict.user.id === accountId;
+        const verdict = await verdictOf(clientId);
+        return verdict?.kind === 'ok' && verdict.user.id === accountId;
       },
     };
   }

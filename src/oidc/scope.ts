@@ -20,10 +20,12 @@ export type OidcRequestScope = {
   pending: { actor: LogActor; events: EventInput[] }[];
   /**
    * Ends the request's Bulwark session (RP-initiated logout): `header` adds the cookie-clearing header to the
-   * response oidc-provider is writing; the session row is ended by `settle`.
+   * response oidc-provider is writing; the session row is ended at the request's end.
    */
   endSignIn(header: (name: string, value: string) => void): void;
-  /** Waits for what the request started on the side (a logout's session end), before its response is sent. */
+  /** Work for the end of the request, done by `settle` (a logout's session end, a code's use not yet written). */
+  atEnd(work: () => Promise<void>): void;
+  /** Does the request's work for its end, before its response is sent. */
   settle(): Promise<void>;
   /** Whether the request's Bulwark session is `accountId`'s and may be used for the app of `clientId` now. */
   signInHolds(accountId: string, clientId: string): Promise<boolean>;

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { prepare, runPrepared, type Executor } from '#src/db/database.ts';
 
 /** One instance of an oidc-provider model (a code, a token, a grant, an interaction, a session). */
@@ -6,14 +6,39 @@ export type ModelRow = { payload: Record<string, unknown>; expiresAt: Date | nul
 
 export type ModelKey = { tenantId: string; model: string; id: string };
 
-/** The write of one model instance, created or replaced, for the caller to run alone or with its events. */
+/** The write of one model instance, created or replaced, returning its id: for a statement that also logs it. */
 export function upsertModelQuery(db: Executor, key: ModelKey, payload: Record<string, unknown>, expiresAt: Date | null) {
-  const grantId = typeof payload['grantId'] === 'string' ? payload['grantId'] : null;
-  const uid = typeof payload['uid'] === 'string' ? payload['uid'] : null;
-  const text = JSON.stringify(payload);
+  const { grantId, uid, text } = columnsOf(payload);
   return db.insertInto('oidc_models')
     .values({ tenant_id: key.tenantId, model: key.model, id: key.id, payload: text, grant_id: grantId, uid, expires_at: expiresAt, consumed_at: null })
-    .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet({ payload: text, grant_id: grantId, uid, expires_at: expiresAt }));
+    .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet({ payload: text, grant_id: grantId, uid, expires_at: expiresAt }))
+    .returning('id');
+}
+
+function columnsOf(payload: Record<string, unknown>): { grantId: string | null; uid: string | null; text: string } {
+  return {
+    grantId: typeof payload['grantId'] === 'string' ? payload['grantId'] : null,
+    uid: typeof payload['uid'] === 'string' ? payload['uid'] : null,
+    text: JSON.stringify(payload),
+  };
+}
+
+/** Marks a one-time model (a code) used, returning its id only if it was not used yet. */
+export function consumeModelQuery(key: ModelKey, at: Date): RawBuilder<{ id: string }> {
+  return sql<{ id: string }>`update oidc_models set consumed_at = ${at}, payload = payload || jsonb_build_object('consumed', ${Math.floor(at.getTime() / 1000)}::bigint)
+    where tenant_id = ${key.tenantId} and model = ${key.model} and id = ${key.id} and consumed_at is null returning id`;
+}
+
+/**
+ * The write of `key` only if the statement's part named `consumed` (consumeModelQuery) returned a row: what a
+ * code is exchanged for is stored in the statement that uses the code up, or not at all.
+ */
+export function upsertIfConsumedQuery(key: ModelKey, payload: Record<string, unknown>, expiresAt: Date | null, consumed: string): RawBuilder<{ id: string }> {
+  const { grantId, uid, text } = columnsOf(payload);
+  return sql<{ id: string }>`insert into oidc_models (tenant_id, model, id, payload, grant_id, uid, expires_at, consumed_at)
+    select ${key.tenantId}, ${key.model}, ${key.id}, ${text}::jsonb, ${grantId}, ${uid}, ${expiresAt}::timestamptz, null where exists (select 1 from ${sql.id(consumed)})
+    on conflict (tenant_id, model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid, expires_at = excluded.expires_at
+    returning id`;
 }
 
 function rowOf(r: { payload: Record<string, unknown>; expires_at: Date | null; consumed_at: Date | null }): ModelRow {
@@ -41,11 +66,7 @@ export async function findModelByUid(db: Executor, tenantId: string, model: stri
  * the same code, the second learns it came too late.
  */
 export async function consumeModel(db: Executor, key: ModelKey, at: Date): Promise<boolean> {
-  const rows = await db.updateTable('oidc_models')
-    .set({ consumed_at: at, payload: sql`payload || jsonb_build_object('consumed', ${Math.floor(at.getTime() / 1000)}::bigint)` as never })
-    .where('tenant_id', '=', key.tenantId).where('model', '=', key.model).where('id', '=', key.id).where('consumed_at', 'is', null)
-    .returning('id').execute();
-  return rows.length === 1;
+  return (await consumeModelQuery(key, at).execute(db)).rows.length === 1;
 }
 
 export async function deleteModel(db: Executor, key: ModelKey): Promise<void> {

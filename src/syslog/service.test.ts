@@ -50,19 +50,27 @@ describe('appending to the System Log', () => {
   it('writes a change and its events as one statement, or neither', async () => {
     const count = async () => (await chainRows(database, tenant.id)).length;
     const events = await count();
-    const change = database.db.insertInto('oidc_models').values({ tenant_id: tenant.id, model: 'Test', id: 'one', payload: '{}', grant_id: null, uid: null, expires_at: null, consumed_at: null });
-    await recordChangeWithEvents(database.db, systemClock, tenant.id, change, [{ audit, inputs: [wide(4)] }, { audit, inputs: [wide(5)] }]);
+    const change = database.db.insertInto('oidc_models').values({ tenant_id: tenant.id, model: 'Test', id: 'one', payload: '{}', grant_id: null, uid: null, expires_at: null, consumed_at: null }).returning('id');
+    assert.equal(await recordChangeWithEvents(database.db, systemClock, tenant.id, [['change', change]], [{ audit, inputs: [wide(4)] }, { audit, inputs: [wide(5)] }]), true);
     assert.equal(await count(), events + 2);
     // The same key again: the insert fails, and the events with it.
-    await assert.rejects(recordChangeWithEvents(database.db, systemClock, tenant.id, change, [{ audit, inputs: [wide(6)] }]), /duplicate key/);
+    await assert.rejects(recordChangeWithEvents(database.db, systemClock, tenant.id, [['change', change]], [{ audit, inputs: [wide(6)] }]), /duplicate key/);
     assert.equal(await count(), events + 2);
     const models = await database.db.selectFrom('oidc_models').select('id').where('tenant_id', '=', tenant.id).execute();
     assert.deepEqual(models.map((m) => m.id), ['one']);
   });
 
+  it('appends nothing when the change wrote nothing, and says so', async () => {
+    const count = async () => (await chainRows(database, tenant.id)).length;
+    const events = await count();
+    const none = database.db.updateTable('oidc_models').set({ consumed_at: new Date() }).where('tenant_id', '=', tenant.id).where('id', '=', 'absent').returning('id');
+    assert.equal(await recordChangeWithEvents(database.db, systemClock, tenant.id, [['change', none]], [{ audit, inputs: [wide(8)] }]), false);
+    assert.equal(await count(), events);
+  });
+
   it('refuses a tenant without a chain, writing nothing', async () => {
-    const change = database.db.insertInto('oidc_models').values({ tenant_id: tenant.id, model: 'Test', id: 'two', payload: '{}', grant_id: null, uid: null, expires_at: null, consumed_at: null });
-    await assert.rejects(recordChangeWithEvents(database.db, systemClock, 'no-such-tenant', change, [{ audit, inputs: [wide(7)] }]), /no System Log chain head/);
+    const change = database.db.insertInto('oidc_models').values({ tenant_id: tenant.id, model: 'Test', id: 'two', payload: '{}', grant_id: null, uid: null, expires_at: null, consumed_at: null }).returning('id');
+    await assert.rejects(recordChangeWithEvents(database.db, systemClock, 'no-such-tenant', [['change', change]], [{ audit, inputs: [wide(7)] }]), /no System Log chain head/);
     const models = await database.db.selectFrom('oidc_models').select('id').where('tenant_id', '=', tenant.id).where('id', '=', 'two').execute();
     assert.equal(models.length, 0);
   });

@@ -1,4 +1,4 @@
-import { sql, type Compilable } from 'kysely';
+import { sql, type OperationNodeSource } from 'kysely';
 import type { Executor, Tx } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { buildEvent } from './build-event.ts';
@@ -36,18 +36,20 @@ export async function recordEvents(tx: Tx, clock: Clock, tenantId: string, ctx: 
 }
 
 /**
- * A change of one statement (`change`, an insert, update or delete) and its events, written as one statement
- * and so as one transaction without a BEGIN and a COMMIT of their own: on a hot path (a code or a token
- * issued) that is three round trips to the database fewer than a transaction around the two.
+ * A change and its events written as one statement, and so as one transaction without a BEGIN and a COMMIT of
+ * their own: on a hot path (a code or a token issued) three round trips to the database fewer than a
+ * transaction around the two. `changes` are the statement's data-modifying parts, by name, each able to read
+ * the RETURNING rows of those before it; the last one's rows say whether anything was written. The events
+ * are appended only if it was, and the answer is whether it was.
  */
-export async function recordChangeWithEvents(db: Executor, clock: Clock, tenantId: string, change: Compilable, batches: readonly EventBatch[]): Promise<LogEvent[]> {
-  const { published, events, rows } = built(clock, batches);
-  if (rows.length === 0) {
-    await db.executeQuery(change.compile());
-    return [];
-  }
-  await sql`with change as (${change}) select ${appendCall(tenantId, published, rows)}`.execute(db);
-  return events;
+export async function recordChangeWithEvents(db: Executor, clock: Clock, tenantId: string, changes: readonly (readonly [string, OperationNodeSource])[], batches: readonly EventBatch[]): Promise<boolean> {
+  const last = changes.at(-1)?.[0];
+  if (last === undefined) throw new Error('a change needs at least one statement');
+  const { published, rows } = built(clock, batches);
+  const parts = sql.join(changes.map(([name, change]) => sql`${sql.id(name)} as (${change})`));
+  const append = rows.length === 0 ? sql`1` : appendCall(tenantId, published, rows);
+  const result = await sql`with ${parts} select ${append} as appended where exists (select 1 from ${sql.id(last)})`.execute(db);
+  return result.rows.length > 0;
 }
 
 export async function recordEvent(tx: Tx, clock: Clock, tenantId: string, ctx: AuditContext, input: EventInput): Promise<LogEvent> {
