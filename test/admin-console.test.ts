@@ -179,6 +179,8 @@ describe('the admin console, in Chromium', () => {
     await dialog().getByLabel('Application type').selectOption('jwt');
     await dialog().getByLabel('Public keys (JWKS)').waitFor();
     problems.push(...(await accessibilityProblems(page)).map((p) => `the Add application dialog: ${p}`));
+    await dialog().getByLabel('Application type').selectOption('native');
+    await dialog().getByText(/own scheme in reverse domain notation \(com\.example\.app:\/callback\)/).waitFor();
     await dialog().getByRole('button', { name: 'Cancel' }).click();
     await check(`/admin/apps/${registered.id}`, registered.label, () => page.getByRole('link', { name: target.name }).waitFor());
     await check('/admin/policies', 'Policies', async () => {

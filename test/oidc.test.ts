@@ -23,6 +23,8 @@ import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
 const REDIRECT = 'https://app.example.com/callback';
 const AFTER_LOGOUT = 'https://app.example.com/signed-out';
+/** A native app's private-use scheme (RFC 8252 7.1). */
+const NATIVE_REDIRECT = 'com.example.expenses:/oauth2/callback';
 
 type App = { id: string; clientId: string; secret: string | undefined };
 
@@ -45,8 +47,8 @@ describe('OpenID Connect provider', () => {
   });
   after(() => server.close());
 
-  async function newApp(opts: { auth?: 'client_secret_basic' | 'none'; consent?: 'TRUSTED' | 'REQUIRED'; tenantApi?: Api } = {}): Promise<App> {
-    const auth = opts.auth ?? 'client_secret_basic';
+  async function newApp(opts: { auth?: 'client_secret_basic' | 'none'; consent?: 'TRUSTED' | 'REQUIRED'; tenantApi?: Api; native?: boolean } = {}): Promise<App> {
+    const auth = opts.native ? 'none' : opts.auth ?? 'client_secret_basic';
     const created = ok(await (opts.tenantApi ?? api)('POST', '/api/v1/apps', {
       name: 'oidc_client',
       label: unique('Expenses'),
@@ -54,11 +56,11 @@ describe('OpenID Connect provider', () => {
       credentials: { oauthClient: { token_endpoint_auth_method: auth } },
       settings: {
         oauthClient: {
-          redirect_uris: [REDIRECT],
+          redirect_uris: [opts.native ? NATIVE_REDIRECT : REDIRECT],
           post_logout_redirect_uris: [AFTER_LOGOUT],
           response_types: ['code'],
           grant_types: ['authorization_code', 'refresh_token'],
-          application_type: auth === 'none' ? 'browser' : 'web',
+          application_type: opts.native ? 'native' : auth === 'none' ? 'browser' : 'web',
           consent_method: opts.consent ?? 'TRUSTED',
         },
       },
@@ -339,6 +341,19 @@ describe('OpenID Connect provider', () => {
     const after = await version();
     assert.equal(after.length, 1);
     assert.notDeepEqual(after, before, 'the session now holds a second app, and is saved');
+  });
+
+  it('sends a native app its code at its private-use scheme, and exchanges it with PKCE alone', async () => {
+    const app = await newApp({ native: true });
+    const session = await signedInUser(app);
+    const config = await configOf(app);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const callback = await browse(session.web, await authorizationUrl(config, verifier, { redirect_uri: NATIVE_REDIRECT, scope: 'openid profile' }));
+    assert.equal(`${callback.protocol}${callback.pathname}`, NATIVE_REDIRECT, callback.href);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'st-1', expectedNonce: 'n-1' });
+    assert.equal(tokens.claims()?.sub, session.user.id);
+    const other = await browse(session.web, await authorizationUrl(config, oidc.randomPKCECodeVerifier(), { redirect_uri: 'com.example.other:/oauth2/callback', scope: 'openid' }));
+    assert.equal(other.host, issuer.host, 'another scheme is never redirected to');
   });
 
   it('refuses a user the app is not assigned to, with access_denied and no code', async () => {

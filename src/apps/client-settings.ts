@@ -15,14 +15,23 @@ export type OauthClientSettingsInput = {
   jwks?: { keys: Record<string, unknown>[] };
 };
 
+const NATIVE_LOOPBACKS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const isLoopback = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+
+/**
+ * A private-use URI scheme in reverse domain name notation (RFC 8252 section 7.1), e.g.
+ * `com.example.app:/callback`: how a native app on a phone or desktop receives its code. The dot keeps out
+ * the schemes a browser acts on itself (`javascript:`, `data:`, `file:`).
+ */
+const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:/i;
 
 /**
  * Why a redirect-style URI is refused, or null. Tokens and codes are sent to these addresses, so they must be
  * exact, absolute and on TLS; plain http is left to loopback hosts, where a developer's machine runs the app
- * (RFC 8252 section 7.3). A fragment is refused as OAuth 2.0 requires (RFC 6749 section 3.1.2).
+ * (RFC 8252 section 7.3), and a native app may also use a private-use scheme of its own (`nativeApp`). A
+ * fragment is refused as OAuth 2.0 requires (RFC 6749 section 3.1.2).
  */
-function uriProblem(value: string): string | null {
+function uriProblem(value: string, nativeApp = false): string | null {
   if (value.includes('#')) return 'must not contain a fragment (#)';
   let url: URL;
   try {
@@ -30,8 +39,17 @@ function uriProblem(value: string): string | null {
   } catch {
     return 'must be an absolute URI';
   }
+  if (nativeApp && !/^https?:/i.test(value)) {
+    return PRIVATE_USE_SCHEME.test(value) ? null : 'must be an https URI or, for a native app, a private-use scheme in reverse domain name notation (e.g. com.example.app:/callback)';
+  }
   if (!/^https?:\/\//i.test(value)) return 'must be an https URI (http only for localhost, 127.0.0.1, [::1] or *.localhost, for development)';
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
+  if (nativeApp) {
+    // RFC 8252 7.3 and 8.3: a native app listens on the loopback address itself; https is a claimed domain.
+    if (url.protocol === 'http:' && !NATIVE_LOOPBACKS.has(url.hostname)) return 'must use https, or http on localhost, 127.0.0.1 or [::1] for a native app';
+    if (url.protocol === 'https:' && isLoopback(url.hostname)) return 'must not be https on a loopback host for a native app (use http there)';
+    return null;
+  }
   if (url.protocol === 'https:' || isLoopback(url.hostname)) return null;
   return 'must use https (http only for localhost, 127.0.0.1, [::1] or *.localhost, for development)';
 }
@@ -94,7 +112,7 @@ export async function clientSettingsOf(credentials: OauthClientCredentialsInput 
   const lists = [['redirect_uris', settings.redirectUris], ['post_logout_redirect_uris', settings.postLogoutRedirectUris]] as const;
   for (const [field, uris] of lists) {
     for (const [i, uri] of uris.entries()) {
-      const problem = uriProblem(uri);
+      const problem = uriProblem(uri, settings.applicationType === 'native');
       if (problem) causes.push(`settings.oauthClient.${field}[${i}]: ${problem}`);
     }
   }

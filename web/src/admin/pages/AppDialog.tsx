@@ -87,7 +87,9 @@ export function AppDialog({ app, onClose, onSaved }: { app?: Application; onClos
             hint={<>The app's public keys as a JSON Web Key Set: <code>{'{"keys": [ … ]}'}</code>. Never paste a private key.</>} />
         )}
         <TextAreaField label="Redirect URIs" value={redirects} onValue={setRedirects} required rows={3} spellCheck={false}
-          hint="One per line. Where sign-in sends people back with a code: https, or http only on localhost." />
+          hint={(current?.application_type ?? chosen.applicationType) === 'native'
+            ? 'One per line. Where sign-in sends people back with a code: the app\'s own scheme in reverse domain notation (com.example.app:/callback), https, or http on localhost.'
+            : 'One per line. Where sign-in sends people back with a code: https, or http only on localhost.'} />
         <TextAreaField label="Post-logout redirect URIs" value={logouts} onValue={setLogouts} rows={2} spellCheck={false}
           hint="One per line, optional. Where people may be sent after signing out." />
         <CheckboxField label="Refresh tokens" checked={refresh} onChecked={setRefresh}

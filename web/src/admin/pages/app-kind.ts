@@ -1,10 +1,12 @@
 import type { Application, AuthMethod } from '../types.ts';
 
-/** The three kinds of app the console offers, each a token_endpoint_auth_method and an application_type the server accepts together. */
+/** The kinds of app the console offers, each a token_endpoint_auth_method and an application_type the server accepts together. */
 export const APP_KINDS = [
   { value: 'secret', label: 'Web app with a client secret', method: 'client_secret_basic', applicationType: 'web' },
   // A browser app cannot keep a secret (docs/okta-compatibility.md), so it is a public client with PKCE.
-  { value: 'public', label: 'Single-page or native app (public, PKCE)', method: 'none', applicationType: 'browser' },
+  { value: 'public', label: 'Single-page app (public, PKCE)', method: 'none', applicationType: 'browser' },
+  // Neither can a native app; it may also take its code at a private-use scheme of its own (RFC 8252).
+  { value: 'native', label: 'Native app, desktop or mobile (public, PKCE)', method: 'none', applicationType: 'native' },
   { value: 'jwt', label: 'Web app with private_key_jwt', method: 'private_key_jwt', applicationType: 'web' },
 ] as const;
 
