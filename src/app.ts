@@ -29,6 +29,7 @@ import { configurePolicyDefaults } from './policy/service.ts';
 import { configureSignOnDefaults } from './policy/sign-on.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { oidcRoutes } from './oidc/routes.ts';
+import { caseRoutes } from './cases/routes.ts';
 import { helpCenterRoutes } from './helpcenter/routes.ts';
 import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { webRoutes } from './web/routes.ts';
@@ -120,5 +121,6 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(adminRoutes, { prefix: '/api/v1/admin' });
   await app.register(oidcRoutes, { secretsKey });
   await app.register(helpCenterRoutes, { secretsKey });
+  await app.register(caseRoutes);
   return app;
 }

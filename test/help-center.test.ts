@@ -9,8 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
 import { assertCoversApp, listAppRoutes, SUPPORT_PLANE_ROUTES } from './support/app-routes.ts';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
-import { newGroup, newSession, newUser, ok, addMember, sessionTokenFor, signOnPolicyIdOf, unique, type Fixture, type SessionRef } from './support/fixtures.ts';
-import { hostClient, type HostClient, type HostResponse } from './support/host-client.ts';
+import { newGroup, newSession, newUser, ok, addMember, sessionTokenFor, signOnPolicyIdOf, unique, type Fixture } from './support/fixtures.ts';
+import { helpCenterClient, signInThrough, tenantUser } from './support/help-center.ts';
+import { hostClient, type HostClient } from './support/host-client.ts';
 import { documentedBulwarkTypes, oktaEventTypes, problemsOf } from './support/log-event-checks.ts';
 import { readAllEvents } from './support/log-reader.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
@@ -36,33 +37,8 @@ describe('Help Center sign-in', () => {
   });
   after(() => server.close());
 
-  const helpCenter = (cell = 'commercial') => hostClient(server.url, cell === 'commercial' ? 'support' : `support-${cell}`);
-
-  /**
-   * A browser at the Help Center naming `org`: the Help Center's answer, and, when it sent the browser to the
-   * tenant, the tenant's redirects followed with the tenant's cookies (`web`) until they lead back to a Help
-   * Center; that last request is made by `hc` (or `returnTo`, a Help Center of another cell).
-   */
-  async function signInThrough(hc: HostClient, web: HostClient, org: string): Promise<{ start: HostResponse; back?: URL; end?: HostResponse }> {
-    const start = await hc('GET', `/help/signin?org=${org}`, undefined, { accept: 'text/html' });
-    const first = start.headers.get('location');
-    if (start.status !== 303 || !first || !first.startsWith('http')) return { start };
-    let at = new URL(first);
-    for (let hops = 0; hops < 10 && at.host === web.host; hops += 1) {
-      const res = await web('GET', `${at.pathname}${at.search}`, undefined, { accept: 'text/html' });
-      const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) return { start, back: at };
-      at = new URL(location, at);
-    }
-    const end = at.host === hc.host ? await hc('GET', `${at.pathname}${at.search}`, undefined, { accept: 'text/html' }) : undefined;
-    return { start, back: at, ...(end ? { end } : {}) };
-  }
-
-  async function signedIn(fixture: Fixture, opts: { admin?: boolean } = {}): Promise<SessionRef> {
-    const user = await newUser(fixture, 'ACTIVE');
-    if (opts.admin) ok(await fixture.api('POST', `/api/v1/users/${user.id}/roles`, { type: 'HELP_DESK_ADMIN' }), 'grant role');
-    return newSession(fixture, user);
-  }
+  const helpCenter = (cell = 'commercial') => helpCenterClient(server, cell);
+  const signedIn = tenantUser;
 
   it('serves exactly the support-plane routes the Okta matrices leave to it, on Help Center hosts only', async () => {
     assertCoversApp(await listAppRoutes(server.db, 'support'), SUPPORT_PLANE_ROUTES);

@@ -420,6 +420,34 @@ export type HelpCenterSessionsTable = {
   end_reason: string | null;
 };
 
+export type SupportCasesTable = {
+  tenant_id: string;
+  id: string;
+  number: Generated<string>;
+  cell: string;
+  title: string;
+  description: string;
+  severity: string;
+  product_area: string;
+  status: string;
+  opened_by: string;
+  created: Ts;
+  last_updated: Ts;
+  closed: TsNull;
+  search: Generated<string>;
+};
+
+export type SupportCaseCommentsTable = {
+  tenant_id: string;
+  case_id: string;
+  id: string;
+  author_kind: string;
+  author_id: string;
+  author_name: string;
+  body: string;
+  created: Ts;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -455,4 +483,6 @@ export type Database = {
   app_group_assignments: AppGroupAssignmentsTable;
   help_center_users: HelpCenterUsersTable;
   help_center_sessions: HelpCenterSessionsTable;
+  support_cases: SupportCasesTable;
+  support_case_comments: SupportCaseCommentsTable;
 };

@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { tenantSlugFromHost } from '#src/http/auth.ts';
-import { AppError, OktaErrors } from '#src/http/errors.ts';
+import { AppError } from '#src/http/errors.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { readCookie, writeCookie } from '#src/sessions/cookie.ts';
 import { findTenant, findTenantOfId } from '#src/tenants/service.ts';
 import { documentPage } from '#src/web/routes.ts';
-import { cellOfHelpCenterHost, tenantOriginFor } from './hosts.ts';
+import { tenantOriginFor } from './hosts.ts';
 import { openLoginState, sealLoginState } from './login-state.ts';
 import { helpCenterRelyingParty } from './relying-party.ts';
-import { currentHelpCenterSession, endHelpCenterSession, startHelpCenterSession, type Lifetimes, type SessionEnd } from './sessions.ts';
+import { helpCenterGate } from './customer.ts';
+import { endHelpCenterSession, startHelpCenterSession, type Lifetimes } from './sessions.ts';
 
 /** Why the Help Center's page was sent back to the organisation form; the page says it in its own words. */
 type SignInProblem = 'unknown_org' | 'wrong_cell' | 'expired' | 'access_denied' | 'failed';
@@ -28,14 +28,6 @@ const callbackQuery = {
   additionalProperties: false,
 } as const;
 
-function endedMessage(reason: SessionEnd, lifetimes: Lifetimes): string {
-  switch (reason) {
-    case 'IDLE': return `The Help Center session ended after ${lifetimes.idleMinutes} minutes without activity.`;
-    case 'MAX_LIFETIME': return `The Help Center session ended after ${lifetimes.maxHours} hours.`;
-    case 'SIGNED_OUT': return 'The Help Center session was signed out.';
-  }
-}
-
 /**
  * The Help Center of each cell, on its own host (hosts.ts), with its own session. A customer names their
  * organisation, is sent to sign in at that tenant's OpenID Connect provider as the Help Center's client (the
@@ -48,21 +40,11 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
   const rp = helpCenterRelyingParty(app, opts.secretsKey);
   const page = documentPage('helpcenter.html');
 
-  /** The cell whose Help Center the request's host is; on any other host these routes do not exist. */
-  function cellOf(request: FastifyRequest): string {
-    const label = tenantSlugFromHost(request.headers.host, config.baseDomain);
-    const cell = label === undefined ? undefined : cellOfHelpCenterHost(label);
-    if (cell === undefined) throw OktaErrors.pathNotFound();
-    return cell;
-  }
+  const { cellOf, sessionOf, customerOf } = helpCenterGate(app);
 
   const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
   const backWith = (reply: FastifyReply, problem: SignInProblem, detail?: string) =>
     reply.redirect(`/?${new URLSearchParams({ error: problem, ...(detail === undefined ? {} : { error_description: detail.slice(0, 300) }) })}`, 303);
-
-  async function liveSession(request: FastifyRequest, cell: string) {
-    return currentHelpCenterSession(db, clock, lifetimes, cell, readCookie(request, 'help_sid'));
-  }
 
   app.get('/', (request, reply) => {
     cellOf(request);
@@ -101,10 +83,8 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
 
   /** Who is signed in to this Help Center, from which organisation, until when. */
   app.get('/help/v1/session', async (request, reply) => {
-    const cell = cellOf(request);
-    const current = await liveSession(request, cell);
-    if (current.kind !== 'live') throw new AppError(401, 'E0000005', 'Invalid session', current.kind === 'ended' ? [endedMessage(current.reason, lifetimes)] : []);
-    const { session, user } = current;
+    const current = await customerOf(request);
+    const { session, user, cell } = current;
     const tenant = await findTenantOfId(db, session.tenantId);
     if (!tenant) throw new AppError(401, 'E0000005', 'Invalid session', ['The organisation no longer exists.']);
     reply.header('cache-control', 'no-store');
@@ -124,7 +104,7 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
   app.delete('/help/v1/session', async (request, reply) => {
     const cell = cellOf(request);
     assertSameOrigin(request);
-    const current = await liveSession(request, cell);
+    const current = await sessionOf(request, cell);
     writeCookie(request, reply, 'help_sid', '', new Date(0));
     if (current.kind === 'live') await endHelpCenterSession(db, clock, current, (actor) => publicAuditContext(request, actor));
     return reply.code(204).send();

@@ -26,7 +26,7 @@ export type CurrentSession =
   | { kind: 'none' };
 
 /** The customer as their tenant's System Log names them; the Help Center keeps no login, so the email stands in. */
-function actorOf(user: Pick<Identity, 'subject' | 'name' | 'email'>): LogActor {
+export function customerActor(user: Pick<Identity, 'subject' | 'name' | 'email'>): LogActor {
   return { alternateId: user.email ?? 'unknown', detailEntry: null, displayName: user.name, id: user.subject, type: 'User' };
 }
 
@@ -49,7 +49,7 @@ export async function startHelpCenterSession(db: Db, clock: Clock, lifetimes: Li
       created: now, lastActive: now, expires: new Date(now.getTime() + lifetimes.maxHours * 3_600_000), ended: null, endReason: null,
     };
     await insertSession(tx, row, sha256Hex(token));
-    await recordEvent(tx, clock, input.tenantId, input.audit(actorOf(identity)), {
+    await recordEvent(tx, clock, input.tenantId, input.audit(customerActor(identity)), {
       eventType: 'bulwark.help_center.session.start',
       displayMessage: 'User signed in to the Help Center',
       target: [appTarget(HELP_CENTER_CLIENT_ID)],
@@ -87,7 +87,7 @@ export async function endHelpCenterSession(db: Db, clock: Clock, live: { session
   const { session, user } = live;
   await db.transaction().execute(async (tx) => {
     if (!(await endSessionRow(tx, session, clock.now(), 'SIGNED_OUT'))) return;
-    await recordEvent(tx, clock, session.tenantId, audit(actorOf(user)), {
+    await recordEvent(tx, clock, session.tenantId, audit(customerActor(user)), {
       eventType: 'bulwark.help_center.session.end',
       displayMessage: 'User signed out of the Help Center',
       target: [appTarget(HELP_CENTER_CLIENT_ID)],

@@ -69,6 +69,11 @@ export const SUPPORT_PLANE_ROUTES: readonly string[] = [
   'GET /help/callback',
   'GET /help/v1/session',
   'DELETE /help/v1/session',
+  'GET /help/v1/cases',
+  'POST /help/v1/cases',
+  'GET /help/v1/cases/:caseId',
+  'POST /help/v1/cases/:caseId/comments',
+  'POST /help/v1/cases/:caseId/lifecycle/close',
 ];
 
 const ROUTE_SETS = { protocol: PROTOCOL_ROUTES, support: SUPPORT_PLANE_ROUTES } as const;

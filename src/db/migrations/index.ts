@@ -13,6 +13,7 @@ import * as apps from './2026-11-28T10-00_apps.ts';
 import * as oidc from './2026-11-28T11-00_oidc.ts';
 import * as helpCenter from './2026-11-29T00-00_help-center.ts';
 import * as logAppend from './2026-11-29T01-00_log-append.ts';
+import * as supportCases from './2026-11-29T02-00_support-cases.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T11-00_oidc': oidc,
   '2026-11-29T00-00_help-center': helpCenter,
   '2026-11-29T01-00_log-append': logAppend,
+  '2026-11-29T02-00_support-cases': supportCases,
 };

@@ -1,0 +1,39 @@
+import { CASE_STATUSES, PRODUCT_AREAS, SEVERITIES } from './store.ts';
+
+/** Text a person typed: at least one character that is not a space, at most `max`. */
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
+
+export const caseIdParams = {
+  type: 'object',
+  properties: { caseId: { type: 'string', pattern: '^cas[0-9A-Za-z]{17}$' } },
+  required: ['caseId'],
+  additionalProperties: false,
+} as const;
+
+export const newCaseBody = {
+  type: 'object',
+  properties: {
+    title: text(200),
+    description: text(20_000),
+    severity: { type: 'string', enum: SEVERITIES },
+    productArea: { type: 'string', enum: PRODUCT_AREAS },
+  },
+  required: ['title', 'description', 'severity', 'productArea'],
+  additionalProperties: false,
+} as const;
+
+export const commentBody = {
+  type: 'object',
+  properties: { body: text(20_000) },
+  required: ['body'],
+  additionalProperties: false,
+} as const;
+
+export const caseListQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: CASE_STATUSES },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  },
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,95 @@
+import type { Executor, Tx } from '#src/db/database.ts';
+
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** What a case is about, so the right people pick it up. */
+export const PRODUCT_AREAS = ['SIGN_IN', 'MFA', 'DIRECTORY', 'SSO', 'SYSTEM_LOG', 'API', 'ADMIN_CONSOLE', 'OTHER'] as const;
+export type ProductArea = (typeof PRODUCT_AREAS)[number];
+export const CASE_STATUSES = ['OPEN', 'WAITING_ON_CUSTOMER', 'CLOSED'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export type CaseRow = {
+  tenantId: string;
+  id: string;
+  /** What people quote on the phone; unique across cells. */
+  number: string;
+  cell: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  productArea: ProductArea;
+  status: CaseStatus;
+  /** The Help Center's record of the customer who opened it (help_center_users.id), and their name. */
+  openedBy: string;
+  openedByName: string;
+  created: Date;
+  lastUpdated: Date;
+  closed: Date | null;
+};
+
+export type CommentRow = { id: string; caseId: string; authorKind: 'CUSTOMER' | 'STAFF'; authorId: string; authorName: string; body: string; created: Date };
+
+const caseColumns = [
+  'c.tenant_id', 'c.id', 'c.number', 'c.cell', 'c.title', 'c.description', 'c.severity', 'c.product_area', 'c.status', 'c.opened_by',
+  'c.created', 'c.last_updated', 'c.closed', 'u.name as opened_by_name',
+] as const;
+
+type CaseRecord = {
+  tenant_id: string; id: string; number: string; cell: string; title: string; description: string; severity: string; product_area: string;
+  status: string; opened_by: string; opened_by_name: string; created: Date; last_updated: Date; closed: Date | null;
+};
+
+function toCase(r: CaseRecord): CaseRow {
+  return {
+    tenantId: r.tenant_id, id: r.id, number: String(r.number), cell: r.cell, title: r.title, description: r.description,
+    severity: r.severity as Severity, productArea: r.product_area as ProductArea, status: r.status as CaseStatus,
+    openedBy: r.opened_by, openedByName: r.opened_by_name, created: r.created, lastUpdated: r.last_updated, closed: r.closed,
+  };
+}
+
+function cases(db: Executor) {
+  return db.selectFrom('support_cases as c')
+    .innerJoin('help_center_users as u', (j) => j.onRef('u.tenant_id', '=', 'c.tenant_id').onRef('u.id', '=', 'c.opened_by'))
+    .select(caseColumns);
+}
+
+/** Stores a new case; the database numbers it. */
+export async function insertCase(tx: Tx, row: Omit<CaseRow, 'number' | 'openedByName'>): Promise<string> {
+  const { number } = await tx.insertInto('support_cases').values({
+    tenant_id: row.tenantId, id: row.id, cell: row.cell, title: row.title, description: row.description, severity: row.severity,
+    product_area: row.productArea, status: row.status, opened_by: row.openedBy, created: row.created, last_updated: row.lastUpdated, closed: row.closed,
+  }).returning('number').executeTakeFirstOrThrow();
+  return String(number);
+}
+
+/** A case of the tenant, locked until the transaction ends when `lock` (a change to it). */
+export async function findCase(db: Executor, tenantId: string, id: string, lock = false): Promise<CaseRow | undefined> {
+  const q = cases(db).where('c.tenant_id', '=', tenantId).where('c.id', '=', id);
+  const row = await (lock ? q.forUpdate('c') : q).executeTakeFirst();
+  return row && toCase(row);
+}
+
+/** The tenant's cases, most recently changed first; `openedBy` keeps to one customer's. */
+export async function listCases(db: Executor, tenantId: string, filter: { openedBy?: string; status?: CaseStatus; limit: number }): Promise<CaseRow[]> {
+  let q = cases(db).where('c.tenant_id', '=', tenantId);
+  if (filter.openedBy !== undefined) q = q.where('c.opened_by', '=', filter.openedBy);
+  if (filter.status !== undefined) q = q.where('c.status', '=', filter.status);
+  const rows = await q.orderBy('c.last_updated', 'desc').orderBy('c.id').limit(filter.limit).execute();
+  return rows.map(toCase);
+}
+
+export async function setCaseStatus(tx: Tx, tenantId: string, id: string, status: CaseStatus, at: Date): Promise<void> {
+  await tx.updateTable('support_cases').set({ status, last_updated: at, closed: status === 'CLOSED' ? at : null })
+    .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+export async function insertComment(tx: Tx, tenantId: string, c: CommentRow): Promise<void> {
+  await tx.insertInto('support_case_comments').values({
+    tenant_id: tenantId, case_id: c.caseId, id: c.id, author_kind: c.authorKind, author_id: c.authorId, author_name: c.authorName, body: c.body, created: c.created,
+  }).execute();
+}
+
+export async function commentsOf(db: Executor, tenantId: string, caseId: string): Promise<CommentRow[]> {
+  const rows = await db.selectFrom('support_case_comments').selectAll().where('tenant_id', '=', tenantId).where('case_id', '=', caseId).orderBy('created').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, caseId: r.case_id, authorKind: r.author_kind as CommentRow['authorKind'], authorId: r.author_id, authorName: r.author_name, body: r.body, created: r.created }));
+}
