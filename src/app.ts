@@ -30,6 +30,7 @@ import { configureSignOnDefaults } from './policy/sign-on.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { oidcRoutes } from './oidc/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
+import { staffCaseRoutes } from './cases/staff-routes.ts';
 import { helpCenterRoutes } from './helpcenter/routes.ts';
 import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { webRoutes } from './web/routes.ts';
@@ -122,5 +123,6 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(oidcRoutes, { secretsKey });
   await app.register(helpCenterRoutes, { secretsKey });
   await app.register(caseRoutes);
+  await app.register(staffCaseRoutes);
   return app;
 }

@@ -82,13 +82,26 @@ describe('bulwark CLI', () => {
     assert.equal((await cli(['tenant', 'list', '--json'])).stdout, before.stdout);
   });
 
+  it('creates a cell\'s support plane once, whose staff must sign in with a passkey', async () => {
+    const res = await cli(['tenant', 'create-support-plane', 'high-assurance', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const plane = JSON.parse(res.stdout);
+    assert.deepEqual([plane.tenant.slug, plane.tenant.cell, plane.admin.login], ['staff-high-assurance', 'high-assurance', 'admin@staff-high-assurance.localhost']);
+    const api = apiClient(app.url, plane.apiToken);
+    const policy = (await api('GET', '/api/v1/policies?type=OKTA_SIGN_ON')).body[0];
+    const rules = (await api('GET', `/api/v1/policies/${policy.id}/rules`)).body as { actions: { signon: { phishingResistant: string } } }[];
+    assert.deepEqual(rules.map((r) => r.actions.signon.phishingResistant), ['REQUIRED', 'REQUIRED']);
+    assertUsageError(await cli(['tenant', 'create-support-plane', 'high-assurance']), /already has a support plane/);
+    assertUsageError(await cli(['tenant', 'create', 'staff-commercial']), /reserved name/);
+  });
+
   it('lists tenants as a table and as JSON', async () => {
     const table = await cli(['tenant', 'list']);
     assert.equal(table.code, 0);
     assert.match(table.stdout, /^SLUG\s+NAME\s+CELL\s+ID\s+LOG RETENTION\s+CREATED$/m);
     assert.match(table.stdout, new RegExp(`^acme\\s+Acme Inc\\.\\s+high-assurance\\s+${acme.tenant.id}\\s+365 days\\s`, 'm'));
     const json = JSON.parse((await cli(['tenant', 'list', '--json'])).stdout) as { slug: string; logRetentionDays: number }[];
-    assert.deepEqual(json.map((t) => t.slug).sort(), ['acme', 'globex']);
+    assert.deepEqual(json.map((t) => t.slug).sort(), ['acme', 'globex', 'staff-high-assurance']);
   });
 
   it('sets the log retention of a tenant and refuses days outside 1-3650 or an unknown tenant', async () => {
@@ -222,7 +235,7 @@ describe('bulwark CLI', () => {
   });
 
   it('shows help for every command with exit 0', async () => {
-    const commands = [[], ['serve'], ['migrate'], ['tenant'], ['tenant', 'create'], ['tenant', 'list'], ['tenant', 'retention'], ['user'], ['user', 'create'],
+    const commands = [[], ['serve'], ['migrate'], ['tenant'], ['tenant', 'create'], ['tenant', 'create-support-plane'], ['tenant', 'list'], ['tenant', 'retention'], ['user'], ['user', 'create'],
       ['token'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'], ['log'], ['log', 'verify'], ['log', 'export'], ['logs', 'export'],
       ['log', 'checkpoints'], ['log', 'public-key']];
     const results: CliResult[] = [];

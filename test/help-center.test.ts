@@ -84,7 +84,8 @@ describe('Help Center sign-in', () => {
 
     const rows = await server.db.selectFrom('help_center_users').selectAll().where('subject', '=', session.user.id).execute();
     assert.equal(rows.length, 1);
-    assert.deepEqual(Object.keys(rows[0]!).sort(), ['admin_roles', 'cell', 'created', 'email', 'id', 'last_sign_in', 'name', 'subject', 'tenant_id']);
+    assert.deepEqual(Object.keys(rows[0]!).sort(), ['admin_roles', 'cell', 'created', 'email', 'id', 'last_sign_in', 'name', 'staff_roles', 'subject', 'tenant_id']);
+    assert.deepEqual(rows[0]!.staff_roles, [], 'a customer has no staff roles');
     assert.ok(!JSON.stringify(rows).includes('555 0100') && !JSON.stringify(rows).includes('en_GB'), 'nothing beyond name, email and roles');
     const sessions = await server.db.selectFrom('help_center_sessions').selectAll().where('user_id', '=', rows[0]!.id).execute();
     assert.equal(sessions.length, 1);

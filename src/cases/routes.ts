@@ -3,30 +3,10 @@ import { helpCenterGate } from '#src/helpcenter/customer.ts';
 import { customerActor } from '#src/helpcenter/sessions.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { toPublicCase, toPublicComment } from './dto.ts';
 import { caseListQuery, caseIdParams, commentBody, newCaseBody } from './schemas.ts';
-import { caseFor, casesFor, closeCase, commentOnCase, openCase, type CaseRow, type CommentRow, type CustomerContext, type NewCase } from './service.ts';
+import { caseFor, casesFor, closeCase, commentOnCase, openCase, type CustomerContext, type NewCase } from './service.ts';
 import type { CaseStatus } from './store.ts';
-
-/** A case as the Help Center's customers see it; the opener is named, never identified by their tenant's ids. */
-function toPublicCase(row: CaseRow) {
-  return {
-    id: row.id,
-    number: Number(row.number),
-    title: row.title,
-    description: row.description,
-    severity: row.severity,
-    productArea: row.productArea,
-    status: row.status,
-    openedBy: { name: row.openedByName },
-    created: row.created.toISOString(),
-    lastUpdated: row.lastUpdated.toISOString(),
-    closed: row.closed?.toISOString() ?? null,
-  };
-}
-
-function toPublicComment(c: CommentRow) {
-  return { id: c.id, author: { kind: c.authorKind, name: c.authorName }, body: c.body, created: c.created.toISOString() };
-}
 
 type CaseParams = { Params: { caseId: string } };
 

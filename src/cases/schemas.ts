@@ -37,3 +37,13 @@ export const caseListQuery = {
   },
   additionalProperties: false,
 } as const;
+
+export const queueQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: CASE_STATUSES },
+    q: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  },
+  additionalProperties: false,
+} as const;

@@ -23,8 +23,8 @@ function visibleTo(ctx: CustomerContext, row: CaseRow): boolean {
   return row.tenantId === ctx.user.tenantId && row.cell === ctx.cell && (ctx.user.adminRoles.length > 0 || row.openedBy === ctx.user.id);
 }
 
-/** The case as the tenant's System Log names it. */
-function caseTarget(row: Pick<CaseRow, 'id' | 'number' | 'title' | 'severity' | 'productArea'>): LogTarget {
+/** The case as a System Log names it. */
+export function caseTarget(row: Pick<CaseRow, 'id' | 'number' | 'title' | 'severity' | 'productArea'>): LogTarget {
   return { id: row.id, type: 'SupportCase', alternateId: `#${row.number}`, displayName: row.title, detailEntry: { severity: row.severity, productArea: row.productArea } };
 }
 

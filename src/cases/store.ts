@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor, Tx } from '#src/db/database.ts';
 
 export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
@@ -92,4 +93,32 @@ export async function insertComment(tx: Tx, tenantId: string, c: CommentRow): Pr
 export async function commentsOf(db: Executor, tenantId: string, caseId: string): Promise<CommentRow[]> {
   const rows = await db.selectFrom('support_case_comments').selectAll().where('tenant_id', '=', tenantId).where('case_id', '=', caseId).orderBy('created').orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, caseId: r.case_id, authorKind: r.author_kind as CommentRow['authorKind'], authorId: r.author_id, authorName: r.author_name, body: r.body, created: r.created }));
+}
+
+/** A case as support staff see it in their cell's queue: with the organisation it belongs to. */
+export type QueuedCase = CaseRow & { orgSlug: string; orgName: string };
+
+function queued(db: Executor) {
+  return cases(db).innerJoin('tenants as t', 't.id', 'c.tenant_id').select(['t.slug as org_slug', 't.name as org_name']);
+}
+
+const toQueued = (r: CaseRecord & { org_slug: string; org_name: string }): QueuedCase => ({ ...toCase(r), orgSlug: r.org_slug, orgName: r.org_name });
+
+/**
+ * The cell's cases, most recently changed first: every tenant's of the cell and no other cell's. `q` is a
+ * full-text search over title and description (web search syntax: words, "phrases", -excluded).
+ */
+export async function queueOf(db: Executor, cell: string, filter: { status?: CaseStatus; q?: string; limit: number }): Promise<QueuedCase[]> {
+  let q = queued(db).where('c.cell', '=', cell);
+  if (filter.status !== undefined) q = q.where('c.status', '=', filter.status);
+  if (filter.q !== undefined) q = q.where(sql<boolean>`c.search @@ websearch_to_tsquery('simple', ${filter.q})`);
+  const rows = await q.orderBy('c.last_updated', 'desc').orderBy('c.id').limit(filter.limit).execute();
+  return rows.map(toQueued);
+}
+
+/** A case of the cell by its id alone (staff work across the cell's tenants), locked when `lock`. */
+export async function findQueuedCase(db: Executor, cell: string, id: string, lock = false): Promise<QueuedCase | undefined> {
+  const q = queued(db).where('c.cell', '=', cell).where('c.id', '=', id);
+  const row = await (lock ? q.forUpdate('c') : q).executeTakeFirst();
+  return row && toQueued(row);
 }

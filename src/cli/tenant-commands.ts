@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { systemClock } from '#src/lib/clock.ts';
 import { createSecretBox, loadSecretsKey } from '#src/lib/secret-box.ts';
 import { KEY_GRACE_MS, rotateSigningKey } from '#src/oidc/keys.ts';
-import { createTenant, listTenants, operatorContext, setLogRetention } from '#src/tenants/service.ts';
+import { createSupportPlane, createTenant, listTenants, operatorContext, setLogRetention, supportPlaneSlug, type CreatedTenant } from '#src/tenants/service.ts';
 import { print, printJson, printTable, tenantBySlug, withDatabase } from './context.ts';
 import { parseEmail, parseInteger } from './parse.ts';
 
@@ -11,6 +11,24 @@ type CreateOptions = { name?: string; cell?: string; adminEmail?: string; adminP
 /** `admin@{slug}.{BASE_DOMAIN}`, the port stripped: the address an operator would most likely pick. */
 function defaultAdminEmail(slug: string, baseDomain: string): string {
   return `admin@${slug}.${baseDomain.replace(/:\d+$/, '')}`;
+}
+
+/** What a creation made, once: a password the operator chose is not echoed back; a generated one exists nowhere else. */
+function printCreated(created: CreatedTenant, opts: { adminPassword?: string; json?: boolean }, what: string): void {
+  const t = created.tenant;
+  const password = opts.adminPassword === undefined ? created.adminPassword : null;
+  if (opts.json) {
+    printJson({
+      tenant: { id: t.id, slug: t.slug, name: t.name, cell: t.cell, created: t.created.toISOString() },
+      apiToken: created.apiToken,
+      admin: { id: created.adminId, login: created.adminLogin, password },
+    });
+    return;
+  }
+  print(`Created ${what} ${t.slug} (${t.id}), name "${t.name}", cell ${t.cell}.`);
+  print(`Super admin: ${created.adminLogin} (${created.adminId})`);
+  if (password !== null) print(`Admin password (shown only this once): ${password}`);
+  print(`API token (shown only this once):     ${created.apiToken}`);
 }
 
 export function tenantCommands(program: Command): void {
@@ -35,21 +53,22 @@ export function tenantCommands(program: Command): void {
           ...(opts.cell === undefined ? {} : { cell: opts.cell }),
           ...(opts.adminPassword === undefined ? {} : { adminPassword: opts.adminPassword }),
         });
-        const t = created.tenant;
-        // A password the operator chose is not echoed back; a generated one exists nowhere else.
-        const password = opts.adminPassword === undefined ? created.adminPassword : null;
-        if (opts.json) {
-          printJson({
-            tenant: { id: t.id, slug: t.slug, name: t.name, cell: t.cell, created: t.created.toISOString() },
-            apiToken: created.apiToken,
-            admin: { id: created.adminId, login: created.adminLogin, password },
-          });
-          return;
-        }
-        print(`Created tenant ${t.slug} (${t.id}), name "${t.name}", cell ${t.cell}.`);
-        print(`Super admin: ${created.adminLogin} (${created.adminId})`);
-        if (password !== null) print(`Admin password (shown only this once): ${password}`);
-        print(`API token (shown only this once):     ${created.apiToken}`);
+        printCreated(created, opts, 'tenant');
+      });
+    });
+
+  tenant.command('create-support-plane')
+    .description('Create the support plane of a cell: the tenant staff-<cell>, whose users are that cell\'s support staff and sign in with passkeys only')
+    .argument('<cell>', 'the cell whose Help Center the staff serve')
+    .option('--admin-email <email>', 'login and email of its first super admin, who manages the staff (default: admin@staff-<cell>.<BASE_DOMAIN>)')
+    .option('--admin-password <password>', 'password of the first super admin (default: generated and printed once)')
+    .option('--json', 'print one JSON object: {tenant, apiToken, admin}')
+    .addHelpText('after', '\nExample:\n  $ bulwark tenant create-support-plane high-assurance --admin-email support-it@provider.example')
+    .action(async (cell: string, opts: Omit<CreateOptions, 'name' | 'cell'>) => {
+      await withDatabase(async (db, config) => {
+        const adminEmail = opts.adminEmail === undefined ? defaultAdminEmail(supportPlaneSlug(cell), config.baseDomain) : parseEmail(opts.adminEmail, '--admin-email');
+        const created = await createSupportPlane(db, systemClock, { cell, adminEmail, ...(opts.adminPassword === undefined ? {} : { adminPassword: opts.adminPassword }) });
+        printCreated(created, opts, 'support plane');
       });
     });
 

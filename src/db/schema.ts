@@ -402,6 +402,7 @@ export type HelpCenterUsersTable = {
   name: string;
   email: string | null;
   admin_roles: string[];
+  staff_roles: Generated<string[]>;
   created: Ts;
   last_sign_in: Ts;
 };

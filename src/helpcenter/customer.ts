@@ -2,10 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { tenantSlugFromHost } from '#src/http/auth.ts';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import { readCookie } from '#src/sessions/cookie.ts';
+import { findTenantOfId, isSupportPlane } from '#src/tenants/service.ts';
 import { cellOfHelpCenterHost } from './hosts.ts';
 import { currentHelpCenterSession, type CurrentSession, type Lifetimes, type SessionEnd } from './sessions.ts';
 
 export type Customer = Extract<CurrentSession, { kind: 'live' }> & { cell: string };
+/** A member of the cell's support staff, signed in through its support plane (`planeId`). */
+export type StaffMember = Customer & { planeId: string };
 
 function endedMessage(reason: SessionEnd, lifetimes: Lifetimes): string {
   switch (reason) {
@@ -17,8 +20,8 @@ function endedMessage(reason: SessionEnd, lifetimes: Lifetimes): string {
 
 /**
  * Who a Help Center request comes from. `cellOf`: the cell whose Help Center the request's host is; on any other
- * host the Help Center's routes do not exist (404). `customerOf`: the customer signed in to that Help Center,
- * or 401 saying why there is none.
+ * host the Help Center's routes do not exist (404). `signedIn`: whoever is signed in to that Help Center, or 401
+ * saying why nobody is; `customerOf` and `staffOf` keep to customers and to the cell's staff (403 otherwise).
  */
 export function helpCenterGate(app: FastifyInstance) {
   const { db, clock, config } = app.deps;
@@ -35,12 +38,27 @@ export function helpCenterGate(app: FastifyInstance) {
     return currentHelpCenterSession(db, clock, lifetimes, cell, readCookie(request, 'help_sid'));
   }
 
-  async function customerOf(request: FastifyRequest): Promise<Customer> {
+  async function signedIn(request: FastifyRequest): Promise<Customer & { fromPlane: boolean }> {
     const cell = cellOf(request);
     const current = await sessionOf(request, cell);
     if (current.kind !== 'live') throw new AppError(401, 'E0000005', 'Invalid session', current.kind === 'ended' ? [endedMessage(current.reason, lifetimes)] : []);
-    return { ...current, cell };
+    const tenant = await findTenantOfId(db, current.session.tenantId);
+    return { ...current, cell, fromPlane: tenant !== undefined && tenant.cell === cell && isSupportPlane(tenant) };
   }
 
-  return { cellOf, sessionOf, customerOf };
+  /** A customer: staff are not, and have routes of their own. */
+  async function customerOf(request: FastifyRequest): Promise<Customer> {
+    const { fromPlane, ...customer } = await signedIn(request);
+    if (fromPlane) throw OktaErrors.forbidden();
+    return customer;
+  }
+
+  /** A member of the cell's support staff holding one of `roles`. */
+  async function staffOf(request: FastifyRequest, roles: readonly string[]): Promise<StaffMember> {
+    const { fromPlane, ...member } = await signedIn(request);
+    if (!fromPlane || !member.user.staffRoles.some((r) => roles.includes(r))) throw OktaErrors.forbidden();
+    return { ...member, planeId: member.session.tenantId };
+  }
+
+  return { cellOf, sessionOf, customerOf, staffOf, signedIn };
 }

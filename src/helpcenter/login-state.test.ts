@@ -6,7 +6,7 @@ import { openLoginState, sealLoginState, type LoginState } from './login-state.t
 
 describe('Help Center sign-in state', () => {
   const box = createSecretBox(randomBytes(32));
-  const state: LoginState = { state: 's', nonce: 'n', verifier: 'v', cell: 'commercial', tenantId: '00o1', slug: 'demo', issuer: 'http://demo.localhost', started: 1_000_000 };
+  const state: LoginState = { state: 's', nonce: 'n', verifier: 'v', cell: 'commercial', tenantId: '00o1', slug: 'demo', issuer: 'http://demo.localhost', kind: 'customer' as const, started: 1_000_000 };
 
   it('opens for its own cell within ten minutes only', () => {
     const sealed = sealLoginState(box, state);

@@ -8,8 +8,21 @@ import type { Identity } from './sessions.ts';
 const CONFIG_TTL_MS = 5 * 60_000;
 const MAX_CONFIGS = 1_000;
 
-/** What the Help Center asks every tenant for: who the customer is, and whether they administer the tenant. */
-const SCOPE = 'openid profile email admin_roles';
+/**
+ * What the Help Center asks for: of a customer's tenant, who the customer is and whether they administer it;
+ * of the cell's support plane, who the staff member is and their groups there, which are their staff roles.
+ * A customer's groups are never asked for.
+ */
+const SCOPES = { customer: 'openid profile email admin_roles', staff: 'openid profile email groups' } as const;
+export type SignInKind = keyof typeof SCOPES;
+
+/** The support plane's groups that make staff roles (docs/help-center.md). */
+const STAFF_GROUPS: Record<string, string> = {
+  'Support agents': 'AGENT',
+  'Senior support agents': 'SENIOR_AGENT',
+  'Support security': 'SECURITY',
+  'Report admins': 'REPORT_ADMIN',
+};
 
 /** The checks a sign-in started with, kept in the browser sealed (login-state.ts) until the callback. */
 export type LoginChecks = { state: string; nonce: string; verifier: string };
@@ -47,12 +60,12 @@ export function helpCenterRelyingParty(app: FastifyInstance, secretsKey: Buffer)
 
   return {
     /** Where to send the browser to sign in at the tenant, and the checks to keep for the callback. */
-    async start(issuer: string, tenantId: string, redirectUri: string): Promise<{ url: URL; checks: LoginChecks }> {
+    async start(issuer: string, tenantId: string, redirectUri: string, kind: SignInKind): Promise<{ url: URL; checks: LoginChecks }> {
       const config = await configurationOf(issuer, tenantId);
       const checks = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier() };
       const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
-        scope: SCOPE,
+        scope: SCOPES[kind],
         state: checks.state,
         nonce: checks.nonce,
         code_challenge: await oidc.calculatePKCECodeChallenge(checks.verifier),
@@ -89,17 +102,20 @@ export type HelpCenterRelyingParty = ReturnType<typeof helpCenterRelyingParty>;
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
- * The ID token's claims reduced to what the Help Center keeps: the subject, a name, an email and the admin
- * role types. Everything else the token carries (login, phone, locale, groups, ...) is dropped here.
+ * The ID token's claims reduced to what the Help Center keeps: the subject, a name, an email, the admin role
+ * types and the staff roles the support plane's groups give. Everything else the token carries (login, phone,
+ * locale, other groups, ...) is dropped here.
  */
 export function identityOf(claims: oidc.UserInfoResponse & { amr?: unknown }): Identity {
   const email = text(claims['email']) ?? null;
   const roles = claims['admin_roles'];
+  const groups = claims['groups'];
   return {
     subject: claims.sub,
     name: text(claims['name']) ?? email ?? claims.sub,
     email,
     adminRoles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string' && /^[A-Z_]{1,64}$/.test(r)).sort() : [],
+    staffRoles: Array.isArray(groups) ? [...new Set(groups.flatMap((g) => (typeof g === 'string' && Object.hasOwn(STAFF_GROUPS, g) ? [STAFF_GROUPS[g] as string] : [])))].sort() : [],
     amr: Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === 'string' && /^[a-z]{1,16}$/.test(a)) : [],
   };
 }

@@ -3,16 +3,16 @@ import { AppError } from '#src/http/errors.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { readCookie, writeCookie } from '#src/sessions/cookie.ts';
-import { findTenant, findTenantOfId } from '#src/tenants/service.ts';
+import { findTenant, findTenantOfId, isSupportPlane, supportPlaneSlug, type TenantRow } from '#src/tenants/service.ts';
 import { documentPage } from '#src/web/routes.ts';
 import { tenantOriginFor } from './hosts.ts';
 import { openLoginState, sealLoginState } from './login-state.ts';
-import { helpCenterRelyingParty } from './relying-party.ts';
+import { helpCenterRelyingParty, type SignInKind } from './relying-party.ts';
 import { helpCenterGate } from './customer.ts';
 import { endHelpCenterSession, startHelpCenterSession, type Lifetimes } from './sessions.ts';
 
 /** Why the Help Center's page was sent back to the organisation form; the page says it in its own words. */
-type SignInProblem = 'unknown_org' | 'wrong_cell' | 'expired' | 'access_denied' | 'failed';
+type SignInProblem = 'unknown_org' | 'wrong_cell' | 'expired' | 'access_denied' | 'failed' | 'no_staff';
 
 const orgQuery = {
   type: 'object',
@@ -40,7 +40,7 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
   const rp = helpCenterRelyingParty(app, opts.secretsKey);
   const page = documentPage('helpcenter.html');
 
-  const { cellOf, sessionOf, customerOf } = helpCenterGate(app);
+  const { cellOf, sessionOf, signedIn } = helpCenterGate(app);
 
   const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
   const backWith = (reply: FastifyReply, problem: SignInProblem, detail?: string) =>
@@ -51,16 +51,29 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
     return page(request, reply);
   });
 
-  /** The organisation form's target: off to the tenant's provider, with the checks the callback needs sealed in a cookie. */
+  /** Off to the tenant's provider, with the checks the callback needs sealed in a cookie. */
+  async function signInAt(request: FastifyRequest, reply: FastifyReply, cell: string, tenant: TenantRow, kind: SignInKind) {
+    const issuer = tenantOriginFor(originOf(request), tenant.slug);
+    const { url, checks } = await rp.start(issuer, tenant.id, `${originOf(request)}/help/callback`, kind);
+    writeCookie(request, reply, 'help_login', sealLoginState(app.secrets, { ...checks, cell, tenantId: tenant.id, slug: tenant.slug, issuer, started: clock.now().getTime(), kind }));
+    return reply.redirect(url.href, 303);
+  }
+
+  /** The organisation form's target. A cell's support plane is no customer's organisation. */
   app.get<{ Querystring: { org: string } }>('/help/signin', { schema: { querystring: orgQuery } }, async (request, reply) => {
     const cell = cellOf(request);
     const tenant = await findTenant(db, request.query.org);
-    if (!tenant) return backWith(reply, 'unknown_org');
+    if (!tenant || isSupportPlane(tenant)) return backWith(reply, 'unknown_org');
     if (tenant.cell !== cell) return backWith(reply, 'wrong_cell');
-    const issuer = tenantOriginFor(originOf(request), tenant.slug);
-    const { url, checks } = await rp.start(issuer, tenant.id, `${originOf(request)}/help/callback`);
-    writeCookie(request, reply, 'help_login', sealLoginState(app.secrets, { ...checks, cell, tenantId: tenant.id, slug: tenant.slug, issuer, started: clock.now().getTime() }));
-    return reply.redirect(url.href, 303);
+    return signInAt(request, reply, cell, tenant, 'customer');
+  });
+
+  /** Support staff sign in through their cell's support plane, whose policy asks for a passkey. */
+  app.get('/help/staff/signin', async (request, reply) => {
+    const cell = cellOf(request);
+    const plane = await findTenant(db, supportPlaneSlug(cell));
+    if (!plane || plane.cell !== cell) return backWith(reply, 'no_staff');
+    return signInAt(request, reply, cell, plane, 'staff');
   });
 
   /** The tenant's answer: a code to exchange, or the OAuth error it refused the sign-in with. */
@@ -74,8 +87,10 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
     if (tenant?.id !== state.tenantId || tenant.cell !== cell) return backWith(reply, 'wrong_cell');
     const result = await rp.finish(state.issuer, state.tenantId, new URL(request.url, originOf(request)), state);
     if (!result.ok) return backWith(reply, result.failure.error === 'access_denied' ? 'access_denied' : 'failed', result.failure.description);
+    // Staff roles come from the support plane alone, whatever groups a customer's tenant may have.
+    const identity = state.kind === 'staff' && isSupportPlane(tenant) ? result.identity : { ...result.identity, staffRoles: [] };
     const { token } = await startHelpCenterSession(db, clock, lifetimes, {
-      cell, tenantId: tenant.id, identity: result.identity, audit: (actor) => publicAuditContext(request, actor),
+      cell, tenantId: tenant.id, identity, audit: (actor) => publicAuditContext(request, actor),
     });
     writeCookie(request, reply, 'help_sid', token);
     return reply.redirect('/', 303);
@@ -83,16 +98,17 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
 
   /** Who is signed in to this Help Center, from which organisation, until when. */
   app.get('/help/v1/session', async (request, reply) => {
-    const current = await customerOf(request);
-    const { session, user, cell } = current;
+    const current = await signedIn(request);
+    const { session, user, cell, fromPlane } = current;
     const tenant = await findTenantOfId(db, session.tenantId);
     if (!tenant) throw new AppError(401, 'E0000005', 'Invalid session', ['The organisation no longer exists.']);
     reply.header('cache-control', 'no-store');
     return {
       id: session.id,
       cell,
+      kind: fromPlane ? 'STAFF' : 'CUSTOMER',
       organization: { id: tenant.id, slug: tenant.slug, name: tenant.name },
-      user: { id: user.id, subject: user.subject, name: user.name, email: user.email, adminRoles: user.adminRoles },
+      user: { id: user.id, subject: user.subject, name: user.name, email: user.email, adminRoles: user.adminRoles, staffRoles: user.staffRoles },
       amr: session.amr,
       createdAt: session.created.toISOString(),
       expiresAt: current.idleExpires.toISOString(),

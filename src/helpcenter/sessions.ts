@@ -13,7 +13,7 @@ export type { HelpCenterSessionRow, HelpCenterUser };
 export type Lifetimes = { idleMinutes: number; maxHours: number };
 
 /** What the tenant's provider vouched for, reduced to what the Help Center keeps (identityOf in relying-party.ts). */
-export type Identity = { subject: string; name: string; email: string | null; adminRoles: string[]; amr: string[] };
+export type Identity = { subject: string; name: string; email: string | null; adminRoles: string[]; staffRoles: string[]; amr: string[] };
 
 /** `last_active` is written at most once a minute: a page load must not cost a write. */
 const TOUCH_EVERY_MS = 60_000;
@@ -42,7 +42,7 @@ export async function startHelpCenterSession(db: Db, clock: Clock, lifetimes: Li
   const session = await db.transaction().execute(async (tx) => {
     const user = await upsertUser(tx, {
       id: newId('hcu'), cell: input.cell, tenantId: input.tenantId, subject: identity.subject, name: identity.name, email: identity.email,
-      adminRoles: identity.adminRoles, created: now, lastSignIn: now,
+      adminRoles: identity.adminRoles, staffRoles: identity.staffRoles, created: now, lastSignIn: now,
     });
     const row: HelpCenterSessionRow = {
       id: newId('hcs'), cell: input.cell, tenantId: input.tenantId, userId: user.id, amr: identity.amr,

@@ -10,6 +10,8 @@ export type HelpCenterUser = {
   name: string;
   email: string | null;
   adminRoles: string[];
+  /** Support staff only (a user of the cell's support plane): their roles there; empty for customers. */
+  staffRoles: string[];
   created: Date;
   lastSignIn: Date;
 };
@@ -27,11 +29,12 @@ export type HelpCenterSessionRow = {
   endReason: string | null;
 };
 
-type UserRecord = { id: string; cell: string; tenant_id: string; subject: string; name: string; email: string | null; admin_roles: string[]; created: Date; last_sign_in: Date };
+type UserRecord = { id: string; cell: string; tenant_id: string; subject: string; name: string; email: string | null; admin_roles: string[]; staff_roles: string[]; created: Date; last_sign_in: Date };
 type SessionRecord = { id: string; cell: string; tenant_id: string; user_id: string; amr: string[]; created: Date; last_active: Date; expires: Date; ended: Date | null; end_reason: string | null };
 
 const toUser = (r: UserRecord): HelpCenterUser => ({
-  id: r.id, cell: r.cell, tenantId: r.tenant_id, subject: r.subject, name: r.name, email: r.email, adminRoles: [...r.admin_roles], created: r.created, lastSignIn: r.last_sign_in,
+  id: r.id, cell: r.cell, tenantId: r.tenant_id, subject: r.subject, name: r.name, email: r.email, adminRoles: [...r.admin_roles], staffRoles: [...r.staff_roles],
+  created: r.created, lastSignIn: r.last_sign_in,
 });
 const toSession = (r: SessionRecord): HelpCenterSessionRow => ({
   id: r.id, cell: r.cell, tenantId: r.tenant_id, userId: r.user_id, amr: [...r.amr], created: r.created, lastActive: r.last_active, expires: r.expires, ended: r.ended, endReason: r.end_reason,
@@ -42,10 +45,11 @@ export async function upsertUser(tx: Tx, user: HelpCenterUser): Promise<HelpCent
   const row = await tx.insertInto('help_center_users')
     .values({
       id: user.id, cell: user.cell, tenant_id: user.tenantId, subject: user.subject, name: user.name, email: user.email,
-      admin_roles: user.adminRoles, created: user.created, last_sign_in: user.lastSignIn,
+      admin_roles: user.adminRoles, staff_roles: user.staffRoles, created: user.created, last_sign_in: user.lastSignIn,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'subject']).doUpdateSet((eb) => ({
-      name: eb.ref('excluded.name'), email: eb.ref('excluded.email'), admin_roles: eb.ref('excluded.admin_roles'), last_sign_in: eb.ref('excluded.last_sign_in'),
+      name: eb.ref('excluded.name'), email: eb.ref('excluded.email'), admin_roles: eb.ref('excluded.admin_roles'), staff_roles: eb.ref('excluded.staff_roles'),
+      last_sign_in: eb.ref('excluded.last_sign_in'),
     })))
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -64,14 +68,17 @@ export async function sessionByTokenHash(db: Executor, tokenHash: string): Promi
     .innerJoin('help_center_users as u', (join) => join.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'))
     .select([
       's.id', 's.cell', 's.tenant_id', 's.user_id', 's.amr', 's.created', 's.last_active', 's.expires', 's.ended', 's.end_reason',
-      'u.id as u_id', 'u.cell as u_cell', 'u.subject', 'u.name', 'u.email', 'u.admin_roles', 'u.created as u_created', 'u.last_sign_in',
+      'u.id as u_id', 'u.cell as u_cell', 'u.subject', 'u.name', 'u.email', 'u.admin_roles', 'u.staff_roles', 'u.created as u_created', 'u.last_sign_in',
     ])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return undefined;
   return {
     session: toSession(row),
-    user: toUser({ id: row.u_id, cell: row.u_cell, tenant_id: row.tenant_id, subject: row.subject, name: row.name, email: row.email, admin_roles: row.admin_roles, created: row.u_created, last_sign_in: row.last_sign_in }),
+    user: toUser({
+      id: row.u_id, cell: row.u_cell, tenant_id: row.tenant_id, subject: row.subject, name: row.name, email: row.email, admin_roles: row.admin_roles,
+      staff_roles: row.staff_roles, created: row.u_created, last_sign_in: row.last_sign_in,
+    }),
   };
 }
 

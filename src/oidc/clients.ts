@@ -13,9 +13,12 @@ const TTL_MS = 2_000;
  */
 export const HELP_CENTER_CLIENT_ID = 'help_center';
 
-/** What an app may ask for; `admin_roles` is released to the Help Center alone, which needs it to scope cases. */
+/**
+ * What an app may ask for; `admin_roles` is released to the Help Center alone, which needs it to scope cases. The
+ * Help Center asks for `groups` only of a cell's support plane, whose groups are the staff's roles.
+ */
 const APP_SCOPES = 'openid offline_access profile email phone groups';
-const HELP_CENTER_SCOPES = 'openid profile email admin_roles';
+const HELP_CENTER_SCOPES = 'openid profile email admin_roles groups';
 
 export type ClientLookup = {
   /** The tenant's active OIDC app with this client_id (a short cache: the token endpoint reads it each time). */

@@ -139,24 +139,28 @@ type Change = { event: EventInput['eventType']; message: string; rule: SignOnRul
  * lock, `change` returns the new list and what to log, and the whole list is written back. Changes to
  * priorities move other rules, so the list is the unit.
  */
-async function changeRules(ctx: ServiceContext, change: (rules: SignOnRule[], tx: Tx, now: Date) => Promise<{ rules: SignOnRule[]; logged: Change }>): Promise<SignOnRule> {
-  return ctx.db.transaction().execute(async (tx) => {
-    await lockRuleList(tx, ctx.tenantId);
-    const now = ctx.clock.now();
-    const before = await signOnRules(tx, ctx.tenantId, true);
-    const { rules, logged } = await change(before, tx, now);
-    const names = new Set<string>();
-    for (const r of rules) {
-      if (names.has(r.name)) throw invalid(`name: A rule named "${r.name}" already exists in this policy`);
-      names.add(r.name);
-    }
-    const problem = policyProblem(rules);
-    if (problem) throw invalid(problem);
-    await replaceRuleRows(tx, ctx.tenantId, rules.map((r) => toRow(r, now)));
-    const target: LogTarget = { ...ruleTarget(logged.rule), ...(logged.from ? { changeDetails: { from: ruleShape(logged.from), to: ruleShape(logged.rule) } } : {}) };
-    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{ eventType: logged.event, displayMessage: logged.message, target: [policyTarget(ctx.tenantId), target] }]);
-    return rules.find((r) => r.id === logged.rule.id) ?? logged.rule;
-  });
+async function changeRules(ctx: ServiceContext, change: RuleChange): Promise<SignOnRule> {
+  return ctx.db.transaction().execute((tx) => changeRulesIn(tx, ctx, change));
+}
+
+type RuleChange = (rules: SignOnRule[], tx: Tx, now: Date) => Promise<{ rules: SignOnRule[]; logged: Change }>;
+
+async function changeRulesIn(tx: Tx, ctx: ServiceContext, change: RuleChange): Promise<SignOnRule> {
+  await lockRuleList(tx, ctx.tenantId);
+  const now = ctx.clock.now();
+  const before = await signOnRules(tx, ctx.tenantId, true);
+  const { rules, logged } = await change(before, tx, now);
+  const names = new Set<string>();
+  for (const r of rules) {
+    if (names.has(r.name)) throw invalid(`name: A rule named "${r.name}" already exists in this policy`);
+    names.add(r.name);
+  }
+  const problem = policyProblem(rules);
+  if (problem) throw invalid(problem);
+  await replaceRuleRows(tx, ctx.tenantId, rules.map((r) => toRow(r, now)));
+  const target: LogTarget = { ...ruleTarget(logged.rule), ...(logged.from ? { changeDetails: { from: ruleShape(logged.from), to: ruleShape(logged.rule) } } : {}) };
+  await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [{ eventType: logged.event, displayMessage: logged.message, target: [policyTarget(ctx.tenantId), target] }]);
+  return rules.find((r) => r.id === logged.rule.id) ?? logged.rule;
 }
 
 const ruleShape = (r: SignOnRule) => ({ name: r.name, priority: r.priority, status: r.status, conditions: r.conditions, actions: r.actions });
@@ -202,6 +206,26 @@ export function replaceSignOnRule(ctx: ServiceContext, id: string, input: RuleIn
     const after: SignOnRule = { ...before, name: input.name, status: input.status ?? before.status, conditions, actions: actionsOf(input.actions), created: before.created ?? now, lastUpdated: now };
     const list = ordered(rules.filter((r) => r.id !== id), after, input.priority ?? before.priority);
     return { rules: list, logged: { event: 'policy.rule.update', message: 'Update policy rule', rule: findRule(list, id), from: before } };
+  });
+}
+
+/**
+ * A support plane's policy (src/support), written in the transaction that makes the plane: its default rule
+ * asks for a passkey at every sign-in to anything, with short sessions, so support staff sign in with passkeys
+ * only (the admin console's built-in rule already does).
+ */
+export function requirePasskeysEverywhere(tx: Tx, ctx: ServiceContext): Promise<SignOnRule> {
+  return changeRulesIn(tx, ctx, async (rules, _tx, now) => {
+    const before = rules.find((r) => r.system === 'DEFAULT');
+    if (!before) throw new Error('a rule list always ends with its default rule');
+    const after: SignOnRule = {
+      ...before,
+      name: 'Support staff: passkey at every sign-in',
+      actions: actionsOf({ signon: { access: 'ALLOW', requireFactor: true, phishingResistant: 'REQUIRED', factorPromptMode: 'ALWAYS', factorLifetime: 15, rememberDeviceByDefault: false, session: { usePersistentCookie: false, maxSessionIdleMinutes: 15, maxSessionLifetimeMinutes: 720 } } }),
+      created: before.created ?? now,
+      lastUpdated: now,
+    };
+    return { rules: ordered(rules.filter((r) => r.id !== before.id), after, before.priority), logged: { event: 'policy.rule.update', message: 'Update policy rule', rule: after, from: before } };
   });
 }
 

@@ -4,6 +4,7 @@ import { OktaErrors } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
 import { newSecret } from '#src/lib/secrets.ts';
+import { requirePasskeysEverywhere } from '#src/policy/sign-on.ts';
 import { grantRole } from '#src/roles/service.ts';
 import { ROLE_TYPES } from '#src/roles/permissions.ts';
 import type { ServiceContext } from '#src/service-context.ts';
@@ -19,10 +20,22 @@ const SLUG = /^[a-z][a-z0-9-]{1,62}$/;
 const CELL = /^[a-z][a-z0-9-]{0,31}$/;
 /**
  * Names a tenant cannot take because they would shadow the operator's own hosts; `support-` starts the hosts
- * of the cells' Help Centers (src/helpcenter/hosts.ts).
+ * of the cells' Help Centers (src/helpcenter/hosts.ts), `staff-` the cells' support planes (supportPlaneSlug).
  */
 const RESERVED = new Set(['www', 'api', 'admin', 'login', 'support', 'status', 'static', 'assets', 'mail', 'system']);
-const RESERVED_PREFIX = 'support-';
+const RESERVED_PREFIXES = ['support-', 'staff-'];
+
+/**
+ * The support plane of a cell is a tenant of its own (docs/help-center.md): its users are the support staff of
+ * that cell, who sign in to the cell's Help Center through it, as customers do through theirs.
+ */
+export function supportPlaneSlug(cell: string): string {
+  return `staff-${cell}`;
+}
+
+export function isSupportPlane(tenant: Pick<TenantRow, 'slug' | 'cell'>): boolean {
+  return tenant.slug === supportPlaneSlug(tenant.cell);
+}
 
 export type CreateTenantInput = {
   slug: string;
@@ -65,9 +78,21 @@ export function operatorServiceContext(db: Db, clock: Clock, tenantId: string, t
  * first API token, all in one transaction: a tenant exists whole or not at all.
  */
 export async function createTenant(db: Db, clock: Clock, input: CreateTenantInput): Promise<CreatedTenant> {
-  if (!SLUG.test(input.slug) || RESERVED.has(input.slug) || input.slug.startsWith(RESERVED_PREFIX)) {
+  if (!SLUG.test(input.slug) || RESERVED.has(input.slug) || RESERVED_PREFIXES.some((p) => input.slug.startsWith(p))) {
     throw OktaErrors.validation('slug', ['slug: 2-63 characters, lower-case letters, digits and hyphens, starting with a letter, not a reserved name']);
   }
+  return createTenantRow(db, clock, input, false);
+}
+
+/**
+ * Creates the support plane of `cell`: a tenant named by supportPlaneSlug whose sign-on policy asks for a
+ * passkey at every sign-in (written in the same transaction), with a first super admin who manages the staff.
+ */
+export async function createSupportPlane(db: Db, clock: Clock, input: Omit<CreateTenantInput, 'slug'> & { cell: string }): Promise<CreatedTenant> {
+  return createTenantRow(db, clock, { name: `Support staff (${input.cell})`, ...input, slug: supportPlaneSlug(input.cell) }, true);
+}
+
+async function createTenantRow(db: Db, clock: Clock, input: CreateTenantInput, supportPlane: boolean): Promise<CreatedTenant> {
   const cell = input.cell ?? 'commercial';
   if (!CELL.test(cell)) throw OktaErrors.validation('cell', ['cell: lower-case letters, digits and hyphens, starting with a letter']);
   const adminPassword = input.adminPassword ?? `${newSecret(12)}Aa1`;
@@ -91,10 +116,11 @@ export async function createTenant(db: Db, clock: Clock, input: CreateTenantInpu
       }, passwordHash);
       await grantRole(tx, ctx, userTarget(admin), 'SUPER_ADMIN');
       const token = await issueToken(tx, ctx, userTarget(admin), 'bootstrap', input.apiToken);
+      if (supportPlane) await requirePasskeysEverywhere(tx, ctx);
       return { tenant, adminId: admin.id, adminLogin: input.adminEmail, adminPassword, apiToken: token.value };
     });
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw OktaErrors.validation('slug', ['slug: A tenant with this slug already exists']);
+    if ((err as { code?: string }).code === '23505') throw OktaErrors.validation('slug', [supportPlane ? `cell: the ${cell} cell already has a support plane` : 'slug: A tenant with this slug already exists']);
     throw err;
   }
 }

@@ -74,6 +74,10 @@ export const SUPPORT_PLANE_ROUTES: readonly string[] = [
   'GET /help/v1/cases/:caseId',
   'POST /help/v1/cases/:caseId/comments',
   'POST /help/v1/cases/:caseId/lifecycle/close',
+  'GET /help/staff/signin',
+  'GET /help/v1/staff/cases',
+  'GET /help/v1/staff/cases/:caseId',
+  'POST /help/v1/staff/cases/:caseId/comments',
 ];
 
 const ROUTE_SETS = { protocol: PROTOCOL_ROUTES, support: SUPPORT_PLANE_ROUTES } as const;

@@ -10,10 +10,10 @@ export function helpCenterClient(server: TestServer, cell = 'commercial'): HostC
 /**
  * A browser at the Help Center naming `org`: the Help Center's answer, and, when it sent the browser to the
  * tenant, the tenant's redirects followed with the tenant's cookies (`web`) until they lead back to a Help
- * Center; that last request is made by `hc`.
+ * Center; that last request is made by `hc`. Staff start at `/help/staff/signin` instead (`startPath`).
  */
-export async function signInThrough(hc: HostClient, web: HostClient, org: string): Promise<{ start: HostResponse; back?: URL; end?: HostResponse }> {
-  const start = await hc('GET', `/help/signin?org=${org}`, undefined, { accept: 'text/html' });
+export async function signInThrough(hc: HostClient, web: HostClient, org: string, startPath = `/help/signin?org=${org}`): Promise<{ start: HostResponse; back?: URL; end?: HostResponse }> {
+  const start = await hc('GET', startPath, undefined, { accept: 'text/html' });
   const first = start.headers.get('location');
   if (start.status !== 303 || !first || !first.startsWith('http')) return { start };
   let at = new URL(first);

@@ -14,6 +14,7 @@ import * as oidc from './2026-11-28T11-00_oidc.ts';
 import * as helpCenter from './2026-11-29T00-00_help-center.ts';
 import * as logAppend from './2026-11-29T01-00_log-append.ts';
 import * as supportCases from './2026-11-29T02-00_support-cases.ts';
+import * as supportStaff from './2026-11-29T03-00_support-staff.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T00-00_help-center': helpCenter,
   '2026-11-29T01-00_log-append': logAppend,
   '2026-11-29T02-00_support-cases': supportCases,
+  '2026-11-29T03-00_support-staff': supportStaff,
 };

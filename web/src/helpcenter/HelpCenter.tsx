@@ -22,6 +22,7 @@ const PROBLEMS: Record<string, string> = {
   expired: 'The sign-in took too long or was started in another window. Please try again.',
   access_denied: 'Your organisation did not allow this sign-in.',
   failed: 'The sign-in could not be completed.',
+  no_staff: 'This Help Center has no support staff sign-in yet.',
 };
 
 const ROLE_NAMES: Record<string, string> = {

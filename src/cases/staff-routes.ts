@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { helpCenterGate } from '#src/helpcenter/customer.ts';
+import { publicAuditContext } from '#src/http/request-context.ts';
+import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { toPublicCase, toPublicComment } from './dto.ts';
+import { caseIdParams, commentBody, queueQuery } from './schemas.ts';
+import { readCase, readQueue, replyToCase, type QueuedCase, type StaffContext } from './staff-service.ts';
+import type { CaseStatus } from './store.ts';
+
+/** Who may read the queue and cases, and who may answer customers. */
+const READERS = ['AGENT', 'SENIOR_AGENT', 'SECURITY'] as const;
+const RESPONDERS = ['AGENT', 'SENIOR_AGENT'] as const;
+
+const toStaffCase = (row: QueuedCase) => ({ ...toPublicCase(row), organization: { id: row.tenantId, slug: row.orgSlug, name: row.orgName } });
+
+/**
+ * The support console's routes on a cell's Help Center: the queue of the cell's cases, a case and its
+ * conversation, and replies. Only staff of that cell (signed in through its support plane) with a staff role;
+ * every read and write is in the support plane's log, and replies in the customer's tenant's log too.
+ */
+export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
+  const { db, clock } = app.deps;
+  const { cellOf, staffOf } = helpCenterGate(app);
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      cellOf(request);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+
+  async function contextOf(request: FastifyRequest, roles: readonly string[], change: boolean): Promise<StaffContext> {
+    const member = await staffOf(request, roles);
+    if (change) assertSameOrigin(request);
+    return { db, clock, cell: member.cell, planeId: member.planeId, user: member.user, audit: (actor) => publicAuditContext(request, actor) };
+  }
+
+  app.get<{ Querystring: { status?: CaseStatus; q?: string; limit: number } }>('/help/v1/staff/cases', { schema: { querystring: queueQuery } }, async (request, reply) => {
+    const ctx = await contextOf(request, READERS, false);
+    reply.header('cache-control', 'no-store');
+    return (await readQueue(ctx, request.query)).map(toStaffCase);
+  });
+
+  app.get<{ Params: { caseId: string } }>('/help/v1/staff/cases/:caseId', { schema: { params: caseIdParams } }, async (request, reply) => {
+    const ctx = await contextOf(request, READERS, false);
+    const { row, comments } = await readCase(ctx, request.params.caseId);
+    reply.header('cache-control', 'no-store');
+    return { ...toStaffCase(row), comments: comments.map(toPublicComment) };
+  });
+
+  app.post<{ Params: { caseId: string }; Body: { body: string } }>('/help/v1/staff/cases/:caseId/comments', { schema: { params: caseIdParams, body: commentBody } }, async (request, reply) => {
+    const ctx = await contextOf(request, RESPONDERS, true);
+    return reply.code(201).send(toPublicComment(await replyToCase(ctx, request.params.caseId, request.body.body)));
+  });
+}
