@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { systemClock } from '../src/lib/clock.ts';
+import { createSupportPlane } from '../src/tenants/service.ts';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
 import { grant, ok, signOnPolicyIdOf, unique, type Fixture } from './support/fixtures.ts';
@@ -91,6 +93,58 @@ describe('the Help Center, in Chromium', () => {
     await status.filter({ hasText: 'signed out of the Help Center' }).waitFor();
     await page.reload();
     await page.getByLabel('Organisation').waitFor();
+  });
+
+  it('lets the admin open a case and an agent of the support plane answer it, each in their own browser', async () => {
+    // The commercial cell's support plane, with an agent invited, given a passkey through the link, in the agents' group.
+    const plane = await createSupportPlane(server.db, systemClock, { cell: 'commercial', adminEmail: 'it@staff.example.com' });
+    const planeApi = apiClient(server.url, plane.apiToken);
+    const agents = ok(await planeApi('POST', '/api/v1/groups', { profile: { name: 'Support agents' } }), 'agents group').body.id as string;
+    const agentLogin = `${unique('grace')}@staff.example.com`;
+    const agent = ok(await planeApi('POST', '/api/v1/users?activate=false', { profile: { login: agentLogin, email: agentLogin, firstName: 'Grace', lastName: 'Hopper' } }), 'invite agent');
+    ok(await planeApi('PUT', `/api/v1/groups/${agents}/users/${agent.body.id}`), 'agent joins the group');
+    const agentContext = await browser.newContext();
+    const { page: agentPage } = await pageWithAuthenticator(agentContext);
+    await enrollPasskeyByLink(agentPage, tenantOrigin(server.url, plane.tenant.slug), ok(await planeApi('POST', `/api/v1/users/${agent.body.id}/lifecycle/activate`), 'activate agent').body.activationUrl as string);
+
+    // Ada, signed out of everything, signs in to the Help Center again and opens a case.
+    await context.clearCookies();
+    await page.goto(`${helpCenter}/`);
+    await page.getByLabel('Organisation').fill('demo');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((url) => url.origin === origin && url.pathname === '/signin');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL(`${helpCenter}/`);
+    await page.getByRole('button', { name: 'Open a case' }).click();
+    const title = unique('Passkey enrollment spins');
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('What happened').fill('Since this morning the enrollment page never finishes.');
+    await page.getByLabel('Severity').selectOption('SEV2');
+    await page.getByLabel('Area').selectOption('MFA');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the new case form');
+    await page.getByRole('button', { name: 'Open the case' }).click();
+    const opened = page.getByRole('article');
+    await opened.getByRole('heading', { name: new RegExp(title) }).waitFor();
+    assert.deepEqual(await accessibilityProblems(page), [], 'the case');
+
+    // Grace signs in to the Help Center through the support plane with her passkey and answers from the queue.
+    await agentPage.goto(`${helpCenter}/`);
+    await agentPage.getByRole('link', { name: 'sign in with your passkey' }).click();
+    await agentPage.waitForURL((url) => url.origin === tenantOrigin(server.url, plane.tenant.slug) && url.pathname === '/signin');
+    await agentPage.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await agentPage.waitForURL(`${helpCenter}/`);
+    await agentPage.getByRole('status').filter({ hasText: 'Signed in as Grace Hopper, support staff (AGENT).' }).waitFor();
+    await agentPage.getByRole('button', { name: title }).click();
+    await agentPage.getByLabel('Reply to the customer').fill('Could you send us a HAR file of the enrollment?');
+    assert.deepEqual(await accessibilityProblems(agentPage), [], 'the staff view of the case');
+    await agentPage.getByRole('button', { name: 'Send' }).click();
+    await agentPage.getByText('Grace Hopper (support)').waitFor();
+    await agentContext.close();
+
+    await page.reload();
+    await page.getByRole('button', { name: title }).click();
+    await page.getByText('Could you send us a HAR file of the enrollment?').waitFor();
+    assert.match(await page.getByRole('article').textContent() ?? '', /Waiting on you/);
   });
 
   it('says why when the organisation is unknown or belongs to another cell', async () => {

@@ -1,12 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api.ts';
+import { Cases } from './Cases.tsx';
+import { StaffConsole } from './StaffConsole.tsx';
 
 /** GET /help/v1/session: the customer as the Help Center knows them (src/helpcenter/routes.ts). */
 type HelpCenterSession = {
   id: string;
   cell: string;
   organization: { id: string; slug: string; name: string };
-  user: { id: string; subject: string; name: string; email: string | null; adminRoles: string[] };
+  kind: 'CUSTOMER' | 'STAFF';
+  user: { id: string; subject: string; name: string; email: string | null; adminRoles: string[]; staffRoles: string[] };
   amr: string[];
   createdAt: string;
   expiresAt: string;
@@ -81,7 +84,7 @@ export function HelpCenter() {
 
   const title = `Bulwark Help Center${cell ? ` (${cell})` : ''}`;
   return (
-    <main className="card">
+    <main className={state.kind === 'signed-in' ? 'card wide' : 'card'}>
       <h1>{title}</h1>
       {state.kind === 'loading' && <p className="loading">Loading…</p>}
       {state.kind === 'failed' && <div className="error" role="alert"><p>{state.message}</p></div>}
@@ -98,6 +101,7 @@ export function HelpCenter() {
             </label>
             <button type="submit">Continue</button>
           </form>
+          <p className="staff-entry">Support staff: <a href="/help/staff/signin">sign in with your passkey</a>.</p>
         </>
       )}
       {state.kind === 'signed-in' && <SignedIn session={state.session} onSignOut={signOut} />}
@@ -108,6 +112,15 @@ export function HelpCenter() {
 function SignedIn({ session, onSignOut }: { session: HelpCenterSession; onSignOut: () => Promise<void> }) {
   const { user, organization } = session;
   const methods = [...new Set(session.amr.map((a) => METHODS[a]).filter((m): m is string => m !== undefined))];
+  if (session.kind === 'STAFF') {
+    return (
+      <>
+        <p role="status">Signed in as <strong>{user.name}</strong>, support staff ({user.staffRoles.join(', ') || 'no role'}).</p>
+        <StaffConsole roles={user.staffRoles} />
+        <button type="button" className="secondary" onClick={() => void onSignOut()}>Sign out of the Help Center</button>
+      </>
+    );
+  }
   return (
     <>
       <p role="status">Signed in as <strong>{user.name}</strong> of {organization.name}.</p>
@@ -118,6 +131,7 @@ function SignedIn({ session, onSignOut }: { session: HelpCenterSession; onSignOu
         <dt>Signed in with</dt><dd>{methods.length === 0 ? 'your organisation’s sign-in' : methods.join(', ')}</dd>
         <dt>Session ends</dt><dd>{new Date(session.expiresAt).toLocaleString()} if idle</dd>
       </dl>
+      <Cases seesAll={user.adminRoles.length > 0} />
       <button type="button" className="secondary" onClick={() => void onSignOut()}>Sign out of the Help Center</button>
     </>
   );

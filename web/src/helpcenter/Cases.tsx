@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ApiError, call } from '../api.ts';
+import { Conversation } from './Conversation.tsx';
+import { AREA_WORDS, SEVERITY_WORDS, STATUS_WORDS, type CaseWithComments, type SupportCase } from './types.ts';
+
+type View = { kind: 'list' } | { kind: 'new' } | { kind: 'case'; id: string };
+
+/** A customer's cases: the list (their own, or the organisation's for an admin), a new case, one case. */
+export function Cases({ seesAll }: { seesAll: boolean }) {
+  const [view, setView] = useState<View>({ kind: 'list' });
+  return (
+    <section aria-label="Support cases">
+      {view.kind === 'list' && <CaseList seesAll={seesAll} onOpen={(id) => setView({ kind: 'case', id })} onNew={() => setView({ kind: 'new' })} />}
+      {view.kind === 'new' && <NewCase onDone={(id) => setView(id ? { kind: 'case', id } : { kind: 'list' })} />}
+      {view.kind === 'case' && <CaseView id={view.id} onBack={() => setView({ kind: 'list' })} />}
+    </section>
+  );
+}
+
+function CaseList({ seesAll, onOpen, onNew }: { seesAll: boolean; onOpen: (id: string) => void; onNew: () => void }) {
+  const [cases, setCases] = useState<SupportCase[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    call<SupportCase[]>('GET', '/help/v1/cases?limit=200').then(setCases, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, []);
+  return (
+    <>
+      <h2>{seesAll ? 'Your organisation’s cases' : 'Your cases'}</h2>
+      <button type="button" onClick={onNew}>Open a case</button>
+      {error && <div className="error" role="alert"><p>{error}</p></div>}
+      {cases?.length === 0 && <p>No cases yet.</p>}
+      {cases && cases.length > 0 && (
+        <table>
+          <thead><tr><th scope="col">Case</th><th scope="col">Title</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Updated</th></tr></thead>
+          <tbody>
+            {cases.map((c) => (
+              <tr key={c.id}>
+                <td>#{c.number}</td>
+                <td><button type="button" className="inline" onClick={() => onOpen(c.id)}>{c.title}</button></td>
+                <td>{c.severity}</td>
+                <td>{STATUS_WORDS[c.status]}</td>
+                <td>{new Date(c.lastUpdated).toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function NewCase({ onDone }: { onDone: (id?: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(undefined);
+    try {
+      const opened = await call<SupportCase>('POST', '/help/v1/cases', {
+        title: String(form.get('title') ?? ''), description: String(form.get('description') ?? ''),
+        severity: String(form.get('severity') ?? ''), productArea: String(form.get('productArea') ?? ''),
+      });
+      onDone(opened.id);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={(e) => void submit(e)} aria-label="Open a case">
+      <h2>Open a case</h2>
+      {error && <div className="error" role="alert"><p>{error}</p></div>}
+      <label>Title<input name="title" required maxLength={200} /></label>
+      <label>What happened<textarea name="description" required maxLength={20000} rows={6} /></label>
+      <label>
+        Severity
+        <select name="severity" defaultValue="SEV3">
+          {Object.entries(SEVERITY_WORDS).map(([value, words]) => <option key={value} value={value}>{words}</option>)}
+        </select>
+      </label>
+      <label>
+        Area
+        <select name="productArea" defaultValue="SIGN_IN">
+          {Object.entries(AREA_WORDS).map(([value, words]) => <option key={value} value={value}>{words}</option>)}
+        </select>
+      </label>
+      <button type="submit" disabled={busy}>{busy ? 'Opening…' : 'Open the case'}</button>
+      <button type="button" className="secondary" onClick={() => onDone()}>Cancel</button>
+    </form>
+  );
+}
+
+function CaseView({ id, onBack }: { id: string; onBack: () => void }) {
+  const [value, setValue] = useState<CaseWithComments | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const load = useCallback(() => call<CaseWithComments>('GET', `/help/v1/cases/${id}`).then(setValue, (e: unknown) => setError(e instanceof Error ? e.message : String(e))), [id]);
+  useEffect(() => { void load(); }, [load]);
+  async function close() {
+    await call('POST', `/help/v1/cases/${id}/lifecycle/close`);
+    await load();
+  }
+  return (
+    <>
+      <button type="button" className="link" onClick={onBack}>← All cases</button>
+      {error && <div className="error" role="alert"><p>{error}</p></div>}
+      {value && (
+        <>
+          <Conversation value={value} label="Add a comment" staffView={false} onSend={async (body) => { await call('POST', `/help/v1/cases/${id}/comments`, { body }); await load(); }} />
+          {value.status !== 'CLOSED' && <button type="button" className="secondary" onClick={() => void close()}>Close the case</button>}
+        </>
+      )}
+    </>
+  );
+}
