@@ -10,7 +10,7 @@ import { systemClock } from './lib/clock.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { loadSigningKey, signCheckpoints } from './syslog/checkpoints.ts';
 import { purgeExpiredEvents } from './syslog/retention.ts';
-import { bootstrapDemoTenant } from './tenants/bootstrap.ts';
+import { bootstrapDemoTenant, bootstrapSupportPlane } from './tenants/bootstrap.ts';
 import { operatorContext, type CreatedTenant } from './tenants/service.ts';
 import { touchLastUsed } from './tokens/store.ts';
 
@@ -19,7 +19,7 @@ export type RunningServer = { app: FastifyInstance; url: string; close(): Promis
 const LAST_USED_FLUSH_MS = 5_000;
 const RETENTION_PURGE_MS = 3_600_000;
 
-function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string, enrollment: EnrollmentLink): string {
+function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string, enrollment: EnrollmentLink, staff: { login: string; enrollment: EnrollmentLink } | undefined): string {
   return [
     '',
     'First start: created tenant "demo" with a super admin. These credentials are shown only this once:',
@@ -32,6 +32,10 @@ function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string,
     `Enroll the admin's passkey (one-time link, valid until ${enrollment.expiresAt.toISOString()}):`,
     `  ${enrollment.url}`,
     `Help Center (customers sign in with their organisation, e.g. demo): ${tenantUrl.replace('://demo.', '://support.')}/`,
+    ...(staff ? [
+      `Support staff: ${staff.login} enrolls a passkey here (one-time link), then signs in at the Help Center as staff:`,
+      `  ${staff.enrollment.url}`,
+    ] : []),
     '',
   ].join('\n');
 }
@@ -53,7 +57,13 @@ export async function serve(config: Config, print: (line: string) => void = cons
     const tenantUrl = `http://${created.tenant.slug}.${config.baseDomain}:${config.port}`;
     const admin = { alternateId: created.adminLogin, detailEntry: null, displayName: 'Super Admin', id: created.adminId, type: 'User' };
     const enrollment = await runtime.db.transaction().execute((tx) => issueEnrollmentLink(tx, clock, created.tenant.id, operatorContext('bootstrap-enrollment'), admin, tenantUrl));
-    print(bootstrapBanner(created, `http://${config.host}:${config.port}`, tenantUrl, enrollment));
+    const support = await bootstrapSupportPlane(runtime.db, clock, config);
+    const staff = support && {
+      login: support.agentLogin,
+      enrollment: await runtime.db.transaction().execute((tx) => issueEnrollmentLink(tx, clock, support.plane.tenant.id, operatorContext('bootstrap-enrollment'),
+        { alternateId: support.agentLogin, detailEntry: null, displayName: 'Grace Hopper', id: support.agentId, type: 'User' }, tenantUrl.replace('://demo.', `://${support.plane.tenant.slug}.`))),
+    };
+    print(bootstrapBanner(created, `http://${config.host}:${config.port}`, tenantUrl, enrollment, staff));
   }
   const app = await buildApp({ config, db: runtime.db, clock, authenticator, rateLimiter: createRateLimiter(clock), metrics: createMetrics() });
   await app.listen({ port: config.port, host: config.host });

@@ -4,7 +4,7 @@ import { createGroup } from '#src/groups/service.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { createUser } from '#src/users/service.ts';
 import { DEMO_GROUPS, demoUsers } from './demo-data.ts';
-import { createTenant, listTenants, operatorServiceContext, type CreatedTenant } from './service.ts';
+import { createSupportPlane, createTenant, listTenants, operatorServiceContext, type CreatedTenant } from './service.ts';
 
 /**
  * First start on an empty database: tenant `demo` with a super admin (the bootstrap settings, or generated
@@ -28,4 +28,21 @@ export async function bootstrapDemoTenant(db: Db, clock: Clock, config: Config):
     }
   }
   return created;
+}
+
+/** The commercial cell's support plane made at first start, and a support agent waiting to enroll a passkey. */
+export type DemoSupportPlane = { plane: CreatedTenant; agentId: string; agentLogin: string };
+
+/**
+ * First start, with the demo seeded: the commercial cell's support plane (`staff-commercial`) with a group of
+ * support agents and one agent, Grace Hopper, who has no credential yet: her enrollment link is printed.
+ */
+export async function bootstrapSupportPlane(db: Db, clock: Clock, config: Config): Promise<DemoSupportPlane | undefined> {
+  if (!config.bootstrap.seedDemo) return undefined;
+  const plane = await createSupportPlane(db, clock, { cell: 'commercial', adminEmail: `it@staff-commercial.${config.baseDomain.replace(/:\d+$/, '')}` });
+  const ctx = operatorServiceContext(db, clock, plane.tenant.id, `seed-${plane.tenant.id}`);
+  const agents = await createGroup(ctx, { name: 'Support agents', description: 'Work the queue and answer customers (staff role AGENT)' });
+  const agentLogin = `grace.hopper@staff-commercial.${config.baseDomain.replace(/:\d+$/, '')}`;
+  const agent = await createUser(ctx, { profile: { login: agentLogin, email: agentLogin, firstName: 'Grace', lastName: 'Hopper' }, activate: true, expirePassword: false, groupIds: [agents.id] });
+  return { plane, agentId: agent.id, agentLogin };
 }
