@@ -5,8 +5,7 @@ import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { toPublicCase, toPublicComment } from './dto.ts';
 import { caseListQuery, caseIdParams, commentBody, newCaseBody } from './schemas.ts';
-import { caseFor, casesFor, closeCase, commentOnCase, openCase, type CustomerContext, type NewCase } from './service.ts';
-import type { CaseStatus } from './store.ts';
+import { caseFor, casesFor, closeCase, commentOnCase, openCase, type CaseStatus, type CustomerContext, type NewCase } from './service.ts';
 
 type CaseParams = { Params: { caseId: string } };
 

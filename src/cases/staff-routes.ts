@@ -4,8 +4,7 @@ import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { toPublicCase, toPublicComment } from './dto.ts';
 import { caseIdParams, commentBody, queueQuery } from './schemas.ts';
-import { readCase, readQueue, replyToCase, type QueuedCase, type StaffContext } from './staff-service.ts';
-import type { CaseStatus } from './store.ts';
+import { readCase, readQueue, replyToCase, type CaseStatus, type QueuedCase, type StaffContext } from './staff-service.ts';
 
 /** Who may read the queue and cases, and who may answer customers. */
 const READERS = ['AGENT', 'SENIOR_AGENT', 'SECURITY'] as const;

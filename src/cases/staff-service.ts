@@ -9,7 +9,7 @@ import { CaseErrors } from './errors.ts';
 import { caseTarget } from './service.ts';
 import { commentsOf, findQueuedCase, insertComment, queueOf, setCaseStatus, type CaseStatus, type CommentRow, type QueuedCase } from './store.ts';
 
-export type { QueuedCase };
+export type { CaseStatus, QueuedCase };
 
 /**
  * A member of the cell's support staff at work. `planeId` is the cell's support plane, whose System Log is the
