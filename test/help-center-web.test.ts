@@ -127,6 +127,25 @@ describe('the Help Center, in Chromium', () => {
     await opened.getByRole('heading', { name: new RegExp(title) }).waitFor();
     assert.deepEqual(await accessibilityProblems(page), [], 'the case');
 
+    // She attaches a HAR of the failing enrollment, with a live session cookie and bearer token in it.
+    const cookie = `sid-${unique('cookie')}`;
+    const bearer = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIwMHUxMjM0NTY3ODkwIn0.${unique('signature')}`;
+    const har = JSON.stringify({ log: { version: '1.2', creator: { name: 'Chromium', version: '156' }, entries: [{
+      startedDateTime: new Date().toISOString(), time: 5, cache: {}, timings: { send: 1, wait: 3, receive: 1 },
+      request: { method: 'GET', url: 'https://demo.example.com/api/v1/users/me', httpVersion: 'HTTP/1.1', headersSize: -1, bodySize: 0, queryString: [],
+        headers: [{ name: 'Cookie', value: `sid=${cookie}` }, { name: 'Authorization', value: `Bearer ${bearer}` }], cookies: [{ name: 'sid', value: cookie }] },
+      response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 2, mimeType: 'application/json', text: '{}' }, redirectURL: '', headersSize: -1, bodySize: 2 },
+    }] } });
+    await page.getByLabel(/Attach a HAR file/).setInputFiles({ name: 'enrollment.har', mimeType: 'application/json', buffer: Buffer.from(har) });
+    await page.getByRole('button', { name: 'Attach', exact: true }).click();
+    const summary = page.getByRole('status').filter({ hasText: 'enrollment.har is attached.' });
+    await summary.waitFor();
+    assert.match(await summary.textContent() ?? '', /Removed before storing: .*cookie.*authorization header|Removed before storing: .*authorization header.*cookie/);
+    await page.getByRole('link', { name: 'enrollment.har' }).waitFor();
+    const stored = await server.db.selectFrom('support_case_attachments').select('content').execute();
+    assert.ok(stored.every((r) => !r.content.includes(cookie) && !r.content.includes(bearer)), 'neither the cookie nor the token was stored');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the case with its attachment');
+
     // Grace signs in to the Help Center through the support plane with her passkey and answers from the queue.
     await agentPage.goto(`${helpCenter}/`);
     await agentPage.getByRole('link', { name: 'sign in with your passkey' }).click();
@@ -135,6 +154,7 @@ describe('the Help Center, in Chromium', () => {
     await agentPage.waitForURL(`${helpCenter}/`);
     await agentPage.getByRole('status').filter({ hasText: 'Signed in as Grace Hopper, support staff (AGENT).' }).waitFor();
     await agentPage.getByRole('button', { name: title }).click();
+    await agentPage.getByRole('link', { name: 'enrollment.har' }).waitFor();
     await agentPage.getByLabel('Reply to the customer').fill('Could you send us a HAR file of the enrollment?');
     assert.deepEqual(await accessibilityProblems(agentPage), [], 'the staff view of the case');
     await agentPage.getByRole('button', { name: 'Send' }).click();

@@ -8,18 +8,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
 import { createSupportPlane, createTenant } from '../src/tenants/service.ts';
-import { apiClient, assertOktaError, createTestTenant, startTestServer, type Api, type TestServer, type TestTenant } from './helpers.ts';
-import { ok, profileOf, unique, type Fixture } from './support/fixtures.ts';
-import { helpCenterClient, helpCenterCustomer, signInThrough } from './support/help-center.ts';
-import { hostClient, type HostClient } from './support/host-client.ts';
+import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
+import { ok, unique, type Fixture } from './support/fixtures.ts';
+import { helpCenterClient, helpCenterCustomer, newStaffMember, newSupportPlane, type SupportPlane } from './support/help-center.ts';
+import { hostClient } from './support/host-client.ts';
 import { documentedBulwarkTypes, oktaEventTypes, problemsOf } from './support/log-event-checks.ts';
 import { readAllEvents } from './support/log-reader.ts';
-import { SoftAuthenticator } from './support/soft-authenticator.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
 const HA = 'high-assurance';
 
-type Plane = { id: string; slug: string; api: Api; groups: Map<string, string> };
 type Event = Logged & { actor: { id: string; type: string }; target: { id: string; type: string }[]; debugContext: { debugData: Record<string, unknown> } };
 
 describe('support staff in the Help Center', () => {
@@ -29,16 +27,8 @@ describe('support staff in the Help Center', () => {
   let haTenant: TestTenant;
   let f: Fixture;
   let haF: Fixture;
-  let plane: Plane;
-  let haPlane: Plane;
-
-  async function newPlane(cell: string): Promise<Plane> {
-    const created = await createSupportPlane(server.db, clock, { cell, adminEmail: `it@staff-${cell}.example.com` });
-    const api = apiClient(server.url, created.apiToken);
-    const groups = new Map<string, string>();
-    for (const name of ['Support agents', 'Support security']) groups.set(name, ok(await api('POST', '/api/v1/groups', { profile: { name } }), 'group').body.id as string);
-    return { id: created.tenant.id, slug: created.tenant.slug, api, groups };
-  }
+  let plane: SupportPlane;
+  let haPlane: SupportPlane;
 
   before(async () => {
     server = await startTestServer({ clock });
@@ -46,34 +36,12 @@ describe('support staff in the Help Center', () => {
     haTenant = await createTestTenant(server.db, undefined, HA);
     f = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
     haF = { db: server.db, tenantId: haTenant.id, api: apiClient(server.url, haTenant.token) };
-    plane = await newPlane('commercial');
-    haPlane = await newPlane(HA);
+    plane = await newSupportPlane(server, clock, 'commercial');
+    haPlane = await newSupportPlane(server, clock, HA);
   });
   after(() => server.close());
 
-  /**
-   * A staff member of `p` in `group` (none: no staff role), invited and enrolled with a passkey through the link,
-   * signed in to the plane for the Help Center with that passkey and then to the cell's Help Center through it.
-   */
-  async function staffMember(p: Plane, cell: string, group?: string): Promise<{ hc: HostClient; id: string }> {
-    const login = `${unique('agent')}@staff.example.com`;
-    const created = ok(await p.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) }), 'invite staff');
-    if (group) ok(await p.api('PUT', `/api/v1/groups/${p.groups.get(group)}/users/${created.body.id}`), 'add to group');
-    const token = ok(await p.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate').body.activationToken as string;
-    const web = hostClient(server.url, p.slug);
-    const authenticator = new SoftAuthenticator();
-    const opened = ok(await web('POST', '/api/v1/authn', { token }), 'open the invitation');
-    const factor = opened.body._embedded.factor;
-    const enrolled = ok(await web('POST', `/api/v1/authn/factors/${factor.id}/lifecycle/activate`, { stateToken: opened.body.stateToken, credential: authenticator.create(factor._embedded.activation, `http://${web.host}`) }), 'enroll');
-    assert.equal(enrolled.body.status, 'SUCCESS', enrolled.text);
-    const start = ok(await web('POST', '/api/v1/authn/passkey', { audience: 'help_center' }), 'passkey sign-in');
-    const done = ok(await web('POST', '/api/v1/authn/passkey/verify', { stateToken: start.body.stateToken, credential: authenticator.get(start.body._embedded.challenge, `http://${web.host}`) }), 'verify passkey');
-    await web('GET', `/login/sessionCookieRedirect?token=${done.body.sessionToken}&redirectUrl=%2F`);
-    const hc = helpCenterClient(server, cell);
-    const { end } = await signInThrough(hc, web, p.slug, '/help/staff/signin');
-    assert.equal(end?.status, 303, end?.text);
-    return { hc, id: created.body.id as string };
-  }
+  const staffMember = (p: SupportPlane, cell: string, group?: string) => newStaffMember(server, p, cell, group);
 
   const newCase = (title: string) => ({ title, description: 'Our admins were signed out twice today.', severity: 'SEV3', productArea: 'SIGN_IN' });
 

@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { helpCenterGate } from '#src/helpcenter/customer.ts';
 import { customerActor } from '#src/helpcenter/sessions.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
+import { OktaErrors } from '#src/http/errors.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
-import { toPublicCase, toPublicComment } from './dto.ts';
-import { caseListQuery, caseIdParams, commentBody, newCaseBody } from './schemas.ts';
+import { attachToCase, customerAttachment } from './attachments.ts';
+import { attachmentHeaders, toPublicAttachment, toPublicCase, toPublicComment } from './dto.ts';
+import { attachmentParams, attachmentQuery, caseListQuery, caseIdParams, commentBody, newCaseBody } from './schemas.ts';
 import { caseFor, casesFor, closeCase, commentOnCase, openCase, type CaseStatus, type CustomerContext, type NewCase } from './service.ts';
 
 type CaseParams = { Params: { caseId: string } };
@@ -15,16 +17,8 @@ type CaseParams = { Params: { caseId: string } };
  */
 export async function caseRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
-  const { cellOf, customerOf } = helpCenterGate(app);
-  // Before the schemas: on a host that is not a Help Center these routes do not exist, whatever was sent.
-  app.addHook('onRequest', (request, _reply, done) => {
-    try {
-      cellOf(request);
-      done();
-    } catch (err) {
-      done(err as Error);
-    }
-  });
+  const { customerOf, onHelpCenterHostOnly } = helpCenterGate(app);
+  app.addHook('onRequest', onHelpCenterHostOnly);
 
   async function contextOf(request: FastifyRequest, change: boolean): Promise<CustomerContext> {
     const customer = await customerOf(request);
@@ -48,15 +42,33 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<CaseParams>('/help/v1/cases/:caseId', { schema: { params: caseIdParams } }, async (request, reply) => {
     const ctx = await contextOf(request, false);
-    const { row, comments } = await caseFor(ctx, request.params.caseId);
+    const { row, comments, attachments } = await caseFor(ctx, request.params.caseId);
     reply.header('cache-control', 'no-store');
-    return { ...toPublicCase(row), comments: comments.map(toPublicComment) };
+    return { ...toPublicCase(row), comments: comments.map(toPublicComment), attachments: attachments.map(toPublicAttachment) };
   });
 
   app.post<CaseParams & { Body: { body: string } }>('/help/v1/cases/:caseId/comments', { schema: { params: caseIdParams, body: commentBody } }, async (request, reply) => {
     const ctx = await contextOf(request, true);
     const comment = await commentOnCase(ctx, request.params.caseId, request.body.body);
     return reply.code(201).send(toPublicComment(comment));
+  });
+
+  // Attachments arrive as the file's own bytes, streamed to the sanitizer unread: nothing buffers the original.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+
+  app.post<CaseParams & { Querystring: { name: string }; Body: AsyncIterable<Uint8Array> }>('/help/v1/cases/:caseId/attachments', {
+    schema: { params: caseIdParams, querystring: attachmentQuery },
+  }, async (request, reply) => {
+    const ctx = await contextOf(request, true);
+    if (!request.headers['content-type']?.startsWith('application/octet-stream')) throw OktaErrors.validation('attachment', ['attachment: send the file itself as application/octet-stream']);
+    const attached = await attachToCase(ctx, request.params.caseId, request.query.name, request.body);
+    return reply.code(201).send(toPublicAttachment(attached));
+  });
+
+  app.get<{ Params: { caseId: string; attachmentId: string } }>('/help/v1/cases/:caseId/attachments/:attachmentId', { schema: { params: attachmentParams } }, async (request, reply) => {
+    const ctx = await contextOf(request, false);
+    const { row, content } = await customerAttachment(ctx, request.params.caseId, request.params.attachmentId);
+    return reply.headers(attachmentHeaders(row)).send(content);
   });
 
   app.post<CaseParams>('/help/v1/cases/:caseId/lifecycle/close', { schema: { params: caseIdParams } }, async (request) => {

@@ -47,3 +47,18 @@ export const queueQuery = {
   },
   additionalProperties: false,
 } as const;
+
+export const attachmentParams = {
+  type: 'object',
+  properties: { caseId: caseIdParams.properties.caseId, attachmentId: { type: 'string', pattern: '^cat[0-9A-Za-z]{17}$' } },
+  required: ['caseId', 'attachmentId'],
+  additionalProperties: false,
+} as const;
+
+/** The file's name as the customer's computer knew it: shown and offered back on download, never trusted for its kind. */
+export const attachmentQuery = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^/\\\\\\u0000-\\u001f\\u007f]+$' } },
+  required: ['name'],
+  additionalProperties: false,
+} as const;

@@ -6,7 +6,7 @@ import { newId } from '#src/lib/ids.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { CaseErrors } from './errors.ts';
-import { commentsOf, findCase, insertCase, insertComment, listCases, setCaseStatus, type CaseRow, type CaseStatus, type CommentRow, type ProductArea, type Severity } from './store.ts';
+import { attachmentsOf, commentsOf, findCase, insertCase, insertComment, listCases, setCaseStatus, type AttachmentRow, type CaseRow, type CaseStatus, type CommentRow, type ProductArea, type Severity } from './store.ts';
 
 export type { CaseRow, CaseStatus, CommentRow };
 
@@ -29,7 +29,7 @@ export function caseTarget(row: Pick<CaseRow, 'id' | 'number' | 'title' | 'sever
 }
 
 /** A visible case, or the same 404 whether it is another tenant's, another customer's or none at all. */
-async function visibleCase(ctx: CustomerContext, db: Parameters<typeof findCase>[0], id: string, lock = false): Promise<CaseRow> {
+export async function visibleCase(ctx: CustomerContext, db: Parameters<typeof findCase>[0], id: string, lock = false): Promise<CaseRow> {
   const row = await findCase(db, ctx.user.tenantId, id, lock);
   if (!row || !visibleTo(ctx, row)) throw OktaErrors.notFound(`${id} (Case)`);
   return row;
@@ -61,9 +61,10 @@ export function casesFor(ctx: CustomerContext, filter: { status?: CaseStatus; li
   return listCases(ctx.db, ctx.user.tenantId, { ...filter, ...own }).then((rows) => rows.filter((r) => visibleTo(ctx, r)));
 }
 
-export async function caseFor(ctx: CustomerContext, id: string): Promise<{ row: CaseRow; comments: CommentRow[] }> {
+export async function caseFor(ctx: CustomerContext, id: string): Promise<{ row: CaseRow; comments: CommentRow[]; attachments: AttachmentRow[] }> {
   const row = await visibleCase(ctx, ctx.db, id);
-  return { row, comments: await commentsOf(ctx.db, row.tenantId, row.id) };
+  const [comments, attachments] = await Promise.all([commentsOf(ctx.db, row.tenantId, row.id), attachmentsOf(ctx.db, row.tenantId, row.id)]);
+  return { row, comments, attachments };
 }
 
 /** Adds the customer's comment; a case waiting on the customer is open again. A closed case takes no more. */

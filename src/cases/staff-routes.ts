@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { helpCenterGate } from '#src/helpcenter/customer.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
-import { toPublicCase, toPublicComment } from './dto.ts';
-import { caseIdParams, commentBody, queueQuery } from './schemas.ts';
-import { readCase, readQueue, replyToCase, type CaseStatus, type QueuedCase, type StaffContext } from './staff-service.ts';
+import { attachmentHeaders, toPublicAttachment, toPublicCase, toPublicComment } from './dto.ts';
+import { attachmentParams, caseIdParams, commentBody, queueQuery } from './schemas.ts';
+import { readAttachment, readCase, readQueue, replyToCase, type CaseStatus, type QueuedCase, type StaffContext } from './staff-service.ts';
 
 /** Who may read the queue and cases, and who may answer customers. */
 const READERS = ['AGENT', 'SENIOR_AGENT', 'SECURITY'] as const;
@@ -19,15 +19,8 @@ const toStaffCase = (row: QueuedCase) => ({ ...toPublicCase(row), organization: 
  */
 export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
-  const { cellOf, staffOf } = helpCenterGate(app);
-  app.addHook('onRequest', (request, _reply, done) => {
-    try {
-      cellOf(request);
-      done();
-    } catch (err) {
-      done(err as Error);
-    }
-  });
+  const { staffOf, onHelpCenterHostOnly } = helpCenterGate(app);
+  app.addHook('onRequest', onHelpCenterHostOnly);
 
   async function contextOf(request: FastifyRequest, roles: readonly string[], change: boolean): Promise<StaffContext> {
     const member = await staffOf(request, roles);
@@ -43,9 +36,15 @@ export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { caseId: string } }>('/help/v1/staff/cases/:caseId', { schema: { params: caseIdParams } }, async (request, reply) => {
     const ctx = await contextOf(request, READERS, false);
-    const { row, comments } = await readCase(ctx, request.params.caseId);
+    const { row, comments, attachments } = await readCase(ctx, request.params.caseId);
     reply.header('cache-control', 'no-store');
-    return { ...toStaffCase(row), comments: comments.map(toPublicComment) };
+    return { ...toStaffCase(row), comments: comments.map(toPublicComment), attachments: attachments.map(toPublicAttachment) };
+  });
+
+  app.get<{ Params: { caseId: string; attachmentId: string } }>('/help/v1/staff/cases/:caseId/attachments/:attachmentId', { schema: { params: attachmentParams } }, async (request, reply) => {
+    const ctx = await contextOf(request, READERS, false);
+    const { row, content } = await readAttachment(ctx, request.params.caseId, request.params.attachmentId);
+    return reply.headers(attachmentHeaders(row)).send(content);
   });
 
   app.post<{ Params: { caseId: string }; Body: { body: string } }>('/help/v1/staff/cases/:caseId/comments', { schema: { params: caseIdParams, body: commentBody } }, async (request, reply) => {

@@ -7,7 +7,7 @@ import type { AuditContext, LogActor, LogTarget } from '#src/syslog/log-event.ts
 import { recordEvent } from '#src/syslog/service.ts';
 import { CaseErrors } from './errors.ts';
 import { caseTarget } from './service.ts';
-import { commentsOf, findQueuedCase, insertComment, queueOf, setCaseStatus, type CaseStatus, type CommentRow, type QueuedCase } from './store.ts';
+import { attachmentContent, attachmentsOf, commentsOf, findQueuedCase, insertComment, queueOf, setCaseStatus, type AttachmentRow, type CaseStatus, type CommentRow, type QueuedCase } from './store.ts';
 
 export type { CaseStatus, QueuedCase };
 
@@ -43,13 +43,27 @@ export async function readQueue(ctx: StaffContext, filter: { status?: CaseStatus
 }
 
 /** A case of the cell and its conversation; the read is logged in the support plane. */
-export async function readCase(ctx: StaffContext, id: string): Promise<{ row: QueuedCase; comments: CommentRow[] }> {
+export async function readCase(ctx: StaffContext, id: string): Promise<{ row: QueuedCase; comments: CommentRow[]; attachments: AttachmentRow[] }> {
   return ctx.db.transaction().execute(async (tx) => {
     const row = await findQueuedCase(tx, ctx.cell, id);
     if (!row) throw OktaErrors.notFound(`${id} (Case)`);
     const comments = await commentsOf(tx, row.tenantId, row.id);
-    await logInPlane(tx, ctx, 'bulwark.support.case.read', 'Support staff read a case', [caseTarget(row), orgTarget(row)], { comments: comments.length });
-    return { row, comments };
+    const attachments = await attachmentsOf(tx, row.tenantId, row.id);
+    await logInPlane(tx, ctx, 'bulwark.support.case.read', 'Support staff read a case', [caseTarget(row), orgTarget(row)], { comments: comments.length, attachments: attachments.length });
+    return { row, comments, attachments };
+  });
+}
+
+/** An attachment of a case of the cell, as stored (sanitized); the download is logged in the support plane with its size and hash. */
+export async function readAttachment(ctx: StaffContext, caseId: string, id: string): Promise<{ row: AttachmentRow; content: Buffer }> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const found = await findQueuedCase(tx, ctx.cell, caseId);
+    const attachment = found && await attachmentContent(tx, found.tenantId, found.id, id);
+    if (!found || !attachment) throw OktaErrors.notFound(`${id} (Attachment)`);
+    await logInPlane(tx, ctx, 'bulwark.support.attachment.read', 'Support staff downloaded a case attachment', [caseTarget(found), orgTarget(found)], {
+      attachmentId: id, kind: attachment.row.kind, size: attachment.row.size, sha256: attachment.row.sha256,
+    });
+    return attachment;
   });
 }
 

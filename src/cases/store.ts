@@ -122,3 +122,48 @@ export async function findQueuedCase(db: Executor, cell: string, id: string, loc
   const row = await (lock ? q.forUpdate('c') : q).executeTakeFirst();
   return row && toQueued(row);
 }
+
+export type AttachmentRow = {
+  id: string;
+  caseId: string;
+  fileName: string;
+  kind: 'har' | 'json' | 'text';
+  size: number;
+  sha256: string;
+  removed: Record<string, number>;
+  uploadedByKind: 'CUSTOMER' | 'STAFF';
+  uploadedBy: string;
+  uploadedByName: string;
+  created: Date;
+};
+
+const attachmentColumns = ['id', 'case_id', 'file_name', 'kind', 'size', 'sha256', 'removed', 'uploaded_by_kind', 'uploaded_by', 'uploaded_by_name', 'created'] as const;
+
+type AttachmentRecord = {
+  id: string; case_id: string; file_name: string; kind: string; size: string; sha256: string; removed: Record<string, number>;
+  uploaded_by_kind: string; uploaded_by: string; uploaded_by_name: string; created: Date;
+};
+
+const toAttachment = (r: AttachmentRecord): AttachmentRow => ({
+  id: r.id, caseId: r.case_id, fileName: r.file_name, kind: r.kind as AttachmentRow['kind'], size: Number(r.size), sha256: r.sha256, removed: r.removed,
+  uploadedByKind: r.uploaded_by_kind as AttachmentRow['uploadedByKind'], uploadedBy: r.uploaded_by, uploadedByName: r.uploaded_by_name, created: r.created,
+});
+
+export async function insertAttachment(tx: Tx, tenantId: string, a: AttachmentRow, content: Buffer): Promise<void> {
+  await tx.insertInto('support_case_attachments').values({
+    tenant_id: tenantId, case_id: a.caseId, id: a.id, file_name: a.fileName, kind: a.kind, size: String(a.size), sha256: a.sha256, removed: JSON.stringify(a.removed),
+    content, uploaded_by_kind: a.uploadedByKind, uploaded_by: a.uploadedBy, uploaded_by_name: a.uploadedByName, created: a.created,
+  }).execute();
+}
+
+/** A case's attachments, without their content. */
+export async function attachmentsOf(db: Executor, tenantId: string, caseId: string): Promise<AttachmentRow[]> {
+  const rows = await db.selectFrom('support_case_attachments').select(attachmentColumns).where('tenant_id', '=', tenantId).where('case_id', '=', caseId).orderBy('created').orderBy('id').execute();
+  return rows.map(toAttachment);
+}
+
+/** One attachment of the case with its (sanitized) content. */
+export async function attachmentContent(db: Executor, tenantId: string, caseId: string, id: string): Promise<{ row: AttachmentRow; content: Buffer } | undefined> {
+  const r = await db.selectFrom('support_case_attachments').select([...attachmentColumns, 'content']).where('tenant_id', '=', tenantId).where('case_id', '=', caseId).where('id', '=', id).executeTakeFirst();
+  return r && { row: toAttachment(r), content: r.content };
+}

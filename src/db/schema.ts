@@ -449,6 +449,22 @@ export type SupportCaseCommentsTable = {
   created: Ts;
 };
 
+export type SupportCaseAttachmentsTable = {
+  tenant_id: string;
+  case_id: string;
+  id: string;
+  file_name: string;
+  kind: string;
+  size: string;
+  sha256: string;
+  removed: ColumnType<Record<string, number>, string, string>;
+  content: Buffer;
+  uploaded_by_kind: string;
+  uploaded_by: string;
+  uploaded_by_name: string;
+  created: Ts;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -486,4 +502,5 @@ export type Database = {
   help_center_sessions: HelpCenterSessionsTable;
   support_cases: SupportCasesTable;
   support_case_comments: SupportCaseCommentsTable;
+  support_case_attachments: SupportCaseAttachmentsTable;
 };

@@ -60,5 +60,15 @@ export function helpCenterGate(app: FastifyInstance) {
     return { ...member, planeId: member.session.tenantId };
   }
 
-  return { cellOf, sessionOf, customerOf, staffOf, signedIn };
+  /** An onRequest hook: before the schemas, a route of the Help Center does not exist on any other host, whatever was sent. */
+  function onHelpCenterHostOnly(request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
+    try {
+      cellOf(request);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+
+  return { cellOf, sessionOf, customerOf, staffOf, signedIn, onHelpCenterHostOnly };
 }

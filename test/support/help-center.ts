@@ -1,6 +1,10 @@
-import type { TestServer } from '../helpers.ts';
-import { newSession, newUser, ok, type Fixture, type SessionRef } from './fixtures.ts';
+import assert from 'node:assert/strict';
+import type { Clock } from '../../src/lib/clock.ts';
+import { createSupportPlane } from '../../src/tenants/service.ts';
+import { apiClient, type Api, type TestServer } from '../helpers.ts';
+import { newSession, newUser, ok, profileOf, unique, type Fixture, type SessionRef } from './fixtures.ts';
 import { hostClient, type HostClient, type HostResponse } from './host-client.ts';
+import { SoftAuthenticator } from './soft-authenticator.ts';
 
 /** A browser's cookie jar at the Help Center of `cell`. */
 export function helpCenterClient(server: TestServer, cell = 'commercial'): HostClient {
@@ -41,4 +45,39 @@ export async function helpCenterCustomer(server: TestServer, fixture: Fixture, s
   const { end } = await signInThrough(hc, tenantSession.web, slug);
   if (end?.status !== 303 || !hc.cookies.has('help_sid')) throw new Error(`Help Center sign-in failed: ${end?.status} ${end?.text}`);
   return { hc, tenantSession };
+}
+
+/** A cell's support plane made for a test, with its API and the staff groups `Support agents` and `Support security`. */
+export type SupportPlane = { id: string; slug: string; api: Api; groups: Map<string, string> };
+
+export async function newSupportPlane(server: TestServer, clock: Clock, cell: string): Promise<SupportPlane> {
+  const created = await createSupportPlane(server.db, clock, { cell, adminEmail: `it@staff-${cell}.example.com` });
+  const api = apiClient(server.url, created.apiToken);
+  const groups = new Map<string, string>();
+  for (const name of ['Support agents', 'Support security']) groups.set(name, ok(await api('POST', '/api/v1/groups', { profile: { name } }), 'group').body.id as string);
+  return { id: created.tenant.id, slug: created.tenant.slug, api, groups };
+}
+
+/**
+ * A staff member of `p` in `group` (none: no staff role), invited and enrolled with a passkey through the link,
+ * signed in to the plane for the Help Center with that passkey and then to the cell's Help Center through it.
+ */
+export async function newStaffMember(server: TestServer, p: SupportPlane, cell: string, group?: string): Promise<{ hc: HostClient; id: string }> {
+  const login = `${unique('agent')}@staff.example.com`;
+  const created = ok(await p.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) }), 'invite staff');
+  if (group) ok(await p.api('PUT', `/api/v1/groups/${p.groups.get(group)}/users/${created.body.id}`), 'add to group');
+  const token = ok(await p.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate').body.activationToken as string;
+  const web = hostClient(server.url, p.slug);
+  const authenticator = new SoftAuthenticator();
+  const opened = ok(await web('POST', '/api/v1/authn', { token }), 'open the invitation');
+  const factor = opened.body._embedded.factor;
+  const enrolled = ok(await web('POST', `/api/v1/authn/factors/${factor.id}/lifecycle/activate`, { stateToken: opened.body.stateToken, credential: authenticator.create(factor._embedded.activation, `http://${web.host}`) }), 'enroll');
+  assert.equal(enrolled.body.status, 'SUCCESS', enrolled.text);
+  const start = ok(await web('POST', '/api/v1/authn/passkey', { audience: 'help_center' }), 'passkey sign-in');
+  const done = ok(await web('POST', '/api/v1/authn/passkey/verify', { stateToken: start.body.stateToken, credential: authenticator.get(start.body._embedded.challenge, `http://${web.host}`) }), 'verify passkey');
+  await web('GET', `/login/sessionCookieRedirect?token=${done.body.sessionToken}&redirectUrl=%2F`);
+  const hc = helpCenterClient(server, cell);
+  const { end } = await signInThrough(hc, web, p.slug, '/help/staff/signin');
+  assert.equal(end?.status, 303, end?.text);
+  return { hc, id: created.body.id as string };
 }

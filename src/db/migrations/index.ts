@@ -15,6 +15,7 @@ import * as helpCenter from './2026-11-29T00-00_help-center.ts';
 import * as logAppend from './2026-11-29T01-00_log-append.ts';
 import * as supportCases from './2026-11-29T02-00_support-cases.ts';
 import * as supportStaff from './2026-11-29T03-00_support-staff.ts';
+import * as caseAttachments from './2026-11-29T04-00_case-attachments.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T01-00_log-append': logAppend,
   '2026-11-29T02-00_support-cases': supportCases,
   '2026-11-29T03-00_support-staff': supportStaff,
+  '2026-11-29T04-00_case-attachments': caseAttachments,
 };

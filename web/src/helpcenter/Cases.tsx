@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api.ts';
 import { Conversation } from './Conversation.tsx';
-import { AREA_WORDS, SEVERITY_WORDS, STATUS_WORDS, type CaseWithComments, type SupportCase } from './types.ts';
+import { AREA_WORDS, removalSummary, SEVERITY_WORDS, STATUS_WORDS, type Attachment, type CaseWithComments, type SupportCase } from './types.ts';
 
 type View = { kind: 'list' } | { kind: 'new' } | { kind: 'case'; id: string };
 
@@ -107,10 +107,52 @@ function CaseView({ id, onBack }: { id: string; onBack: () => void }) {
       {error && <div className="error" role="alert"><p>{error}</p></div>}
       {value && (
         <>
-          <Conversation value={value} label="Add a comment" staffView={false} onSend={async (body) => { await call('POST', `/help/v1/cases/${id}/comments`, { body }); await load(); }} />
+          <Conversation value={value} label="Add a comment" staffView={false} attachmentUrl={(a) => `/help/v1/cases/${id}/attachments/${a}`}
+            onSend={async (body) => { await call('POST', `/help/v1/cases/${id}/comments`, { body }); await load(); }} />
+          {value.status !== 'CLOSED' && <AttachFile caseId={id} onAttached={load} />}
           {value.status !== 'CLOSED' && <button type="button" className="secondary" onClick={() => void close()}>Close the case</button>}
         </>
       )}
     </>
+  );
+}
+
+/**
+ * Attaches a file as its own bytes; the server decides what it is from its content and removes cookies, tokens
+ * and passwords before storing it, and this says what it removed.
+ */
+function AttachFile({ caseId, onAttached }: { caseId: string; onAttached: () => Promise<unknown> }) {
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const file = new FormData(event.currentTarget).get('file');
+    if (!(file instanceof File) || file.size === 0) return;
+    setBusy(true);
+    setResult(undefined);
+    try {
+      const res = await fetch(`/help/v1/cases/${caseId}/attachments?${new URLSearchParams({ name: file.name })}`, {
+        method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/octet-stream', accept: 'application/json' }, body: file,
+      });
+      const body = (await res.json()) as Attachment & { errorCauses?: { errorSummary: string }[] };
+      if (!res.ok) throw new Error(body.errorCauses?.[0]?.errorSummary.replace(/^attachment: /, '') ?? 'The file was not attached.');
+      setResult({ ok: true, text: `${file.name} is attached. Removed before storing: ${removalSummary(body.removed)}.` });
+      await onAttached();
+    } catch (e) {
+      setResult({ ok: false, text: e instanceof ApiError || e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={(e) => void submit(e)} aria-label="Attach a file">
+      {result && (result.ok ? <p role="status">{result.text}</p> : <div className="error" role="alert"><p>{result.text}</p></div>)}
+      <label>
+        Attach a HAR file, a log or JSON (up to 50 MB)
+        <input type="file" name="file" required accept=".har,.json,.log,.txt,application/json,text/plain" />
+      </label>
+      <p className="hint">Cookies, tokens, passwords and keys are removed from the file before it is stored; the original is never kept.</p>
+      <button type="submit" disabled={busy}>{busy ? 'Attaching…' : 'Attach'}</button>
+    </form>
   );
 }

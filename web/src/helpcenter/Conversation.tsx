@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.ts';
-import { AREA_WORDS, STATUS_WORDS, type CaseWithComments } from './types.ts';
+import { AREA_WORDS, removalSummary, sizeWords, STATUS_WORDS, type CaseWithComments } from './types.ts';
 
 /** A case's details and its conversation, with a form to add to it unless it is closed or `canSend` is false. */
-export function Conversation({ value, label, onSend, staffView, canSend = true }: { value: CaseWithComments; label: string; onSend: (body: string) => Promise<void>; staffView: boolean; canSend?: boolean }) {
+export function Conversation({ value, label, onSend, staffView, canSend = true, attachmentUrl }: { value: CaseWithComments; label: string; onSend: (body: string) => Promise<void>; staffView: boolean; canSend?: boolean; attachmentUrl: (id: string) => string }) {
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -33,6 +33,15 @@ export function Conversation({ value, label, onSend, staffView, canSend = true }
         <dt>Opened by</dt><dd>{value.openedBy.name}, {new Date(value.created).toLocaleString()}</dd>
       </dl>
       <p className="description">{value.description}</p>
+      {value.attachments.length > 0 && (
+        <ul className="attachments" aria-label="Attachments">
+          {value.attachments.map((a) => (
+            <li key={a.id}>
+              <a href={attachmentUrl(a.id)} download={a.name}>{a.name}</a> ({a.kind.toUpperCase()}, {sizeWords(a.size)}), from {a.uploadedBy.name}. Removed before storing: {removalSummary(a.removed)}.
+            </li>
+          ))}
+        </ul>
+      )}
       <ol className="conversation" aria-label="Conversation">
         {value.comments.map((c) => (
           <li key={c.id} className={c.author.kind === 'STAFF' ? 'staff' : 'customer'}>

@@ -74,7 +74,7 @@ function StaffCase({ id, canReply, onBack }: { id: string; canReply: boolean; on
       <button type="button" className="link" onClick={onBack}>← Queue</button>
       {error && <div className="error" role="alert"><p>{error}</p></div>}
       {value && (
-        <Conversation value={value} canSend={canReply} label="Reply to the customer" staffView
+        <Conversation value={value} canSend={canReply} attachmentUrl={(a) => `/help/v1/staff/cases/${id}/attachments/${a}`} label="Reply to the customer" staffView
           onSend={async (body) => { await call('POST', `/help/v1/staff/cases/${id}/comments`, { body }); await load(); }} />
       )}
     </>

@@ -1,0 +1,14 @@
+/** What the HAR/JSON and the log sanitizers share: bytes in (UTF-8, checked), text out, a refusal as a value. */
+
+export type AttachmentKind = 'har' | 'json' | 'text';
+
+/** Sanitized output: text, or bytes that are already UTF-8 (a body passed through or scrubbed as bytes). */
+export type Emit = (piece: string | Buffer) => void;
+
+export type Refusal = { reason: 'too_large' | 'unsupported_content' | 'malformed'; message: string };
+
+export type Processor = {
+  push(chunk: Buffer): Refusal | undefined;
+  end(): Refusal | undefined;
+  kind(): AttachmentKind;
+};

@@ -1,0 +1,226 @@
+/**
+ * Files attached to support cases over real HTTP: every real HAR in ../shared/data and a generated one full of
+ * secrets go through the sanitizer as they upload, and afterwards no secret value of theirs is anywhere in the
+ * database (attachments, System Logs) nor in what the customer or an agent downloads; what is not a HAR, JSON
+ * or text, is too large or is broken is refused, storing nothing.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { manualClock } from '../src/lib/clock.ts';
+import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
+import { ok, type Fixture } from './support/fixtures.ts';
+import { helpCenterCustomer, newStaffMember, newSupportPlane, type SupportPlane } from './support/help-center.ts';
+import type { HostClient } from './support/host-client.ts';
+import { lastSeqOf } from './support/sign-on.ts';
+
+const SHARED = new URL('../../shared/data/', import.meta.url);
+const REAL_HARS = [
+  'har-mitmproxy/test/mitmproxy/data/har_files/chrome.har',
+  'har-mitmproxy/test/mitmproxy/data/har_files/firefox.har',
+  'har-mitmproxy/test/mitmproxy/data/har_files/safari.har',
+  'har-mitmproxy/test/mitmproxy/data/har_files/charles.har',
+  'har-mitmproxy/test/mitmproxy/data/har_files/insomnia.har',
+  'har-mitmproxy/test/mitmproxy/data/har_files/postdata.har',
+  'har-mitmproxy/test/mitmproxy/data/har_files/with-bom.har',
+  'har-mitmproxy/test/mitmproxy/data/har_files/head-content-length.har',
+  'har-mitmproxy/test/mitmproxy/data/flows/successful_log.har',
+  'har-mitmproxy/test/mitmproxy/data/flows/diff_data.har',
+  'har-mitmproxy/test/mitmproxy/data/flows/incomplete_log.har',
+  'har-mitmproxy/test/mitmproxy/data/flows/corrupted_gzip_body.har',
+  'har-mitmproxy/test/mitmproxy/data/flows/error_log.har',
+  'har-mitmproxy/test/mitmproxy/data/flows/websocket.har',
+  'har-mitmproxy/test/mitmproxy/data/flows/event_stream.har',
+  'har-sanitizer-samples/jfromaniello-har-sanitizer/__test__/example.har',
+  'jupiterone-graph-okta/src/steps/__recordings__/steps_741716276/recording.har',
+  'jupiterone-graph-okta/src/steps/__recordings__/callfakeuser_296306811/recording.har',
+];
+
+const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-auth-token']);
+const SECRET_PARAMS = new Set(['access_token', 'id_token', 'refresh_token', 'code', 'state', 'password', 'samlresponse', 'client_secret', 'token', 'sessiontoken', 'api_key']);
+
+type NameValue = { name: string; value: string };
+type Har = { log: { entries: { request?: { headers?: NameValue[]; cookies?: NameValue[]; queryString?: NameValue[]; postData?: { params?: NameValue[] } }; response?: { headers?: NameValue[]; cookies?: NameValue[] } }[] } };
+
+/** The secret values a HAR carries where the sanitizer must find them: long enough not to occur by chance. */
+function secretsOf(text: string): string[] {
+  const har = JSON.parse(text.replace(/^\uFEFF/, '')) as Har;
+  const found = new Set<string>();
+  // Values the recording tool already redacted are no secret.
+  const add = (v: string | undefined) => {
+    if (v !== undefined && v.length >= 8 && !/redacted/i.test(v)) found.add(v);
+  };
+  for (const { request, response } of har.log.entries) {
+    for (const h of [...(request?.headers ?? []), ...(response?.headers ?? [])]) if (SECRET_HEADERS.has(h.name.toLowerCase())) add(h.value.replace(/^(Bearer|Basic|SSWS)\s+/i, ''));
+    for (const c of [...(request?.cookies ?? []), ...(response?.cookies ?? [])]) add(c.value);
+    for (const p of [...(request?.queryString ?? []), ...(request?.postData?.params ?? [])]) if (SECRET_PARAMS.has(p.name.toLowerCase())) add(p.value);
+  }
+  for (const jwt of text.match(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g) ?? []) add(jwt);
+  return [...found];
+}
+
+/** A generated HAR with secrets planted where browsers put them, each a unique random value. */
+function plantedHar(): { text: string; secrets: string[] } {
+  const s = () => randomBytes(18).toString('base64url');
+  const jwt = () => `eyJ${randomBytes(12).toString('base64url')}.eyJ${randomBytes(24).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
+  const v = { cookie: s(), setCookie: s(), bearer: jwt(), ssws: `00${s()}`, apiKey: s(), code: s(), state: s(), password: `Pw-${s()}`, idToken: jwt(), refresh: s(), saml: Buffer.from(`<samlp:Response>${s()}</samlp:Response>`).toString('base64'), session: s(), basic: Buffer.from(`user:${s()}`).toString('base64') };
+  const entry = {
+    startedDateTime: '2026-11-29T10:00:00.000Z', time: 12,
+    request: {
+      method: 'POST', url: `https://acme.example.com/oauth2/v1/token?code=${v.code}&state=${v.state}&page=2`, httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'Cookie', value: `sid=${v.cookie}` }, { name: 'Authorization', value: `Bearer ${v.bearer}` }, { name: 'X-Api-Key', value: v.apiKey }, { name: 'Proxy-Authorization', value: `Basic ${v.basic}` }, { name: 'Accept', value: 'application/json' }],
+      queryString: [{ name: 'code', value: v.code }, { name: 'state', value: v.state }, { name: 'page', value: '2' }],
+      cookies: [{ name: 'sid', value: v.cookie }],
+      headersSize: -1, bodySize: 100,
+      postData: { mimeType: 'application/json', text: JSON.stringify({ username: 'ann@acme.example.com', password: v.password, nested: { refresh_token: v.refresh } }) },
+    },
+    response: {
+      status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'Set-Cookie', value: `JSESSIONID=${v.setCookie}; HttpOnly` }, { name: 'Content-Type', value: 'application/json' }],
+      cookies: [{ name: 'JSESSIONID', value: v.setCookie }],
+      content: { size: 200, mimeType: 'application/json', text: JSON.stringify({ id_token: v.idToken, sessionToken: v.session, note: `SSWS ${v.ssws}`, SAMLResponse: v.saml }) },
+      redirectURL: '', headersSize: -1, bodySize: 200,
+    },
+    cache: {}, timings: { send: 1, wait: 10, receive: 1 },
+  };
+  const text = JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries: [entry, entry] } });
+  return { text, secrets: Object.values(v) };
+}
+
+describe('attachments of support cases', () => {
+  const clock = manualClock(new Date());
+  let server: TestServer;
+  let tenant: TestTenant;
+  let other: TestTenant;
+  let f: Fixture;
+  let otherF: Fixture;
+  let plane: SupportPlane;
+
+  before(async () => {
+    server = await startTestServer({ clock });
+    tenant = await createTestTenant(server.db);
+    other = await createTestTenant(server.db);
+    f = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
+    otherF = { db: server.db, tenantId: other.id, api: apiClient(server.url, other.token) };
+    plane = await newSupportPlane(server, clock, 'commercial');
+  });
+  after(() => server.close());
+
+  /** The file's bytes posted as they are, as the Help Center page sends them. */
+  function upload(hc: HostClient, caseId: string, name: string, body: Buffer | string, contentType = 'application/octet-stream'): Promise<{ status: number; body: Record<string, unknown> & { errorCode?: string } }> {
+    return new Promise((resolve, reject) => {
+      const cookie = [...hc.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const req = httpRequest(`${server.url}/help/v1/cases/${caseId}/attachments?name=${encodeURIComponent(name)}`, {
+        method: 'POST', agent: false, headers: { host: hc.host, cookie, 'content-type': contentType, accept: 'application/json', connection: 'close' },
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => { text += c; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+      });
+      // The server may answer and close before a refused upload is fully sent.
+      req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+      req.end(body);
+    });
+  }
+
+  async function openCase(hc: HostClient): Promise<string> {
+    return ok(await hc('POST', '/help/v1/cases', { title: 'Sign-in loops', description: 'HAR attached.', severity: 'SEV3', productArea: 'SIGN_IN' }), 'open').body.id as string;
+  }
+
+  /** Everything the database holds of attachments and System Logs, as one searchable buffer. */
+  async function everythingStored(): Promise<Buffer> {
+    const files = await server.db.selectFrom('support_case_attachments').select(['content', 'file_name', 'removed']).execute();
+    const events = await server.db.selectFrom('log_events').select('event').execute();
+    const comments = await server.db.selectFrom('support_case_comments').select('body').execute();
+    return Buffer.concat([...files.flatMap((r) => [r.content, Buffer.from(r.file_name), Buffer.from(JSON.stringify(r.removed))]), ...events.map((e) => Buffer.from(e.event)), ...comments.map((c) => Buffer.from(c.body))]);
+  }
+
+  it('keeps no secret of any real HAR file: the stored and downloaded files are still HAR, and the log says what was removed', async () => {
+    const { hc } = await helpCenterCustomer(server, f, tenant.slug);
+    const caseId = await openCase(hc);
+    const allSecrets: string[] = [];
+    for (const path of REAL_HARS) {
+      const bytes = readFileSync(new URL(path, SHARED));
+      const secrets = secretsOf(bytes.toString('utf8'));
+      allSecrets.push(...secrets);
+      const res = await upload(hc, caseId, path.split('/').pop()!, bytes);
+      assert.equal(res.status, 201, `${path}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body['kind'], 'har', path);
+      const original = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as Har;
+      const download = await hc('GET', `/help/v1/cases/${caseId}/attachments/${res.body['id']}`, undefined, { accept: '*/*' });
+      assert.equal(download.status, 200, path);
+      assert.equal(download.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(download.headers.get('content-disposition') ?? '', /^attachment; /);
+      const stored = JSON.parse(download.text) as Har;
+      assert.equal(stored.log.entries.length, original.log.entries.length, `${path}: every entry is kept`);
+      for (const secret of secrets) assert.ok(!download.text.includes(secret), `${path}: a secret survived in the download`);
+    }
+    assert.ok(allSecrets.length >= 10, `the real files carry secrets to look for (${allSecrets.length})`);
+    // Named .har but not one (mitmproxy's extractor fixture): taken for the JSON it is.
+    const notHar = await upload(hc, caseId, 'har_extractor.har', readFileSync(new URL('har-mitmproxy/test/mitmproxy/data/har_extractor.har', SHARED)));
+    assert.deepEqual([notHar.status, notHar.body['kind']], [201, 'json']);
+    const everything = await everythingStored();
+    for (const secret of allSecrets) assert.ok(!everything.includes(secret), 'a secret of a real HAR is stored somewhere');
+    const listed = ok(await hc('GET', `/help/v1/cases/${caseId}`), 'case').body.attachments as { removed: Record<string, number> }[];
+    assert.equal(listed.length, REAL_HARS.length + 1);
+    assert.ok(listed.some((a) => Object.values(a.removed).some((n) => n > 0)), 'removals are reported');
+  });
+
+  it('removes every planted secret of a generated HAR and reports them by kind, in the tenant\'s System Log too', async () => {
+    const { hc } = await helpCenterCustomer(server, f, tenant.slug);
+    const caseId = await openCase(hc);
+    const { text, secrets } = plantedHar();
+    const seq = await lastSeqOf(server.db, tenant.id);
+    const res = await upload(hc, caseId, 'sign-in.har', text);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const removed = res.body['removed'] as Record<string, number>;
+    assert.ok(Object.values(removed).reduce((a, b) => a + b, 0) >= secrets.length, JSON.stringify(removed));
+    const download = await hc('GET', `/help/v1/cases/${caseId}/attachments/${res.body['id']}`, undefined, { accept: '*/*' });
+    const stored = JSON.parse(download.text) as Har;
+    assert.deepEqual(stored.log.entries[0]?.request?.queryString?.find((q) => q.name === 'page'), { name: 'page', value: '2' }, 'innocuous values stay');
+    assert.equal(stored.log.entries[0]?.request?.headers?.find((h) => h.name === 'Accept')?.value, 'application/json');
+    const everything = Buffer.concat([await everythingStored(), Buffer.from(download.text)]);
+    for (const secret of secrets) assert.ok(!everything.includes(secret), 'a planted secret survived');
+    const [event] = await server.db.selectFrom('log_events').select('event').where('tenant_id', '=', tenant.id).where('seq', '>', String(seq)).execute();
+    const logged = JSON.parse(event!.event) as { eventType: string; debugContext: { debugData: { sha256: string; size: number; removed: Record<string, number> } } };
+    assert.equal(logged.eventType, 'bulwark.support.case.attachment.add');
+    assert.deepEqual(logged.debugContext.debugData.removed, removed);
+    assert.equal(logged.debugContext.debugData.size, Buffer.byteLength(download.text));
+
+    // An agent downloads the same sanitized bytes; the support plane's log says so, with their size and hash.
+    const agent = await newStaffMember(server, plane, 'commercial', 'Support agents');
+    const planeSeq = await lastSeqOf(server.db, plane.id);
+    const staffCopy = await agent.hc('GET', `/help/v1/staff/cases/${caseId}/attachments/${res.body['id']}`, undefined, { accept: '*/*' });
+    assert.equal(staffCopy.status, 200);
+    assert.equal(staffCopy.text, download.text);
+    const [read] = await server.db.selectFrom('log_events').select('event').where('tenant_id', '=', plane.id).where('seq', '>', String(planeSeq)).execute();
+    const readEvent = JSON.parse(read!.event) as { eventType: string; debugContext: { debugData: { sha256: string } } };
+    assert.deepEqual([readEvent.eventType, readEvent.debugContext.debugData.sha256], ['bulwark.support.attachment.read', res.body['sha256']]);
+    assertOktaError(await agent.hc('GET', `/help/v1/cases/${caseId}/attachments/${res.body['id']}`), 403, 'E0000006');
+  });
+
+  it('refuses what is not a HAR, JSON or text, a broken file, a file too large, a closed case and another tenant\'s case, storing nothing', async () => {
+    const { hc } = await helpCenterCustomer(server, f, tenant.slug);
+    const stranger = await helpCenterCustomer(server, otherF, other.slug);
+    const caseId = await openCase(hc);
+    const count = async () => Number((await server.db.selectFrom('support_case_attachments').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const seq = await lastSeqOf(server.db, tenant.id);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(200)]);
+    assert.equal((await upload(hc, caseId, 'screenshot.har', png)).status, 415, 'a PNG named .har is still a PNG');
+    assert.equal((await upload(hc, caseId, 'broken.har', readFileSync(new URL('har-mitmproxy/test/mitmproxy/data/corrupted_har/brokenfile.har', SHARED)))).status, 400);
+    assert.equal((await upload(hc, caseId, 'half.json', '{"log": {"entries": [')).status, 400);
+    assert.equal((await upload(hc, caseId, 'huge.log', Buffer.alloc(51 * 1024 * 1024, 'a'))).status, 413);
+    assert.equal((await upload(hc, caseId, 'x.har', '{}', 'application/json')).status, 400, 'only the file itself, as octet-stream');
+    assert.equal((await upload(hc, caseId, 'a/b.har', '{}')).status, 400, 'a name with a path');
+    assert.equal((await upload(stranger.hc, caseId, 'x.log', 'hello')).status, 404, 'another tenant\'s case');
+    ok(await hc('POST', `/help/v1/cases/${caseId}/lifecycle/close`), 'close');
+    assert.equal((await upload(hc, caseId, 'late.log', 'hello')).status, 400, 'a closed case');
+    assert.equal(await count(), before);
+    assert.equal(await lastSeqOf(server.db, tenant.id), seq + 1, 'only the close was logged');
+    assertOktaError(await stranger.hc('GET', `/help/v1/cases/${caseId}/attachments/cat${'0'.repeat(17)}`), 404, 'E0000007');
+  });
+});
