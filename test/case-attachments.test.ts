@@ -10,13 +10,13 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
-import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
+import { apiClient, assertOktaError, createTestTenant, sharedDataDir, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { ok, type Fixture } from './support/fixtures.ts';
 import { helpCenterCustomer, newStaffMember, newSupportPlane, type SupportPlane } from './support/help-center.ts';
 import type { HostClient } from './support/host-client.ts';
 import { lastSeqOf } from './support/sign-on.ts';
 
-const SHARED = new URL('../../shared/data/', import.meta.url);
+const SHARED = new URL(`file://${sharedDataDir()}`);
 const REAL_HARS = [
   'har-mitmproxy/test/mitmproxy/data/har_files/chrome.har',
   'har-mitmproxy/test/mitmproxy/data/har_files/firefox.har',

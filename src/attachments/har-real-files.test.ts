@@ -4,13 +4,14 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { PLACEHOLDER } from './redactions.ts';
 import { sanitizeBytes, searchableText } from './test-hars.ts';
+import { sharedDataDir } from '../../test/helpers.ts';
 
 /**
  * The HAR files in the shared data folder: browser and proxy exports (Chrome, Firefox, Safari, Charles,
  * Insomnia, mitmproxy), a sanitizer project's fixture and Okta API recordings. Read where they lie, never
  * copied into the repository.
  */
-const DATA = new URL('../../../shared/data/', import.meta.url).pathname;
+const DATA = sharedDataDir();
 
 function harFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,11 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { looksLikeMedia } from './content-sniff.ts';
+import { jsonMayHoldSecrets } from './json-gate.ts';
 import { scrubJson, type JsonObject } from './json-scrub.ts';
 import { parseJson } from './json-text.ts';
 import type { LongBodies } from './long-bodies.ts';
 import { isRedactable, type Redactions } from './redactions.ts';
 import { classifyName } from './sensitive-names.ts';
-import { jsonMayHoldSecrets, scrubRawBody, scrubText } from './text-scrub.ts';
+import { scrubRawBody, scrubText } from './text-scrub.ts';
 
 /**
  * Request and response bodies, read the way their type says. A body is rewritten only when something was
@@ -59,7 +60,7 @@ function sanitizeLongBody(holder: JsonObject, mimeType: string, base64: boolean,
   if (base64 && MEDIA.test(mime) && looksLikeMedia(bodies.base64Head(i))) return;
   const first = bodies.firstChar(i);
   const json = mime.includes('json') || first === '{' || first === '[';
-  const code = !json && CODE.test(mime) && bodies.raw(i).length >= CODE_BYTES;
+  const code = !json && (STYLESHEET.test(mime) || (SCRIPT.test(mime) && bodies.raw(i).length >= SCRIPT_BUNDLE_BYTES));
   const decode = base64 || mime.includes('x-www-form-urlencoded') || mime.startsWith('multipart/') || (!code && bodies.hasUnicodeEscapes(i));
   // JSON that holds no sensitive word and no credential shape is left unread, as written.
   if (!decode && json && !jsonMayHoldSecrets(bodies.rawText(i))) return;
@@ -76,11 +77,12 @@ function sanitizeLongBody(holder: JsonObject, mimeType: string, base64: boolean,
 }
 
 /**
- * Scripts and stylesheets this large are bundles, the same for every user; a script made per user (JSONP, a
- * config script) is small and gets every rule.
+ * Stylesheets, and scripts this large, are built once and served alike to everyone: a script made for one user
+ * (JSONP, a config script) is small and gets every rule. A stylesheet is never made per user.
  */
-const CODE = /javascript|ecmascript|\/css/;
-const CODE_BYTES = 32 * 1024;
+const STYLESHEET = /\/css/;
+const SCRIPT = /javascript|ecmascript/;
+const SCRIPT_BUNDLE_BYTES = 32 * 1024;
 
 /** Pictures, sound, video and fonts carry no session; SVG is XML text and is read like any other. */
 const MEDIA = /^(?:image\/(?!svg)|audio\/|video\/|font\/|application\/(?:font-|x-font-|vnd\.ms-fontobject))/;

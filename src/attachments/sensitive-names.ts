@@ -38,8 +38,12 @@ const PARAM_ONLY = new Map<string, RemovalKind>([
   ...(['sig', 'signature', 'xamzsignature', 'xgoogsignature', 'ticket', 'auth'] as const).map((n) => [n, 'secret_field'] as const),
 ]);
 
-/** Every sensitive name contains one of these (raw, case-insensitive): a cheap first test for the common case. */
-const ATOMS = /pass|pwd|secret|token|key|sid|sess|saml|relay|assert|verifier|hint|code|state|otp|pin|auth|cookie|csrf|xsrf|sig|ticket|private|wresult|recovery/i;
+/**
+ * Every name this module calls sensitive contains one of these words (as written, any case): it answers
+ * undefined first thing otherwise. The scanners of free text and of JSON look for names by these words.
+ */
+export const NAME_WORDS = '(?:pass|pwd|secret|token|key|sid|sess|saml|relay|assert|verifier|hint|code|state|otp|pin|auth|cookie|csrf|xsrf|sig|ticket|private|wresult|recovery)';
+const ATOMS = new RegExp(NAME_WORDS, 'i');
 
 /** Metadata about a secret rather than the secret (`client_secret_expires_at`, `apiKeyType`, `x-…-secret-outcome`). */
 const ABOUT_A_SECRET = /(?:expiresat|expiresin|expiry|expires|expiration|type|policy|changed|url|uri|endpoint|length|count|enabled|required|id|outcome|status)$/;

@@ -141,7 +141,13 @@ export function plantedHar(): Planted {
       size: 200, mimeType: 'application/json',
       text: JSON.stringify({ access_token: plant('access_token in JSON body', 'oauth_parameter'), refresh_token: plant('refresh_token in JSON body', 'oauth_parameter'),
         id_token: plant('id_token in JSON body', 'oauth_parameter', jwtValue()), token_type: 'Bearer', expires_in: 3600,
-        privateKey: plant('privateKey JSON field', 'private_key', `-----BEGIN PRIVATE KEY-----\nMIIE${b64url(48)}\n-----END PRIVATE KEY-----`) }),
+        privateKey: plant('privateKey JSON field', 'private_key', `-----BEGIN PRIVATE KEY-----\nMIIE${b64url(48)}\n-----END PRIVATE KEY-----`),
+        resetPasswordUrl: `https://acme.okta.com/reset_password/${plant('Okta resetPasswordUrl token', 'secret_field')}`,
+        ...(() => {
+          // Okta answers an activation with the token twice: in the URL and on its own (counted once).
+          const activation = plant('Okta activation token (activationUrl and activationToken)', 'secret_field');
+          return { activationUrl: `https://acme.okta.com/welcome/${activation}`, activationToken: activation };
+        })() }),
     },
   });
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { sanitizeBytes } from './test-hars.ts';
+import { sharedDataDir } from '../../test/helpers.ts';
 
 const secret = (): string => `S${randomBytes(15).toString('base64url')}`;
 
@@ -123,7 +124,7 @@ describe('JSON attachments', () => {
   });
 
   it('keeps JSON Lines as lines: an Okta System Log export loses only its state tokens', async () => {
-    const input = readFileSync(new URL('../../../shared/data/panther-okta/extracted/okta_events.ndjson', import.meta.url));
+    const input = readFileSync(`${sharedDataDir()}panther-okta/extracted/okta_events.ndjson`);
     const { outcome, output } = await sanitizeBytes(input);
     assert.ok(outcome.ok && outcome.kind === 'json');
     const before = input.toString('utf8').trim().split('\n');

@@ -1,6 +1,6 @@
 import { redactNamedValue } from './named-values.ts';
 import { isRedactable, type Redactions, type RemovalKind } from './redactions.ts';
-import { classifyName, type NameContext } from './sensitive-names.ts';
+import { classifyName, NAME_WORDS, type NameContext } from './sensitive-names.ts';
 
 /**
  * `name=value`, `name: value`, `"name": "value"` and `name="value"` in free text, wherever a sensitive name
@@ -8,17 +8,16 @@ import { classifyName, type NameContext } from './sensitive-names.ts';
  * body (`\"name\":\"value\"`). The pattern anchors on a word every sensitive name contains; the full name is
  * then read backwards and judged by `classifyName`.
  */
-export const PAIR_WORDS = '(?:pass|pwd|secret|token|key|sid|sess|saml|relaystate|assertion|verifier|code|state|otp|pin|auth|cookie|csrf|xsrf|sig|ticket|wresult)';
-const PAIR = new RegExp(`(${PAIR_WORDS}[\\w.-]*)(\\\\*["']?)[ \\t]*([:=])[ \\t]*`, 'gi');
+const PAIR = new RegExp(`(${NAME_WORDS}[\\w.-]*)(\\\\*["']?)[ \\t]*([:=])[ \\t]*`, 'gi');
 
 /** What every match of the pair rule starts with, for a one-test gate over short strings. */
-export const PAIR_START = new RegExp(`${PAIR_WORDS}[\\w.-]*\\\\*["']?[ \\t]*[:=]`);
+export const PAIR_START = new RegExp(`${NAME_WORDS}[\\w.-]*\\\\*["']?[ \\t]*[:=]`);
 const URL_LEAD = '?&#;';
 const LITERALS = new Set(['null', 'true', 'false', 'undefined']);
 
-/** Letters, digits, `_` and `-`: what a name is read back over. A `.` ends it (`config.apiKey` is `apiKey`). */
-function isNameChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
+/** Letters, digits, `_`, `-` and `.`: what a name is read back over (`api.key`, `spring.datasource.password`). */
+export function isNameChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d || c === 0x2e;
 }
 
 export function scrubPairs(s: string, r: Redactions): string {

@@ -1,6 +1,6 @@
 import { isRedactable, PLACEHOLDER, type Redactions, type RemovalKind } from './redactions.ts';
 import { classifyName } from './sensitive-names.ts';
-import { PAIR_START, PAIR_WORDS, scrubPairs } from './text-pairs.ts';
+import { PAIR_START, scrubPairs } from './text-pairs.ts';
 
 /**
  * Secrets in free text: log lines, HTML and script bodies, header values, any JSON string. The text may also be
@@ -82,16 +82,27 @@ function applyRules(s: string, r: Redactions, gates: Gates): string {
   return gates.okta ? out.replace(OKTA_TOKEN, (m) => r.redact('api_key', m)) : out;
 }
 
-/**
- * What each rule needs to see before it can apply (URL credentials: `//user:pass@`), `name=value` apart,
- * whose start is PAIR_START.
- */
+/** `//user:pass@`, as written or JSON-escaped (`\/\/user:pass@`). */
+const CREDENTIALS_GATE = /(?:\\?\/){2}[^\s/?#@"'<>\\]+:[^\s/?#@"'<>\\]+@/;
+
+/** What each rule needs to see before it can apply, `name=value` apart, whose start is PAIR_START. */
 const TRIGGER_PATTERNS: readonly (readonly [Exclude<keyof Gates, 'pairs'>, string])[] = [
-  ['credentials', '(?:\\\\?\\/){2}[^\\s/?#@"\'<>\\\\]+:[^\\s/?#@"\'<>\\\\]+@'], ['jwt', 'eyJ'], ['bearer', 'bearer|ssws'], ['pem', 'PRIVATE KEY'],
-  ['saml', 'Assertion'], ['html', '<input|<meta'], ['link', 'reset|activat|unlock|magic'], ['okta', '00[\\w-]{40}'],
+  ['credentials', CREDENTIALS_GATE.source], ['jwt', 'eyJ'], ['bearer', 'bearer|ssws'], ['pem', 'PRIVATE KEY'],
+  ['saml', 'Assertion'], ['html', '<input|<meta'], ['link', 'reset|activat|unlock|magic|welcome'], ['okta', '00[\\w-]{40}'],
   ['prefixed', 'gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw'],
 ];
-const TRIGGERS = TRIGGER_PATTERNS.map(([, pattern]) => pattern).join('|');
+
+/**
+ * Whether long text holds any rule's trigger, `name=value` apart. One alternation of everything, or any
+ * case-insensitive one, makes the engine try a match at nearly every letter; short literal alternations in
+ * the spellings in use let it skip ahead, several times faster even as several scans.
+ */
+export function holdsTrigger(s: string): boolean {
+  return LITERAL_GATE.test(s) || BEARER_GATE.test(s) || HTML_FIELD_GATE.test(s) || LINK_GATE.test(s) || OKTA_GATE.test(s)
+    || (s.includes('@') && CREDENTIALS_GATE.test(s));
+}
+
+const LITERAL_GATE = /eyJ|PRIVATE KEY|Assertion|PHNhbWw|AIza|gh[pousr]_|github_pat_|xox[abprs]-|_live_|glpat-|npm_/;
 
 /**
  * Each rule's gate as a named group, so that one scan of a short string (most strings are: header values,
@@ -112,17 +123,6 @@ function shortGates(s: string): Gates | undefined {
   return gates;
 }
 
-/**
- * Whether JSON text could hold anything a rule removes: a rule's trigger, or a sensitive word ending a member
- * name or a string value (`{"name": "password", "value": …}` is judged by the value of `name`). JSON that
- * fails this test is passed through without being parsed.
- */
-const ANY_RULE_JSON = new RegExp(`${PAIR_WORDS}[\\w.-]*(?:\\\\*["']|[ \\t]*[:=])|${TRIGGERS}`, 'i');
-
-export function jsonMayHoldSecrets(text: string): boolean {
-  return ANY_RULE_JSON.test(text);
-}
-
 /** PEM private keys (RFC 7468), to the end of the text when the END line is missing. */
 const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
 
@@ -130,7 +130,7 @@ const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVAT
 const SAML_ASSERTION = /<((?:[\w-]+:)?(?:Encrypted)?Assertion)\b[\s\S]*?(?:<\\?\/\1>|$)/g;
 
 /** Hidden form fields and meta tags: an IdP's auto-posting SAMLResponse form, OIDC form_post, csrf meta tags. */
-const HTML_FIELD_GATE = /<(?:input|meta)\b/i;
+const HTML_FIELD_GATE = /<(?:[Ii]nput|INPUT|[Mm]eta|META)\b/;
 const HTML_FIELD = /<(?:input|meta)\b[^>]*>/gi;
 const HTML_NAME = /\bname\s*=\s*\\*(["']?)([^"'\s>\\]*)/i;
 const HTML_VALUE = /(\b(?:value|content)\s*=\s*)(?:(\\*)"([^"]*?)\2"|(\\*)'([^']*?)\4'|([^\s"'>\\]+))/i;
@@ -149,9 +149,12 @@ function scrubHtmlField(tag: string, r: Redactions): string {
   });
 }
 
-/** One-time link tokens in a path: whoever holds a password reset, activation or unlock link owns the account. */
-const LINK_GATE = /reset|activat|unlock|magic/i;
-const LINK_TOKEN = /(\\?\/(?:reset[-_]?password|activate|activation|unlock|magic[-_]?link)\\?\/)([A-Za-z0-9_-]{16,})/gi;
+/**
+ * One-time link tokens in a path: whoever holds a password reset, activation or unlock link owns the account.
+ * Okta's API returns them as `resetPasswordUrl` (`/reset_password/…`) and `activationUrl` (`/welcome/…`).
+ */
+const LINK_GATE = /[Rr]eset|RESET|[Aa]ctivat|ACTIVAT|[Uu]nlock|UNLOCK|[Mm]agic|MAGIC|[Ww]elcome|WELCOME/;
+const LINK_TOKEN = /(\\?\/(?:reset[-_]?password|activate|activation|unlock|magic[-_]?link|welcome)\\?\/)([A-Za-z0-9_-]{16,})/gi;
 
 /**
  * `https://user:secret@host`: the password goes, the user name stays (RFC 3986 §3.2.1 deprecates the form).
@@ -181,7 +184,7 @@ function redactIf(kind: RemovalKind, value: string, r: Redactions): string {
 }
 
 /** `Bearer <token>` (RFC 6750) and Okta's `SSWS <token>`, also URL-encoded (`Bearer%20…`). */
-const BEARER_GATE = /bearer|ssws/i;
+const BEARER_GATE = /[Bb]earer|BEARER|[Ss]sws|SSWS/;
 const BEARER = /\b(bearer|ssws)(\s+|%20|\+)((?:[A-Za-z0-9._~+=-]|\\?\/){8,})/gi;
 
 function scrubBearer(m: string, scheme: string, gap: string, token: string, r: Redactions): string {
@@ -214,3 +217,4 @@ const PREFIXED_TOKEN = new RegExp([
 
 /** Okta's API tokens, and Bulwark's, which take their shape (src/tokens/token-secret.ts): `00` + 40 base64url. */
 const OKTA_TOKEN = /(?<![A-Za-z0-9_-])00[A-Za-z0-9_-]{40}(?![A-Za-z0-9_-])/g;
+const OKTA_GATE = new RegExp(OKTA_TOKEN.source);

@@ -33,9 +33,8 @@ export function installValidation(app: FastifyInstance): void {
 export function findUnstorableText(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed() ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
-  // Parsed JSON is plain objects and arrays; anything else (a streamed upload's request) is not text to check.
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return undefined;
+  // A streamed upload's body is the request itself, not text to check (its bytes go to their own checks).
+  if (Symbol.asyncIterator in value) return undefined;
   for (const [key, item] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
     if (key.includes('\u0000') || !key.isWellFormed()) return at;
