@@ -31,7 +31,8 @@ export function jsonProcessor(emit: Emit, r: Redactions, maxUnitBytes: number): 
       sanitizeEntry(parsed.value, r);
     }
     const json = JSON.stringify(parsed.value);
-    for (const piece of bodies ? bodies.assemble(json) : [json]) emit(piece);
+    if (bodies) bodies.emitAssembled(json, emit, u.owned);
+    else emit(json);
     entries++;
     return undefined;
   };

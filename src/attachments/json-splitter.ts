@@ -10,8 +10,11 @@ import type { Emit, Refusal } from './processor.ts';
  * native `indexOf`, which is what keeps it fast on bodies of escaped text.
  */
 
-/** `spans`: where the bodies of a HAR entry lie in `bytes` (json-scan.ts). */
-export type Unit = { role: 'entry' | 'value'; key: string | undefined; bytes: Buffer; offset: number; spans: Span[] };
+/**
+ * `spans`: where the bodies of a HAR entry lie in `bytes` (json-scan.ts). `owned`: `bytes` were gathered from
+ * several chunks into a buffer of the splitter's own, rather than being a view of the source's chunk.
+ */
+export type Unit = { role: 'entry' | 'value'; key: string | undefined; bytes: Buffer; owned: boolean; offset: number; spans: Span[] };
 
 /** Callbacks: `emit` writes structure between units, `unit` handles one complete unit and writes it. */
 export type SplitterSink = {
@@ -219,13 +222,14 @@ export class JsonSplitter {
   }
 
   #captured(c: Capture): Refusal | undefined {
-    const bytes = c.parts.length === 1 ? (c.parts[0] as Buffer) : Buffer.concat(c.parts, c.size);
+    const owned = c.parts.length > 1;
+    const bytes = owned ? Buffer.concat(c.parts, c.size) : (c.parts[0] as Buffer);
     if (c.shape === 'key') return this.#named(bytes, c.start);
     if (this.#pendingRoot) {
       this.#pendingRoot = false;
-      return this.#sink.unit({ role: 'value', key: undefined, bytes: Buffer.concat([OPENING_BRACE, bytes]), offset: c.start - 1, spans: [] });
+      return this.#sink.unit({ role: 'value', key: undefined, bytes: Buffer.concat([OPENING_BRACE, bytes]), owned: true, offset: c.start - 1, spans: [] });
     }
-    return this.#sink.unit({ role: c.role, key: c.key, bytes, offset: c.start, spans: c.track?.spans ?? [] });
+    return this.#sink.unit({ role: c.role, key: c.key, bytes, owned, offset: c.start, spans: c.track?.spans ?? [] });
   }
 
   /** A member name has been read: the first one of a top-level object, or one in a descended object. */

@@ -1,4 +1,5 @@
 import type { Span } from './json-scan.ts';
+import type { Emit } from './processor.ts';
 
 /**
  * The large bodies of one HAR entry, kept as the raw JSON string literals they arrived as. The entry is parsed
@@ -110,18 +111,22 @@ export class LongBodies {
     this.#replaced[i] = Buffer.from(raw, 'latin1');
   }
 
-  /** The serialized entry with each marker replaced by its body's bytes. */
-  assemble(json: string): (string | Buffer)[] {
-    const pieces: (string | Buffer)[] = [];
+  /**
+   * Writes the serialized entry with each marker replaced by its body's bytes: the entry's own bytes, which
+   * are the sanitizer's when `owned`, or the scrubbed replacement, which always is.
+   */
+  emitAssembled(json: string, emit: Emit, owned: boolean): void {
     let from = 0;
     for (let at = json.indexOf(MARKER_LITERAL); at >= 0; at = json.indexOf(MARKER_LITERAL, from)) {
       const close = json.indexOf('"', at + MARKER_LITERAL.length);
       const i = Number(json.slice(at + MARKER_LITERAL.length, close));
-      pieces.push(json.slice(from, at + 1), this.#replaced[i] ?? this.#inner(i));
+      emit(json.slice(from, at + 1));
+      const replaced = this.#replaced[i];
+      if (replaced) emit(replaced, true);
+      else emit(this.#inner(i), owned);
       from = close;
     }
-    pieces.push(json.slice(from));
-    return pieces;
+    emit(json.slice(from));
   }
 }
 

@@ -1,5 +1,6 @@
 import { binaryFormat, SNIFF_BYTES, sniff } from './content-sniff.ts';
 import { jsonProcessor } from './json-attachment.ts';
+import { Output } from './output.ts';
 import type { AttachmentKind, Processor, Refusal } from './processor.ts';
 import { Redactions, type RemovalKind } from './redactions.ts';
 import { textProcessor } from './text-attachment.ts';
@@ -39,26 +40,8 @@ export async function sanitizeAttachment(
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxUnitBytes = Math.min(opts.maxUnitBytes ?? DEFAULT_MAX_UNIT_BYTES, maxBytes);
   const utf8 = new Utf8Check();
+  const output = new Output(sink);
   let bytesIn = 0;
-  let bytesOut = 0;
-  let out: (string | Buffer)[] = [];
-  const emit = (piece: string | Buffer): void => {
-    out.push(piece);
-  };
-  // One buffer per input chunk, always a fresh one: pieces may be views of the source's chunks.
-  const flush = async (): Promise<void> => {
-    if (out.length === 0) return;
-    const pieces = out;
-    out = [];
-    let size = 0;
-    for (const piece of pieces) size += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
-    if (size === 0) return;
-    const bytes = Buffer.allocUnsafe(size);
-    let at = 0;
-    for (const piece of pieces) at += typeof piece === 'string' ? bytes.write(piece, at, 'utf8') : piece.copy(bytes, at);
-    bytesOut += size;
-    await sink(bytes);
-  };
 
   /** Kept to name a binary format when the bytes that refuse it come after the sniffing window. */
   let firstBytes = Buffer.alloc(0);
@@ -74,7 +57,7 @@ export async function sanitizeAttachment(
     if (sniffed.kind === 'undecided') return undefined;
     if (sniffed.kind === 'binary') return unsupported(sniffed.format);
     redactions = new Redactions({ perOccurrence: sniffed.kind === 'text' });
-    processor = sniffed.kind === 'json' ? jsonProcessor(emit, redactions, maxUnitBytes) : textProcessor(emit, redactions, maxUnitBytes);
+    processor = sniffed.kind === 'json' ? jsonProcessor(output.emit, redactions, maxUnitBytes) : textProcessor(output.emit, redactions, maxUnitBytes);
     head = [];
     return first.length > 0 ? processor.push(first) : undefined;
   };
@@ -97,7 +80,7 @@ export async function sanitizeAttachment(
       else head[head.length - 1] = Buffer.from(chunk);
     }
     if (refusal) return { ok: false, ...refusal };
-    await flush();
+    await output.flush();
   }
   if (!utf8.end()) return unsupported('it is not UTF-8 text');
   if (!processor) {
@@ -106,8 +89,8 @@ export async function sanitizeAttachment(
   }
   const refusal = (processor as Processor).end();
   if (refusal) return { ok: false, ...refusal };
-  await flush();
-  return { ok: true, kind: (processor as Processor).kind(), bytesIn, bytesOut, removed: { ...(redactions as Redactions).counts } };
+  await output.flush();
+  return { ok: true, kind: (processor as Processor).kind(), bytesIn, bytesOut: output.bytesOut, removed: { ...(redactions as Redactions).counts } };
 }
 
 function unsupported(what: string): SanitizeOutcome & { ok: false } {

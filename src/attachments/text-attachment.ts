@@ -25,7 +25,7 @@ export function textProcessor(emit: Emit, r: Redactions, maxLineBytes: number): 
     const all = held + text;
     const cut = final ? all.length : openConstructStart(all);
     held = all.slice(cut);
-    if (cut > 0) emit(Buffer.from(scrubText(all.slice(0, cut), r), 'latin1'));
+    if (cut > 0) emit(Buffer.from(scrubText(all.slice(0, cut), r), 'latin1'), true);
   };
 
   return {

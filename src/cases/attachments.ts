@@ -32,7 +32,7 @@ export async function attachToCase(ctx: CustomerContext, caseId: string, fileNam
   }, { maxBytes: MAX_ATTACHMENT_BYTES });
   if (!outcome.ok) {
     if (outcome.reason === 'too_large') throw new AppError(413, 'E0000001', 'Api validation failed: attachment', [`attachment: larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`]);
-    if (outcome.reason === 'unsupported_content') throw new AppError(415, 'E0000001', 'Api validation failed: attachment', [`attachment: ${outcome.message}; a case takes HAR files, JSON and text logs`]);
+    if (outcome.reason === 'unsupported_content') throw new AppError(415, 'E0000001', 'Api validation failed: attachment', [`attachment: ${outcome.message}`]);
     throw OktaErrors.validation('attachment', [`attachment: ${outcome.message}`]);
   }
   const content = Buffer.concat(parts);
