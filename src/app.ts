@@ -31,6 +31,7 @@ import { roleRoutes } from './roles/routes.ts';
 import { oidcRoutes } from './oidc/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { staffCaseRoutes } from './cases/staff-routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { helpCenterRoutes } from './helpcenter/routes.ts';
 import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { webRoutes } from './web/routes.ts';
@@ -124,5 +125,6 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(helpCenterRoutes, { secretsKey });
   await app.register(caseRoutes);
   await app.register(staffCaseRoutes);
+  await app.register(reportRoutes);
   return app;
 }

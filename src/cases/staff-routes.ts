@@ -13,20 +13,27 @@ const RESPONDERS = ['AGENT', 'SENIOR_AGENT'] as const;
 const toStaffCase = (row: QueuedCase) => ({ ...toPublicCase(row), organization: { id: row.tenantId, slug: row.orgSlug, name: row.orgName } });
 
 /**
+ * Staff routes' gate, on the Help Center's host only: the staff member at work if they have one of `roles`, and
+ * for a change (`change`) only from the Help Center's own pages.
+ */
+export function staffContexts(app: FastifyInstance): (request: FastifyRequest, roles: readonly string[], change: boolean) => Promise<StaffContext> {
+  const { db, clock } = app.deps;
+  const { staffOf, onHelpCenterHostOnly } = helpCenterGate(app);
+  app.addHook('onRequest', onHelpCenterHostOnly);
+  return async (request, roles, change) => {
+    const member = await staffOf(request, roles);
+    if (change) assertSameOrigin(request);
+    return { db, clock, cell: member.cell, planeId: member.planeId, user: member.user, audit: (actor) => publicAuditContext(request, actor) };
+  };
+}
+
+/**
  * The support console's routes on a cell's Help Center: the queue of the cell's cases, a case and its
  * conversation, and replies. Only staff of that cell (signed in through its support plane) with a staff role;
  * every read and write is in the support plane's log, and replies in the customer's tenant's log too.
  */
 export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock } = app.deps;
-  const { staffOf, onHelpCenterHostOnly } = helpCenterGate(app);
-  app.addHook('onRequest', onHelpCenterHostOnly);
-
-  async function contextOf(request: FastifyRequest, roles: readonly string[], change: boolean): Promise<StaffContext> {
-    const member = await staffOf(request, roles);
-    if (change) assertSameOrigin(request);
-    return { db, clock, cell: member.cell, planeId: member.planeId, user: member.user, audit: (actor) => publicAuditContext(request, actor) };
-  }
+  const contextOf = staffContexts(app);
 
   app.get<{ Querystring: { status?: CaseStatus; q?: string; limit: number } }>('/help/v1/staff/cases', { schema: { querystring: queueQuery } }, async (request, reply) => {
     const ctx = await contextOf(request, READERS, false);

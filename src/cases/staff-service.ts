@@ -3,7 +3,7 @@ import type { HelpCenterUser } from '#src/helpcenter/sessions.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
-import type { AuditContext, LogActor, LogTarget } from '#src/syslog/log-event.ts';
+import type { AuditContext, EventInput, LogActor, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { CaseErrors } from './errors.ts';
 import { caseTarget } from './service.ts';
@@ -27,8 +27,9 @@ function orgTarget(row: QueuedCase): LogTarget {
   return { id: row.tenantId, type: 'Org', alternateId: row.orgSlug, displayName: row.orgName, detailEntry: null };
 }
 
-async function logInPlane(tx: Tx, ctx: StaffContext, eventType: string, displayMessage: string, target: LogTarget[], debugData: Record<string, unknown>): Promise<void> {
-  await recordEvent(tx, ctx.clock, ctx.planeId, ctx.audit(staffActor(ctx)), { eventType, displayMessage, target, debugData });
+/** An event of a staff member's in the support plane's audit log. */
+export async function logInPlane(tx: Tx, ctx: StaffContext, eventType: string, displayMessage: string, target: LogTarget[], debugData: Record<string, unknown>, outcome?: EventInput['outcome']): Promise<void> {
+  await recordEvent(tx, ctx.clock, ctx.planeId, ctx.audit(staffActor(ctx)), { eventType, displayMessage, target, debugData, ...(outcome ? { outcome } : {}) });
 }
 
 /** The cell's queue, as filtered; the reading itself is logged in the support plane with what was asked and how much came back. */

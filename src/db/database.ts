@@ -14,6 +14,8 @@ export type Executor = Db | Tx;
 
 /** The read pipeline of each database openDatabase made, for prepared statements. */
 const pipelines = new WeakMap<Db, ReadPipeline>();
+/** The pool under each database openDatabase made, for what Kysely cannot say (COPY). */
+const pools = new WeakMap<Db, pg.Pool>();
 
 /** Kysely whose destroy() also closes the read pipeline, which Kysely's own driver knows nothing of. */
 class PipelinedKysely extends Kysely<Database> {
@@ -36,7 +38,27 @@ export function openDatabase(url: string, poolSize: number): Db {
   const pipeline = createReadPipeline(url);
   const db = new PipelinedKysely({ dialect: new PostgresDialect({ pool }) }, pipeline);
   pipelines.set(db, pipeline);
+  pools.set(db, pool);
   return db;
+}
+
+/**
+ * One of the pool's connections, held while `work` runs, for a statement Kysely has no words for (COPY, whose
+ * output streams). The connection goes back to the pool afterwards; one `work` broke is discarded.
+ */
+export async function withConnection<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('withConnection needs a database made by openDatabase');
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await work(client);
+  } catch (e) {
+    broken = e instanceof Error ? e : new Error(String(e));
+    throw e;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Builds and compiles queries without a connection, for statements compiled once when their module loads. */

@@ -405,6 +405,82 @@ export type HelpCenterUsersTable = {
   staff_roles: Generated<string[]>;
   created: Ts;
   last_sign_in: Ts;
+  username: ColumnType<string | null, string | null | undefined, string | null>;
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  mobile_phone: ColumnType<string | null, string | null | undefined, string | null>;
+  address: ColumnType<string | null, string | null | undefined, string | null>;
+  password_changed: TsNull;
+};
+
+/** Every version of every Help Center user (valid_from inclusive, valid_to exclusive; the current one to 'infinity'). */
+export type HelpCenterUserVersionsTable = {
+  tenant_id: string;
+  id: string;
+  valid_from: Ts;
+  valid_to: Generated<Date>;
+  cell: string;
+  subject: string;
+  organization_name: string;
+  name: string;
+  email: string | null;
+  username: string | null;
+  time_zone: string | null;
+  phone: string | null;
+  mobile_phone: string | null;
+  address: string | null;
+  password_changed: Date | null;
+  admin_roles: string[];
+  staff_roles: string[];
+  created: Ts;
+  last_sign_in: Ts;
+};
+
+export type ReportRunsTable = {
+  tenant_id: string;
+  id: string;
+  cell: string;
+  template: string;
+  template_version: number;
+  filters: ColumnType<Record<string, string>, string, string>;
+  fields: string[];
+  personal_fields: string[];
+  row_count: number;
+  bulk: boolean;
+  reason: string | null;
+  status: string;
+  requested_by: string;
+  requested_by_name: string;
+  created: Ts;
+  expires: Ts;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided: TsNull;
+  decision_note: string | null;
+};
+
+export type ReportDownloadsTable = {
+  tenant_id: string;
+  id: string;
+  run_id: string;
+  cell: string;
+  template: string;
+  template_version: number;
+  filters: ColumnType<Record<string, string>, string, string>;
+  fields: string[];
+  format: string;
+  as_of: Ts;
+  watermark: string;
+  canary_email: string;
+  row_count: number;
+  bytes: ColumnType<string | null, number | null, number | null>;
+  sha256: string | null;
+  content_sha256: string | null;
+  status: string;
+  downloaded_by: string;
+  downloaded_by_name: string;
+  started: Ts;
+  finished: TsNull;
 };
 
 export type HelpCenterSessionsTable = {
@@ -503,4 +579,7 @@ export type Database = {
   support_cases: SupportCasesTable;
   support_case_comments: SupportCaseCommentsTable;
   support_case_attachments: SupportCaseAttachmentsTable;
+  help_center_user_versions: HelpCenterUserVersionsTable;
+  report_runs: ReportRunsTable;
+  report_downloads: ReportDownloadsTable;
 };

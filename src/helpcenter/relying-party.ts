@@ -103,8 +103,9 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
 
 /**
  * The ID token's claims reduced to what the Help Center keeps: the subject, a name, an email, the admin role
- * types and the staff roles the support plane's groups give. Everything else the token carries (login, phone,
- * locale, other groups, ...) is dropped here.
+ * types, the staff roles the support plane's groups give, and the contact fields a support system holds when
+ * the provider sends them (the Help Center asks for no phone or address scope, so those are rarely there).
+ * Everything else the token carries (locale, other groups, ...) is dropped here.
  */
 export function identityOf(claims: oidc.UserInfoResponse & { amr?: unknown }): Identity {
   const email = text(claims['email']) ?? null;
@@ -116,6 +117,12 @@ export function identityOf(claims: oidc.UserInfoResponse & { amr?: unknown }): I
     email,
     adminRoles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string' && /^[A-Z_]{1,64}$/.test(r)).sort() : [],
     staffRoles: Array.isArray(groups) ? [...new Set(groups.flatMap((g) => (typeof g === 'string' && Object.hasOwn(STAFF_GROUPS, g) ? [STAFF_GROUPS[g] as string] : [])))].sort() : [],
+    contact: {
+      username: text(claims['preferred_username']) ?? null,
+      timeZone: text(claims['zoneinfo']) ?? null,
+      phone: text(claims['phone_number']) ?? null,
+      address: text((claims['address'] as { formatted?: unknown } | undefined)?.formatted) ?? null,
+    },
     amr: Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === 'string' && /^[a-z]{1,16}$/.test(a)) : [],
   };
 }

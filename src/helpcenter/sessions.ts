@@ -6,14 +6,14 @@ import { appTarget } from '#src/policy/sign-on.ts';
 import type { AuditContext, LogActor } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { HELP_CENTER_CLIENT_ID } from '#src/oidc/clients.ts';
-import { endSessionRow, insertSession, sessionByTokenHash, touchSession, upsertUser, type HelpCenterSessionRow, type HelpCenterUser } from './store.ts';
+import { endSessionRow, insertSession, sessionByTokenHash, touchSession, upsertUser, type ContactFields, type HelpCenterSessionRow, type HelpCenterUser } from './store.ts';
 
 export type { HelpCenterSessionRow, HelpCenterUser };
 
 export type Lifetimes = { idleMinutes: number; maxHours: number };
 
 /** What the tenant's provider vouched for, reduced to what the Help Center keeps (identityOf in relying-party.ts). */
-export type Identity = { subject: string; name: string; email: string | null; adminRoles: string[]; staffRoles: string[]; amr: string[] };
+export type Identity = { subject: string; name: string; email: string | null; adminRoles: string[]; staffRoles: string[]; amr: string[]; contact: ContactFields };
 
 /** `last_active` is written at most once a minute: a page load must not cost a write. */
 const TOUCH_EVERY_MS = 60_000;
@@ -43,7 +43,7 @@ export async function startHelpCenterSession(db: Db, clock: Clock, lifetimes: Li
     const user = await upsertUser(tx, {
       id: newId('hcu'), cell: input.cell, tenantId: input.tenantId, subject: identity.subject, name: identity.name, email: identity.email,
       adminRoles: identity.adminRoles, staffRoles: identity.staffRoles, created: now, lastSignIn: now,
-    });
+    }, identity.contact);
     const row: HelpCenterSessionRow = {
       id: newId('hcs'), cell: input.cell, tenantId: input.tenantId, userId: user.id, amr: identity.amr,
       created: now, lastActive: now, expires: new Date(now.getTime() + lifetimes.maxHours * 3_600_000), ended: null, endReason: null,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor, Tx } from '#src/db/database.ts';
 
 /** A customer as the Help Center knows them: what a support case needs, and nothing more. */
@@ -40,18 +41,44 @@ const toSession = (r: SessionRecord): HelpCenterSessionRow => ({
   id: r.id, cell: r.cell, tenantId: r.tenant_id, userId: r.user_id, amr: [...r.amr], created: r.created, lastActive: r.last_active, expires: r.expires, ended: r.ended, endReason: r.end_reason,
 });
 
-/** The customer's record, made at the first sign-in and brought up to date at each one after. */
-export async function upsertUser(tx: Tx, user: HelpCenterUser): Promise<HelpCenterUser> {
-  const row = await tx.insertInto('help_center_users')
-    .values({
-      id: user.id, cell: user.cell, tenant_id: user.tenantId, subject: user.subject, name: user.name, email: user.email,
-      admin_roles: user.adminRoles, staff_roles: user.staffRoles, created: user.created, last_sign_in: user.lastSignIn,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'subject']).doUpdateSet((eb) => ({
-      name: eb.ref('excluded.name'), email: eb.ref('excluded.email'), admin_roles: eb.ref('excluded.admin_roles'), staff_roles: eb.ref('excluded.staff_roles'),
-      last_sign_in: eb.ref('excluded.last_sign_in'),
-    })))
-    .returningAll()
+/** Contact fields a customer's provider may send (profile, phone and address claims); most stay empty. */
+export type ContactFields = { username: string | null; timeZone: string | null; phone: string | null; address: string | null };
+
+/**
+ * The customer's record, made at the first sign-in and brought up to date at each one after, with a new version
+ * in `help_center_user_versions` (the one before it closed at the same instant), all in one statement so that no
+ * change of a Help Center user escapes the history that reports are re-created from.
+ */
+export async function upsertUser(tx: Tx, user: HelpCenterUser, contact: ContactFields): Promise<HelpCenterUser> {
+  const at = user.lastSignIn;
+  const row = await tx
+    .with('u', (db) => db.insertInto('help_center_users')
+      .values({
+        id: user.id, cell: user.cell, tenant_id: user.tenantId, subject: user.subject, name: user.name, email: user.email,
+        admin_roles: user.adminRoles, staff_roles: user.staffRoles, created: user.created, last_sign_in: at,
+        username: contact.username, time_zone: contact.timeZone, phone: contact.phone, address: contact.address,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'subject']).doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'), email: eb.ref('excluded.email'), admin_roles: eb.ref('excluded.admin_roles'), staff_roles: eb.ref('excluded.staff_roles'),
+        last_sign_in: eb.ref('excluded.last_sign_in'), username: eb.ref('excluded.username'), time_zone: eb.ref('excluded.time_zone'),
+        phone: eb.ref('excluded.phone'), address: eb.ref('excluded.address'),
+      })))
+      .returningAll())
+    .with('closed', (db) => db.updateTable('help_center_user_versions as v').from('u')
+      .set({ valid_to: at })
+      .whereRef('v.tenant_id', '=', 'u.tenant_id').whereRef('v.id', '=', 'u.id').where('v.valid_to', '=', sql<Date>`'infinity'`).where('v.valid_from', '<', at))
+    .with('versioned', (db) => db.insertInto('help_center_user_versions')
+      .columns(['tenant_id', 'id', 'valid_from', 'cell', 'subject', 'organization_name', 'name', 'email', 'username', 'time_zone', 'phone', 'mobile_phone', 'address',
+        'password_changed', 'admin_roles', 'staff_roles', 'created', 'last_sign_in'])
+      .expression((eb) => eb.selectFrom('u').innerJoin('tenants as t', 't.id', 'u.tenant_id')
+        .select(['u.tenant_id', 'u.id', sql<Date>`${at}::timestamptz`.as('valid_from'), 'u.cell', 'u.subject', 't.name', 'u.name', 'u.email', 'u.username', 'u.time_zone',
+          'u.phone', 'u.mobile_phone', 'u.address', 'u.password_changed', 'u.admin_roles', 'u.staff_roles', 'u.created', 'u.last_sign_in']))
+      .onConflict((oc) => oc.columns(['tenant_id', 'id', 'valid_from']).doUpdateSet((eb) => ({
+        organization_name: eb.ref('excluded.organization_name'), name: eb.ref('excluded.name'), email: eb.ref('excluded.email'),
+        username: eb.ref('excluded.username'), time_zone: eb.ref('excluded.time_zone'), phone: eb.ref('excluded.phone'), address: eb.ref('excluded.address'),
+        admin_roles: eb.ref('excluded.admin_roles'), staff_roles: eb.ref('excluded.staff_roles'), last_sign_in: eb.ref('excluded.last_sign_in'),
+      }))))
+    .selectFrom('u').selectAll()
     .executeTakeFirstOrThrow();
   return toUser(row);
 }

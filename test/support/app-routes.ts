@@ -81,6 +81,18 @@ export const SUPPORT_PLANE_ROUTES: readonly string[] = [
   'GET /help/v1/staff/cases',
   'GET /help/v1/staff/cases/:caseId',
   'POST /help/v1/staff/cases/:caseId/comments',
+  'GET /help/v1/staff/reports/templates',
+  'GET /help/v1/staff/reports/organizations',
+  'POST /help/v1/staff/reports/runs',
+  'GET /help/v1/staff/reports/runs',
+  'GET /help/v1/staff/reports/runs/:runId',
+  'GET /help/v1/staff/reports/approvals',
+  'POST /help/v1/staff/reports/runs/:runId/approve',
+  'POST /help/v1/staff/reports/runs/:runId/deny',
+  'GET /help/v1/staff/reports/runs/:runId/download',
+  'GET /help/v1/staff/reports/downloads',
+  'POST /help/v1/staff/reports/downloads/:downloadId/reconcile',
+  'POST /help/v1/staff/reports/watermarks/identify',
 ];
 
 const ROUTE_SETS = { protocol: PROTOCOL_ROUTES, support: SUPPORT_PLANE_ROUTES } as const;

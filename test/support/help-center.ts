@@ -47,14 +47,14 @@ export async function helpCenterCustomer(server: TestServer, fixture: Fixture, s
   return { hc, tenantSession };
 }
 
-/** A cell's support plane made for a test, with its API and the staff groups `Support agents` and `Support security`. */
+/** A cell's support plane made for a test, with its API and the staff groups `Support agents`, `Support security` and `Report admins`. */
 export type SupportPlane = { id: string; slug: string; api: Api; groups: Map<string, string> };
 
 export async function newSupportPlane(server: TestServer, clock: Clock, cell: string): Promise<SupportPlane> {
   const created = await createSupportPlane(server.db, clock, { cell, adminEmail: `it@staff-${cell}.example.com` });
   const api = apiClient(server.url, created.apiToken);
   const groups = new Map<string, string>();
-  for (const name of ['Support agents', 'Support security']) groups.set(name, ok(await api('POST', '/api/v1/groups', { profile: { name } }), 'group').body.id as string);
+  for (const name of ['Support agents', 'Support security', 'Report admins']) groups.set(name, ok(await api('POST', '/api/v1/groups', { profile: { name } }), 'group').body.id as string);
   return { id: created.tenant.id, slug: created.tenant.slug, api, groups };
 }
 
@@ -62,10 +62,10 @@ export async function newSupportPlane(server: TestServer, clock: Clock, cell: st
  * A staff member of `p` in `group` (none: no staff role), invited and enrolled with a passkey through the link,
  * signed in to the plane for the Help Center with that passkey and then to the cell's Help Center through it.
  */
-export async function newStaffMember(server: TestServer, p: SupportPlane, cell: string, group?: string): Promise<{ hc: HostClient; id: string }> {
+export async function newStaffMember(server: TestServer, p: SupportPlane, cell: string, group?: string | readonly string[]): Promise<{ hc: HostClient; id: string }> {
   const login = `${unique('agent')}@staff.example.com`;
   const created = ok(await p.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) }), 'invite staff');
-  if (group) ok(await p.api('PUT', `/api/v1/groups/${p.groups.get(group)}/users/${created.body.id}`), 'add to group');
+  for (const g of typeof group === 'string' ? [group] : group ?? []) ok(await p.api('PUT', `/api/v1/groups/${p.groups.get(g)}/users/${created.body.id}`), 'add to group');
   const token = ok(await p.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate').body.activationToken as string;
   const web = hostClient(server.url, p.slug);
   const authenticator = new SoftAuthenticator();

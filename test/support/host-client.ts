@@ -6,7 +6,8 @@
 import { request as httpRequest } from 'node:http';
 import type { ApiResponse } from '../helpers.ts';
 
-export type HostResponse = ApiResponse & { setCookies: string[] };
+/** `bytes`: the body exactly as received (a file). */
+export type HostResponse = ApiResponse & { setCookies: string[]; bytes: Buffer };
 
 export type HostClient = {
   (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HostResponse>;
@@ -21,7 +22,7 @@ export function hostClient(serverUrl: string, slug: string, opts: { localAddress
   const host = `${slug}.localhost:${url.port}`;
   const cookies = new Map<string, string>();
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => new Promise<HostResponse>((resolve, reject) => {
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const req = httpRequest(`${serverUrl}${path}`, {
       method,
@@ -34,10 +35,11 @@ export function hostClient(serverUrl: string, slug: string, opts: { localAddress
         ...headers,
       },
     }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { text += c; });
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => { chunks.push(c); });
       res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
         const setCookies = res.headers['set-cookie'] ?? [];
         for (const line of setCookies) {
           const [pair, ...attrs] = line.split(';');
@@ -56,7 +58,7 @@ export function hostClient(serverUrl: string, slug: string, opts: { localAddress
         }
         const flat: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers: new Headers(flat), body: parsed, text, setCookies });
+        resolve({ status: res.statusCode ?? 0, headers: new Headers(flat), body: parsed, text, setCookies, bytes });
       });
     });
     req.on('error', reject);

@@ -16,6 +16,7 @@ import * as logAppend from './2026-11-29T01-00_log-append.ts';
 import * as supportCases from './2026-11-29T02-00_support-cases.ts';
 import * as supportStaff from './2026-11-29T03-00_support-staff.ts';
 import * as caseAttachments from './2026-11-29T04-00_case-attachments.ts';
+import * as supportReports from './2026-11-29T05-00_support-reports.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T02-00_support-cases': supportCases,
   '2026-11-29T03-00_support-staff': supportStaff,
   '2026-11-29T04-00_case-attachments': caseAttachments,
+  '2026-11-29T05-00_support-reports': supportReports,
 };

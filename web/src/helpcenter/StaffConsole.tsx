@@ -1,17 +1,46 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api.ts';
 import { Conversation } from './Conversation.tsx';
 import type { CaseStatus, CaseWithComments, SupportCase } from './types.ts';
 
+const Reports = lazy(() => import('./Reports.tsx'));
+const ReportApprovals = lazy(() => import('./ReportApprovals.tsx'));
+const ReportDownloads = lazy(() => import('./ReportDownloads.tsx'));
+
+/** The console's areas and the staff roles that open each (the server checks again). */
+const AREAS = [
+  { area: 'queue', label: 'Case queue', roles: ['AGENT', 'SENIOR_AGENT', 'SECURITY'] },
+  { area: 'reports', label: 'Reports', roles: ['AGENT', 'SENIOR_AGENT', 'SECURITY', 'REPORT_ADMIN'] },
+  { area: 'approvals', label: 'Report approvals', roles: ['SECURITY'] },
+  { area: 'downloads', label: 'Report downloads', roles: ['SECURITY'] },
+] as const;
+type Area = (typeof AREAS)[number]['area'];
+
 const QUEUE_STATUS: Record<CaseStatus, string> = { OPEN: 'Open', WAITING_ON_CUSTOMER: 'Waiting on the customer', CLOSED: 'Closed' };
 
-/** The support console: the cell's queue, searchable, and a case with the reply form. */
+/** The support console: the cell's queue, searchable, and a case with the reply form; reports for those who may. */
 export function StaffConsole({ roles }: { roles: string[] }) {
+  const areas = AREAS.filter((a) => a.roles.some((r) => roles.includes(r)));
+  const [area, setArea] = useState<Area | undefined>(areas[0]?.area);
   const [open, setOpen] = useState<string | undefined>();
-  if (!roles.some((r) => ['AGENT', 'SENIOR_AGENT', 'SECURITY'].includes(r))) {
+  if (areas.length === 0 || area === undefined) {
     return <p role="status">You have no support role yet. Ask your support plane’s administrator to add you to a support group.</p>;
   }
-  return open === undefined ? <Queue onOpen={setOpen} /> : <StaffCase id={open} canReply={roles.some((r) => r === 'AGENT' || r === 'SENIOR_AGENT')} onBack={() => setOpen(undefined)} />;
+  return (
+    <>
+      {areas.length > 1 && (
+        <nav className="console-nav" aria-label="Support console">
+          <ul>{areas.map((a) => <li key={a.area}><button type="button" aria-current={a.area === area ? 'page' : undefined} onClick={() => setArea(a.area)}>{a.label}</button></li>)}</ul>
+        </nav>
+      )}
+      {area === 'queue' && (open === undefined ? <Queue onOpen={setOpen} /> : <StaffCase id={open} canReply={roles.some((r) => r === 'AGENT' || r === 'SENIOR_AGENT')} onBack={() => setOpen(undefined)} />)}
+      <Suspense fallback={<p className="loading">Loading…</p>}>
+        {area === 'reports' && <Reports />}
+        {area === 'approvals' && <ReportApprovals />}
+        {area === 'downloads' && <ReportDownloads />}
+      </Suspense>
+    </>
+  );
 }
 
 function Queue({ onOpen }: { onOpen: (id: string) => void }) {

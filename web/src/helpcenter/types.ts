@@ -1,3 +1,5 @@
+import { ApiError } from '../api.ts';
+
 /** The wire shapes of the Help Center's case routes (src/cases/dto.ts, src/cases/staff-routes.ts). */
 export type CaseStatus = 'OPEN' | 'WAITING_ON_CUSTOMER' | 'CLOSED';
 
@@ -66,4 +68,113 @@ export const SEVERITY_WORDS: Record<string, string> = {
 export const AREA_WORDS: Record<string, string> = {
   SIGN_IN: 'Sign-in', MFA: 'Factors and passkeys', DIRECTORY: 'Users and groups', SSO: 'Apps and single sign-on',
   SYSTEM_LOG: 'System Log', API: 'API', ADMIN_CONSOLE: 'Admin console', OTHER: 'Something else',
+};
+
+/** The wire shapes of the support plane's report routes (docs/reports.md). */
+export type ReportField = { name: string; label: string; personal: boolean; default: boolean };
+
+export type ReportFilter = { name: string; label: string; kind: 'organization' | 'enum' | 'datetime'; scope?: boolean; options?: string[] };
+
+export type ReportTemplate = {
+  id: string;
+  version: number;
+  name: string;
+  description: string;
+  rowThreshold: number;
+  fields: ReportField[];
+  filters: ReportFilter[];
+};
+
+export type ReportOrganization = { slug: string; name: string };
+
+export type ReportRunStatus = 'READY' | 'PENDING_APPROVAL' | 'APPROVED' | 'DENIED' | 'EXPIRED';
+
+export type ReportDecision = { by?: { id?: string; name: string } | null; note?: string | null; at?: string; decided?: string; status?: string; outcome?: string };
+
+export type ReportRun = {
+  id: string;
+  template: string;
+  templateVersion: number;
+  filters: Record<string, string>;
+  fields: string[];
+  personalFields: string[];
+  rows: number;
+  bulk: boolean;
+  status: ReportRunStatus;
+  reason: string | null;
+  requestedBy: { id: string; name: string };
+  created: string;
+  expiresAt: string;
+  decision: ReportDecision | null;
+};
+
+export type ReportDownload = {
+  id: string;
+  runId: string;
+  template: string;
+  templateVersion: number;
+  filters: Record<string, string>;
+  fields: string[];
+  format: 'csv' | 'xlsx';
+  asOf: string;
+  rows: number;
+  bytes: number | null;
+  sha256: string | null;
+  contentSha256: string | null;
+  status: string;
+  downloadedBy: { id?: string; name: string } | string;
+  started: string;
+  finished: string | null;
+};
+
+export type ReconcileVariant = { name: string; filters: Record<string, string>; rows: number; bytes: number; sha256: string; matchesBytes: boolean; matchesSha256: boolean };
+
+export type Reconciliation = {
+  download: ReportDownload;
+  observed: { bytes: number | null; sha256: string | null };
+  variants: ReconcileVariant[];
+  match: string | null;
+};
+
+export const RUN_STATUS_WORDS: Record<ReportRunStatus, string> = {
+  READY: 'Ready', PENDING_APPROVAL: 'Waiting for approval', APPROVED: 'Approved', DENIED: 'Denied', EXPIRED: 'Expired',
+};
+
+/** A run gives files only when ready or approved, and only within its hour (the server checks again). */
+export function downloadable(run: ReportRun, now = Date.now()): boolean {
+  return (run.status === 'READY' || run.status === 'APPROVED') && Date.parse(run.expiresAt) > now;
+}
+
+export function downloadUrl(runId: string, format: 'csv' | 'xlsx'): string {
+  return `/help/v1/staff/reports/runs/${encodeURIComponent(runId)}/download?format=${format}`;
+}
+
+/** The filters as applied, one `name = value` each; an empty scope is spelled out, since that is the 2023 export. */
+export function filterWords(filters: Record<string, string>, template?: ReportTemplate): string {
+  const parts = Object.entries(filters).map(([name, value]) => `${template?.filters.find((f) => f.name === name)?.label ?? name} = ${value}`);
+  return parts.length === 0 ? 'none' : parts.join('; ');
+}
+
+/** Whether the filters leave out the template's scope filter (the organisation): every organisation's rows. */
+export function unscoped(filters: Record<string, string>, template?: ReportTemplate): boolean {
+  const scopes = template ? template.filters.filter((f) => f.scope).map((f) => f.name) : ['organization'];
+  return !scopes.some((s) => filters[s] !== undefined && filters[s] !== '');
+}
+
+export function fieldLabels(names: string[], template?: ReportTemplate): string {
+  return names.map((n) => template?.fields.find((f) => f.name === n)?.label ?? n).join(', ') || 'the defaults';
+}
+
+/** An error as the server wrote it (Okta's error object): its summary and every cause. */
+export function problemOf(e: unknown): { summary: string; causes: readonly string[] } {
+  if (e instanceof ApiError) return { summary: e.summary, causes: e.causes };
+  return { summary: e instanceof Error ? e.message : String(e), causes: [] };
+}
+
+export function shortHash(hash: string | null): string {
+  return hash ? `${hash.slice(0, 12)}…` : '—';
+}
+
+export const DOWNLOAD_STATUS_WORDS: Record<string, string> = {
+  SERVING: 'Being served', COMPLETE: 'Complete', ABORTED: 'Cut short (the client went away)',
 };
