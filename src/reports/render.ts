@@ -68,17 +68,19 @@ async function select(client: pg.ClientBase, spec: Pick<RenderSpec, 'cell' | 'te
 const headerLine = (labels: readonly string[]): string => `${labels.join(',')}\n`;
 
 /**
- * The file's rows: COPY … (FORMAT csv) streams them as PostgreSQL writes them, which is much faster than any
- * row-by-row writer in JavaScript (bench/report.ts). The canary joins the real rows as a second branch of the
- * union, ordered with them by (created, id), so the order is a merge of an index scan and one row.
+ * The file's rows, as COPY … (FORMAT csv) statements whose output follows one another: PostgreSQL writes CSV
+ * much faster than any row-by-row writer in JavaScript (bench/report.ts). With a watermark, the canary goes
+ * between the real rows before it and after it in (created, id) order: three statements, each an ordered
+ * range of the index, rather than one union that the database would sort whole.
  */
-function copyStatement(spec: RenderSpec, canary: Canary | null): string {
-  const columns = spec.fields.map((f, i) => `${f.sql} as c${i}`).join(', ');
-  const outer = spec.fields.map((_, i) => `c${i}`).join(', ');
-  const real = `select ${columns}, v.created as k1, v.id as k2 from help_center_user_versions v where ${conditions(spec)}`;
-  const fake = canary === null ? '' : ` union all select ${spec.fields.map((f, i) => `(${setting('canary')}::jsonb -> 'values' ->> '${f.name}') as c${i}`).join(', ')},
-    (${setting('canary')}::jsonb ->> 'created')::timestamptz, ${setting('canary')}::jsonb ->> 'id'`;
-  return `copy (select ${outer} from (${real}${fake}) r order by k1, k2) to stdout with (format csv)`;
+function copyStatements(spec: RenderSpec, canary: Canary | null): string[] {
+  const columns = spec.fields.map((f) => f.sql).join(', ');
+  const real = (range: string): string =>
+    `copy (select ${columns} from help_center_user_versions v where ${conditions(spec)}${range} order by v.created, v.id) to stdout with (format csv)`;
+  if (canary === null) return [real('')];
+  const key = `(${setting('canary')}::jsonb ->> 'created')::timestamptz, ${setting('canary')}::jsonb ->> 'id'`;
+  const fake = `copy (select ${spec.fields.map((f) => `${setting('canary')}::jsonb -> 'values' ->> '${f.name}'`).join(', ')}) to stdout with (format csv)`;
+  return [real(` and (v.created, v.id) < (${key})`), fake, real(` and (v.created, v.id) >= (${key})`)];
 }
 
 /**
@@ -89,16 +91,17 @@ function copyStatement(spec: RenderSpec, canary: Canary | null): string {
  */
 export async function renderCsv<T>(client: pg.ClientBase, spec: RenderSpec, consume: (selection: Selection, bytes: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
   await client.query('begin isolation level repeatable read read only');
+  // The same text on every server (times), the sort of a large export in memory, and one core for it.
+  await client.query(`set local datestyle = 'ISO, YMD'; set local work_mem = '128MB'; set local max_parallel_workers_per_gather = 0`);
   const selection = await select(client, spec);
   const canary = spec.watermark === null ? null : canaryOf(spec.watermark, {
     asOf: spec.asOf, minCreated: selection.minCreated, maxCreated: selection.maxCreated, companyName: spec.organizationName ?? selection.companyName,
   });
   if (canary) await bind(client, { canary: JSON.stringify({ values: canary.values, created: canary.created.toISOString(), id: canary.id }) });
   const labels = spec.fields.map((f, i) => (i === 0 && spec.watermark !== null ? f.label + markerOf(spec.watermark) : f.label));
-  const copy = client.query(copyTo(copyStatement(spec, canary)));
   async function* bytes(): AsyncIterable<Buffer> {
     yield Buffer.from(headerLine(labels));
-    for await (const chunk of copy) yield chunk as Buffer;
+    for (const statement of copyStatements(spec, canary)) for await (const chunk of client.query(copyTo(statement))) yield chunk as Buffer;
   }
   const result = await consume(selection, bytes());
   await client.query('commit');

@@ -63,15 +63,15 @@ const field = (name: string, label: string, sql: string, flags: { personal?: boo
 
 /** The 15 columns of the report taken from a support system in 2023, in its order. */
 const SUPPORT_USER_FIELDS: readonly ReportField[] = [
-  field('created', 'Created', time('created'), { default: true }),
-  field('lastLogin', 'Last login', time('last_sign_in'), { default: true }),
+  field('created', 'Created (UTC)', time('created'), { default: true }),
+  field('lastLogin', 'Last login (UTC)', time('last_sign_in'), { default: true }),
   field('fullName', 'Full name', text('name'), { personal: true }),
   field('username', 'Username', text('username'), { personal: true }),
   field('email', 'Email', text('email'), { personal: true }),
   field('companyName', 'Company name', text('organization_name'), { default: true }),
   field('userType', 'User type', USER_TYPE_SQL, { default: true }),
   field('address', 'Address', text('address'), { personal: true }),
-  field('lastPasswordChange', 'Last password change', time('password_changed')),
+  field('lastPasswordChange', 'Last password change (UTC)', time('password_changed')),
   field('roleName', 'Role name', `nullif(array_to_string(${roles}, '; '), '')`, { default: true }),
   field('roleDescription', 'Role description', `case when cardinality(${roles}) > 0 then bulwark_role_descriptions(${roles}) end`),
   field('phone', 'Phone', text('phone'), { personal: true }),

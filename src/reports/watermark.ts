@@ -48,7 +48,8 @@ function stream(watermark: string): () => number {
   return () => createHash('sha256').update(`${watermark}:${counter++}`).digest().readUInt32BE(0);
 }
 
-const sheetTime = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
+/** As bulwark_sheet_time writes a time: UTC, to the second. */
+const sheetTime = (d: Date): string => d.toISOString().slice(0, 19).replace('T', ' ');
 
 export function canaryOf(watermark: string, context: CanaryContext): Canary {
   const next = stream(watermark);
