@@ -2,8 +2,9 @@
  * The support plane's reports in a real browser (Debian's Chromium through playwright-core): a report admin of
  * the commercial cell's support plane builds a report of one organisation's support users with the default
  * fields and downloads it; asks for every organisation's users with their email, which is a bulk export and
- * waits; a second person with the security role approves it in their own browser; the report admin downloads
- * it; the security staff member reconciles that download. axe checks every view.
+ * waits; a second person with the security role approves it in their own browser, and is refused when they try
+ * to approve a bulk export of their own; the report admin downloads it; the security staff member reconciles
+ * both downloads. axe checks every view.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { ok, unique, type Fixture } from './support/fixtures.ts';
 import { helpCenterCustomer, newSupportPlane, type SupportPlane } from './support/help-center.ts';
 
 /** Zero-width characters: the invisible marker a download carries in its header's first cell. */
-const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+const INVISIBLE = /[\u200b-\u200d\u2060-\u2064\ufeff]/g;
 
 describe('support-plane reports, in Chromium', () => {
   let server: TestServer;
@@ -62,7 +63,6 @@ describe('support-plane reports, in Chromium', () => {
     const customer = await helpCenterCustomer(server, f, org.slug);
     customerLogin = customer.tenantSession.user.login;
     plane = await newSupportPlane(server, systemClock, 'commercial');
-    plane.groups.set('Report admins', ok(await plane.api('POST', '/api/v1/groups', { profile: { name: 'Report admins' } }), 'report admins group').body.id as string);
     browser = await launchBrowser();
     helpCenter = tenantOrigin(server.url, 'support');
   });
@@ -76,19 +76,22 @@ describe('support-plane reports, in Chromium', () => {
     const admin = await staffInBrowser('Grace', 'Hopper', ['Support agents', 'Report admins']);
     await admin.getByRole('button', { name: 'Reports', exact: true }).click();
     await admin.getByRole('heading', { name: 'Build a report' }).waitFor();
-    await admin.getByLabel('Template').selectOption('support-users');
+    await admin.getByLabel(/^Template/).selectOption('support-users');
 
     // Defaults are ticked and never personal; personal fields carry their badge.
     const email = admin.getByRole('checkbox', { name: /^Email/ });
     assert.equal(await email.isChecked(), false);
     assert.match(await admin.locator('label.choice', { has: email }).textContent() ?? '', /Personal data/);
     assert.equal(await admin.getByRole('checkbox', { name: /^Created/ }).isChecked(), true);
-    const organization = admin.getByLabel('Organization');
+    const organization = admin.getByLabel(/^Organization/);
     await organization.locator(`option[value="${org.slug}"]`).waitFor({ state: 'attached' });
     assert.deepEqual(await accessibilityProblems(admin), [], 'the report builder');
 
     // One organisation, default fields: ready at once.
     await organization.selectOption(org.slug);
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await admin.getByLabel(/^Created before/).fill(local);
     assert.equal(await admin.getByRole('note', { name: 'Bulk export' }).count(), 0, 'no bulk warning for one organisation');
     await admin.getByRole('button', { name: 'Run the report' }).click();
     const run = admin.getByRole('region', { name: 'The run' });
@@ -98,12 +101,14 @@ describe('support-plane reports, in Chromium', () => {
     assert.deepEqual(await accessibilityProblems(admin), [], 'a ready run');
     const scoped = await downloaded(admin, () => run.getByRole('link', { name: 'Download CSV' }).click());
     const lines = scoped.text.replace(INVISIBLE, '').trim().split(/\r?\n/);
-    assert.match(lines[0] ?? '', /Created/, 'a header row');
-    assert.ok(lines.length >= 2, 'the customer\'s row (and the canary) under the header');
+    assert.match(lines[0] ?? '', /^Created[^,]*,Last login[^,]*,Company name,User type,Role name$/, 'a header row of the default fields, its marker invisible');
+    assert.notEqual(scoped.text.split(/\r?\n/)[0], lines[0], 'the header carries the invisible marker');
+    assert.equal(lines.length, 3, 'the customer\'s row and the canary row under the header');
     assert.ok(!scoped.text.includes(customerLogin), 'no personal data among the default fields');
 
     // Every organisation with the email field: a bulk export, which needs a reason and waits.
     await organization.selectOption('');
+    await admin.getByLabel(/^Created before/).fill('');
     await email.check();
     const warning = admin.getByRole('note', { name: 'Bulk export' });
     await warning.waitFor();
@@ -130,6 +135,18 @@ describe('support-plane reports, in Chromium', () => {
     await security.getByRole('status').filter({ hasText: 'Approved Grace Hopper' }).waitFor();
     await request.waitFor({ state: 'detached' });
 
+    // Nobody decides on their own request: the server's refusal is shown where they tried.
+    await security.getByRole('button', { name: 'Reports', exact: true }).click();
+    await security.getByLabel('Reason for this bulk export').fill('Checking the approval rule.');
+    await security.getByRole('button', { name: 'Run the report' }).click();
+    await security.getByRole('region', { name: 'The run' }).getByText('Waiting for approval', { exact: true }).waitFor();
+    await security.getByRole('button', { name: 'Report approvals' }).click();
+    const own = security.getByRole('article', { name: /requested by Katherine Johnson/ });
+    await own.getByLabel('Note').fill('Approving my own request.');
+    await own.getByRole('button', { name: 'Approve' }).click();
+    await own.getByRole('alert').filter({ hasText: 'nobody decides on their own request' }).waitFor();
+    assert.deepEqual(await accessibilityProblems(security), [], 'a refused self-approval');
+
     // The report admin sees it approved and downloads it: every organisation's users, the customer's email among them.
     await run.getByRole('button', { name: 'Check the run again' }).click();
     await run.getByText('Approved', { exact: true }).waitFor();
@@ -141,19 +158,28 @@ describe('support-plane reports, in Chromium', () => {
     assert.equal(await myRuns.getByRole('row').count(), 3, 'both runs, newest first, under the header');
     assert.deepEqual(await accessibilityProblems(admin), [], 'my runs');
 
-    // The security staff member reconciles the bulk download: the file served is one of the re-made variants.
+    // The security staff member reconciles the downloads: each file served is the variant as recorded, not a wider one.
     await security.getByRole('button', { name: 'Report downloads' }).click();
     const downloads = security.getByRole('region', { name: 'Report downloads' }).getByRole('table');
     await downloads.waitFor();
-    const newest = downloads.getByRole('row').nth(1);
-    assert.match(await newest.textContent() ?? '', /Grace Hopper/);
+    const rows = downloads.getByRole('row');
+    assert.equal(await rows.count(), 3, 'the two downloads, newest first, under the header');
+    assert.match(await rows.nth(1).textContent() ?? '', /Grace Hopper.*none \(all organizations\)/);
+    assert.match(await rows.nth(2).textContent() ?? '', new RegExp(`Grace Hopper.*Organization = ${org.slug}`));
     assert.deepEqual(await accessibilityProblems(security), [], 'the downloads');
-    await newest.getByRole('button', { name: 'Reconcile' }).click();
     const reconciled = security.getByRole('region', { name: /Reconciliation of Grace Hopper’s download/ });
-    await reconciled.getByRole('status').filter({ hasText: 'It matches the variant' }).waitFor();
+    await rows.nth(1).getByRole('button', { name: 'Reconcile' }).click();
+    await reconciled.getByRole('status').filter({ hasText: 'It matches the variant as recorded.' }).waitFor();
+    await rows.nth(2).getByRole('button', { name: 'Reconcile' }).click();
+    await reconciled.getByRole('cell', { name: org.slug, exact: false }).first().waitFor();
+    await reconciled.getByRole('status').filter({ hasText: 'It matches the variant as recorded.' }).waitFor();
+    const variants = reconciled.getByRole('table').getByRole('row');
+    assert.equal(await variants.count(), 5, 'as recorded, without each filter in turn and with none, under the header');
     const matching = reconciled.locator('tr.match');
     assert.equal(await matching.count(), 1, 'one variant highlighted');
-    assert.match(await matching.textContent() ?? '', /Match.*Yes: size and SHA-256/);
+    assert.match(await matching.textContent() ?? '', /^as recorded Match.*Yes: size and SHA-256$/);
+    assert.match(await variants.nth(2).textContent() ?? '', /^without organization.*\(all organizations\).*No$/);
+    assert.match(await variants.nth(4).textContent() ?? '', /^no filters.*No$/);
     assert.deepEqual(await accessibilityProblems(security), [], 'the reconciliation');
   });
 });

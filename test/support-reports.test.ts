@@ -159,6 +159,8 @@ describe('support-plane reports', () => {
       assert.ok(alerts.some((a) => a[0] === expected[0] && a[1] === expected[1]), `${expected[0]} in ${JSON.stringify(alerts)}`);
     }
 
+    // Someone new arrives while the request waits: the approval is of the rows counted, and the file holds exactly those.
+    await helpCenterCustomer(server, { db: server.db, tenantId: other.id, api: apiClient(server.url, other.token) }, other.slug);
     const inbox = ok(await security.hc('GET', '/help/v1/staff/reports/approvals'), 'inbox').body as Run[];
     assert.ok(inbox.some((r) => r.id === asked.id));
     const approved = ok(await security.hc('POST', `/help/v1/staff/reports/runs/${asked.id}/approve`, { note: 'Checked with the requester by video call' }), 'approve').body;
@@ -170,6 +172,7 @@ describe('support-plane reports', () => {
     assert.equal(file.status, 200, file.text);
     const rows = parse(file.text) as string[][];
     assert.equal(rows[0]?.length, 15);
+    assert.equal(rows.length, 1 + asked.rows + 1, 'the header, the rows approved, the canary');
     const companies = new Set(rows.slice(1).map((r) => r[5]));
     assert.ok(companies.has(nameOf(tenant)) && companies.has(nameOf(other)), 'every organization of the cell');
     assert.ok(!companies.has(nameOf(haTenant)), 'and none of another cell');

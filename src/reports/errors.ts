@@ -10,6 +10,4 @@ export const ReportErrors = {
       ? 'run: a bulk export gives no file until a second person with the security role approves it'
       : `run: the run is ${status}; run the report again`]),
   templateChanged: () => OktaErrors.validation('report', ['template: the template has changed since this run; run the report again']),
-  overThreshold: (rows: number, threshold: number) => new AppError(403, 'E0000006', 'You do not have permission to perform the requested action',
-    [`run: the report now selects ${rows} rows, more than the ${threshold} a run without approval may have; run it again`]),
 } as const;

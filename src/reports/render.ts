@@ -19,9 +19,14 @@ export type RenderSpec = {
   organizationName: string | null;
 };
 
-export type Selection = { rows: number; minCreated: Date | null; maxCreated: Date | null; companyName: string | null };
+/** The first and the last row a run selects, in (created, id) order, where the canary may go, and the first customer's company, which it claims. */
+type Ends = { minCreated: Date | null; maxCreated: Date | null; companyName: string | null };
 
-const setting = (name: string): string => `current_setting('bulwark.report.${name}')`;
+/**
+ * A bound value, read once per statement: the scalar subquery becomes an InitPlan, so the setting is neither
+ * looked up nor parsed again for each row, and it can still bound an index scan.
+ */
+const setting = (name: string, type = 'text'): string => `(select current_setting('bulwark.report.${name}')::${type})`;
 
 /**
  * The rows' conditions. Every value the user chose is bound through set_config and read back with
@@ -31,10 +36,10 @@ const setting = (name: string): string => `current_setting('bulwark.report.${nam
 function conditions(spec: Pick<RenderSpec, 'template' | 'filters'>): string {
   return [
     `v.cell = ${setting('cell')}`,
-    `v.valid_from <= ${setting('as_of')}::timestamptz`,
-    `v.valid_to > ${setting('as_of')}::timestamptz`,
+    `v.valid_from <= ${setting('as_of', 'timestamptz')}`,
+    `v.valid_to > ${setting('as_of', 'timestamptz')}`,
     ...spec.template.fixed,
-    ...spec.filters.map((f) => FILTER_SQL[f.name].replaceAll('$value', setting(`f_${f.name}`))),
+    ...spec.filters.map((f) => FILTER_SQL[f.name].sql.replaceAll('$value', setting(`f_${f.name}`, FILTER_SQL[f.name].type))),
   ].join(' and ');
 }
 
@@ -44,24 +49,31 @@ async function bind(client: pg.ClientBase, values: Readonly<Record<string, strin
   await client.query(`select ${calls}`, names.flatMap((n) => [`bulwark.report.${n}`, values[n] as string]));
 }
 
+async function bindSelection(client: pg.ClientBase, spec: Pick<RenderSpec, 'cell' | 'filters' | 'asOf'>): Promise<void> {
+  await bind(client, { cell: spec.cell, as_of: spec.asOf.toISOString(), ...Object.fromEntries(spec.filters.map((f) => [`f_${f.name}`, f.value])) });
+}
+
 /** How many rows a run selects (as of `asOf`), without reading them; in a transaction of its own. */
-export async function countRows(client: pg.ClientBase, spec: Omit<RenderSpec, 'fields' | 'watermark' | 'organizationName'>): Promise<number> {
+export async function countRows(client: pg.ClientBase, spec: Pick<RenderSpec, 'cell' | 'template' | 'filters' | 'asOf'>): Promise<number> {
   await client.query('begin isolation level repeatable read read only');
   try {
-    return (await select(client, spec)).rows;
+    await bindSelection(client, spec);
+    const { rows } = await client.query<{ rows: number }>(`select count(*)::int as rows from help_center_user_versions v where ${conditions(spec)}`);
+    return rows[0]?.rows ?? 0;
   } finally {
     await client.query('commit');
   }
 }
 
-async function select(client: pg.ClientBase, spec: Pick<RenderSpec, 'cell' | 'template' | 'filters' | 'asOf'>): Promise<Selection> {
-  await bind(client, { cell: spec.cell, as_of: spec.asOf.toISOString(), ...Object.fromEntries(spec.filters.map((f) => [`f_${f.name}`, f.value])) });
-  const { rows } = await client.query<{ rows: number; min_created: Date | null; max_created: Date | null; company: string | null }>(
-    `select count(*)::int as rows, min(v.created) as min_created, max(v.created) as max_created, min(v.organization_name) as company
-     from help_center_user_versions v where ${conditions(spec)}`,
+/** A few steps down the index, from each end. */
+async function endsOf(client: pg.ClientBase, spec: Pick<RenderSpec, 'template' | 'filters'>): Promise<Ends> {
+  const end = (column: string, direction: 'asc' | 'desc') =>
+    `(select v.${column} from help_center_user_versions v where ${conditions(spec)} order by v.created ${direction}, v.id ${direction} limit 1)`;
+  const { rows } = await client.query<{ min_created: Date | null; max_created: Date | null; company: string | null }>(
+    `select ${end('created', 'asc')} as min_created, ${end('created', 'desc')} as max_created,
+       (select v.organization_name from help_center_user_versions v where ${conditions(spec)} and cardinality(v.staff_roles) = 0 order by v.created, v.id limit 1) as company`,
   );
-  const r = rows[0];
-  return { rows: r?.rows ?? 0, minCreated: r?.min_created ?? null, maxCreated: r?.max_created ?? null, companyName: r?.company ?? null };
+  return { minCreated: rows[0]?.min_created ?? null, maxCreated: rows[0]?.max_created ?? null, companyName: rows[0]?.company ?? null };
 }
 
 /** A CSV line of constant labels (none has a quote, comma or line break), ending like COPY's. */
@@ -73,37 +85,47 @@ const headerLine = (labels: readonly string[]): string => `${labels.join(',')}\n
  * between the real rows before it and after it in (created, id) order: three statements, each an ordered
  * range of the index, rather than one union that the database would sort whole.
  */
-function copyStatements(spec: RenderSpec, canary: Canary | null): string[] {
+function copyStatements(spec: RenderSpec, canary: Canary | null): { statement: string; real: boolean }[] {
   const columns = spec.fields.map((f) => f.sql).join(', ');
   const real = (range: string): string =>
     `copy (select ${columns} from help_center_user_versions v where ${conditions(spec)}${range} order by v.created, v.id) to stdout with (format csv)`;
-  if (canary === null) return [real('')];
-  const key = `(${setting('canary')}::jsonb ->> 'created')::timestamptz, ${setting('canary')}::jsonb ->> 'id'`;
-  const fake = `copy (select ${spec.fields.map((f) => `${setting('canary')}::jsonb -> 'values' ->> '${f.name}'`).join(', ')}) to stdout with (format csv)`;
-  return [real(` and (v.created, v.id) < (${key})`), fake, real(` and (v.created, v.id) >= (${key})`)];
+  if (canary === null) return [{ statement: real(''), real: true }];
+  const key = `(${setting('canary', 'jsonb')} ->> 'created')::timestamptz, ${setting('canary', 'jsonb')} ->> 'id'`;
+  const fake = `copy (select ${spec.fields.map((f) => `${setting('canary', 'jsonb')} -> 'values' ->> '${f.name}'`).join(', ')}) to stdout with (format csv)`;
+  return [
+    { statement: real(` and (v.created, v.id) < (${key})`), real: true },
+    { statement: fake, real: false },
+    { statement: real(` and (v.created, v.id) >= (${key})`), real: true },
+  ];
 }
 
 /**
- * Streams a run's file as CSV to `consume`, within one repeatable-read transaction so that the count and the
- * rows agree. The header carries the marker and the rows the canary when there is a watermark. `consume` gets
- * the selection (before any byte) and the bytes; when it fails (the client went away), the connection is
- * given up rather than reused mid-COPY.
+ * Streams a run's file as CSV to `consume`, within one repeatable-read transaction. The header carries the
+ * marker and the rows the canary when there is a watermark. Answers what `consume` did and how many real rows
+ * were sent (as COPY counted them; `rowsSent` tells `consume` so far). When `consume` fails (the client went away), the connection is given up
+ * rather than reused mid-COPY.
  */
-export async function renderCsv<T>(client: pg.ClientBase, spec: RenderSpec, consume: (selection: Selection, bytes: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
+export async function renderCsv<T>(client: pg.ClientBase, spec: RenderSpec, consume: (bytes: AsyncIterable<Buffer>, rowsSent: () => number) => Promise<T>): Promise<{ result: T; rows: number }> {
   await client.query('begin isolation level repeatable read read only');
   // The same text on every server (times), the sort of a large export in memory, and one core for it.
   await client.query(`set local datestyle = 'ISO, YMD'; set local work_mem = '128MB'; set local max_parallel_workers_per_gather = 0`);
-  const selection = await select(client, spec);
-  const canary = spec.watermark === null ? null : canaryOf(spec.watermark, {
-    asOf: spec.asOf, minCreated: selection.minCreated, maxCreated: selection.maxCreated, companyName: spec.organizationName ?? selection.companyName,
+  await bindSelection(client, spec);
+  const ends = spec.watermark === null ? null : await endsOf(client, spec);
+  const canary = spec.watermark === null || ends === null ? null : canaryOf(spec.watermark, {
+    asOf: spec.asOf, minCreated: ends.minCreated, maxCreated: ends.maxCreated, companyName: spec.organizationName ?? ends.companyName,
   });
   if (canary) await bind(client, { canary: JSON.stringify({ values: canary.values, created: canary.created.toISOString(), id: canary.id }) });
   const labels = spec.fields.map((f, i) => (i === 0 && spec.watermark !== null ? f.label + markerOf(spec.watermark) : f.label));
+  let rows = 0;
   async function* bytes(): AsyncIterable<Buffer> {
     yield Buffer.from(headerLine(labels));
-    for (const statement of copyStatements(spec, canary)) for await (const chunk of client.query(copyTo(statement))) yield chunk as Buffer;
+    for (const { statement, real } of copyStatements(spec, canary)) {
+      const copy = client.query(copyTo(statement));
+      for await (const chunk of copy) yield chunk as Buffer;
+      if (real) rows += copy.rowCount;
+    }
   }
-  const result = await consume(selection, bytes());
+  const result = await consume(bytes(), () => rows);
   await client.query('commit');
-  return result;
+  return { result, rows };
 }

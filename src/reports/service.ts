@@ -204,26 +204,25 @@ export async function startDownload(ctx: StaffContext, runId: string, format: 'c
   const template = templateOf(run.template);
   if (template.version !== run.templateVersion) return denied('TEMPLATE_CHANGED', {}, ReportErrors.templateChanged(), false);
   const filters = await applied(ctx, template, run.filters);
-  const rows = await withConnection(ctx.db, (client) => countRows(client, { cell: ctx.cell, template, filters: filters.filters, asOf: now }));
-  if (!run.bulk && hasPersonalFields(template) && rows > template.rowThreshold) {
-    return denied('OVER_THRESHOLD', { rows }, ReportErrors.overThreshold(rows, template.rowThreshold), false);
-  }
+  // The file is the run's rows as of when it was asked for: exactly the rows counted then, which are those an
+  // approver approved, however much has changed since. Nothing is counted again.
+  const asOf = run.created;
   const watermark = newWatermark();
   const download: DownloadRow = {
-    id: newId('rdl'), runId, cell: ctx.cell, template: template.id, templateVersion: template.version, filters: run.filters, fields: run.fields, format, asOf: now,
-    watermark, canaryEmail: canaryOf(watermark, { asOf: now, minCreated: null, maxCreated: null, companyName: null }).email, rows, bytes: null, sha256: null,
+    id: newId('rdl'), runId, cell: ctx.cell, template: template.id, templateVersion: template.version, filters: run.filters, fields: run.fields, format, asOf,
+    watermark, canaryEmail: canaryOf(watermark, { asOf, minCreated: null, maxCreated: null, companyName: null }).email, rows: run.rows, bytes: null, sha256: null,
     contentSha256: null, status: 'SERVING', downloadedBy: ctx.user.id, downloadedByName: ctx.user.name, started: now, finished: null,
   };
-  const described = { runId, downloadId: download.id, template: template.id, templateVersion: template.version, filters: run.filters, fields: run.fields, format, rows, asOf: now.toISOString(), approvedBy: run.decidedByName };
+  const described = { runId, downloadId: download.id, template: template.id, templateVersion: template.version, filters: run.filters, fields: run.fields, format, asOf: asOf.toISOString(), approvedBy: run.decidedByName };
   await ctx.db.transaction().execute(async (tx) => {
     await insertDownload(tx, ctx.planeId, download);
-    await logInPlane(tx, ctx, 'bulwark.support.report.download', 'Report download started', [runTarget(run)], described, { result: 'ALLOW' });
+    await logInPlane(tx, ctx, 'bulwark.support.report.download', 'Report download started', [runTarget(run)], { ...described, rows: run.rows }, { result: 'ALLOW' });
   });
 
   const out = new PassThrough();
   const file = newDigest();
   const content = newDigest();
-  const spec = specOf(ctx, template, run.fields, filters, now, watermark);
+  const spec = specOf(ctx, template, run.fields, filters, asOf, watermark);
   const finishing = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       file.hash.update(chunk);
@@ -235,6 +234,7 @@ export async function startDownload(ctx: StaffContext, runId: string, format: 'c
       finish('COMPLETE', file.bytes, sha256, content.hash.digest('hex')).then(() => done(), done);
     },
   });
+  let rowsSent = (): number => 0;
   let recorded = false;
   async function finish(end: 'COMPLETE' | 'ABORTED', bytes: number, sha256: string, contentSha256: string | null): Promise<void> {
     recorded = true;
@@ -243,17 +243,18 @@ export async function startDownload(ctx: StaffContext, runId: string, format: 'c
     const median = sizes.length >= OVERSIZE_MIN_HISTORY ? [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)] as number : null;
     const oversize = median !== null && bytes > OVERSIZE_FACTOR * Math.max(median, 1);
     await ctx.db.transaction().execute(async (tx) => {
-      await finishDownload(tx, ctx.planeId, download.id, { status: end, bytes, sha256, contentSha256, at });
-      const debugData = { ...described, bytes, sha256, contentSha256, usualBytes: median, oversize };
+      await finishDownload(tx, ctx.planeId, download.id, { status: end, rows: rowsSent(), bytes, sha256, contentSha256, at });
+      const debugData = { ...described, rows: rowsSent(), bytes, sha256, contentSha256, usualBytes: median, oversize };
       await logInPlane(tx, ctx, 'bulwark.support.report.download.complete', end === 'COMPLETE' ? 'Report download sent' : 'Report download broken off', [runTarget(run)], debugData,
         end === 'COMPLETE' ? { result: 'SUCCESS' } : { result: 'FAILURE', reason: 'The client went away before the end; bytes and sha256 are of what was sent' });
       if (oversize) await raiseAlert(tx, ctx.planeId, { type: 'SUPPORT_EXPORT_OVERSIZE', severity: 'HIGH', userId: ctx.user.subject, created: at, details: debugData });
     });
   }
 
-  withConnection(ctx.db, (client) => renderCsv(client, spec, async (_selection, bytes) => {
+  withConnection(ctx.db, (client) => renderCsv(client, spec, async (bytes, sent) => {
+    rowsSent = sent;
     const csv = tapped(bytes, content);
-    await pipeline(format === 'csv' ? Readable.from(csv) : csvToXlsx(csv, template.name.slice(0, 31), now), finishing, out);
+    await pipeline(format === 'csv' ? Readable.from(csv) : csvToXlsx(csv, template.name.slice(0, 31), asOf), finishing, out);
   })).catch(async () => {
     out.destroy();
     if (!recorded) await finish('ABORTED', file.bytes, file.hash.copy().digest('hex'), null).catch(() => undefined);
@@ -294,13 +295,12 @@ export async function reconcile(ctx: StaffContext, downloadId: string, observed:
   for (const candidate of candidates) {
     const spec = specOf(ctx, template, download.fields, await applied(ctx, template, candidate.filters), download.asOf, download.watermark);
     const digest = newDigest();
-    const selection = await withConnection(ctx.db, (client) => renderCsv(client, spec, async (sel, bytes) => {
+    const { rows } = await withConnection(ctx.db, (client) => renderCsv(client, spec, async (bytes) => {
       for await (const chunk of tapped(bytes, digest)) void chunk;
-      return sel;
     }));
     const sha256 = digest.hash.digest('hex');
     variants.push({
-      name: candidate.name, filters: candidate.filters, rows: selection.rows, bytes: digest.bytes, sha256,
+      name: candidate.name, filters: candidate.filters, rows, bytes: digest.bytes, sha256,
       matchesBytes: byContent || target.bytes === null ? null : digest.bytes === target.bytes, matchesSha256: sha256 === target.sha256,
     });
   }

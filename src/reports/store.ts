@@ -102,8 +102,8 @@ export async function insertDownload(tx: Tx, planeId: string, d: DownloadRow): P
   }).execute();
 }
 
-export async function finishDownload(tx: Tx, planeId: string, id: string, end: { status: 'COMPLETE' | 'ABORTED'; bytes: number; sha256: string; contentSha256: string | null; at: Date }): Promise<void> {
-  await tx.updateTable('report_downloads').set({ status: end.status, bytes: end.bytes, sha256: end.sha256, content_sha256: end.contentSha256, finished: end.at })
+export async function finishDownload(tx: Tx, planeId: string, id: string, end: { status: 'COMPLETE' | 'ABORTED'; rows: number; bytes: number; sha256: string; contentSha256: string | null; at: Date }): Promise<void> {
+  await tx.updateTable('report_downloads').set({ status: end.status, row_count: end.rows, bytes: end.bytes, sha256: end.sha256, content_sha256: end.contentSha256, finished: end.at })
     .where('tenant_id', '=', planeId).where('id', '=', id).execute();
 }
 

@@ -45,18 +45,20 @@ export const USER_TYPES = ['CUSTOMER', 'ADMIN', 'STAFF'] as const;
 
 const USER_TYPE_SQL = `case when cardinality(v.staff_roles) > 0 then 'Support staff' when cardinality(v.admin_roles) > 0 then 'Customer admin' else 'Customer' end`;
 
-/** The condition each filter adds, over `v`; `$value` is the filter's parameter (render.ts binds it). */
-export const FILTER_SQL: Record<FilterName, string> = {
-  organization: 'v.tenant_id = $value',
-  userType: `(case when cardinality(v.staff_roles) > 0 then 'STAFF' when cardinality(v.admin_roles) > 0 then 'ADMIN' else 'CUSTOMER' end) = $value`,
-  createdAfter: 'v.created >= $value::timestamptz',
-  createdBefore: 'v.created < $value::timestamptz',
-  lastLoginAfter: 'v.last_sign_in >= $value::timestamptz',
+/** The condition each filter adds, over `v`, and the type of its value; `$value` is the value (render.ts binds it). */
+export const FILTER_SQL: Record<FilterName, { sql: string; type: 'text' | 'timestamptz' }> = {
+  organization: { sql: 'v.tenant_id = $value', type: 'text' },
+  userType: { sql: `(case when cardinality(v.staff_roles) > 0 then 'STAFF' when cardinality(v.admin_roles) > 0 then 'ADMIN' else 'CUSTOMER' end) = $value`, type: 'text' },
+  createdAfter: { sql: 'v.created >= $value', type: 'timestamptz' },
+  createdBefore: { sql: 'v.created < $value', type: 'timestamptz' },
+  lastLoginAfter: { sql: 'v.last_sign_in >= $value', type: 'timestamptz' },
 };
 
 const text = (column: string): string => `bulwark_sheet_text(v.${column})`;
 const time = (column: string): string => `bulwark_sheet_time(v.${column})`;
 const roles = '(v.admin_roles || v.staff_roles)';
+/** Most support users hold no role: the arrays are joined only for those who do. */
+const withRoles = (sql: string): string => `case when cardinality(v.admin_roles) + cardinality(v.staff_roles) > 0 then ${sql} end`;
 
 const field = (name: string, label: string, sql: string, flags: { personal?: boolean; default?: boolean } = {}): ReportField =>
   ({ name, label, sql, personal: flags.personal ?? false, default: flags.default ?? false });
@@ -72,8 +74,8 @@ const SUPPORT_USER_FIELDS: readonly ReportField[] = [
   field('userType', 'User type', USER_TYPE_SQL, { default: true }),
   field('address', 'Address', text('address'), { personal: true }),
   field('lastPasswordChange', 'Last password change (UTC)', time('password_changed')),
-  field('roleName', 'Role name', `nullif(array_to_string(${roles}, '; '), '')`, { default: true }),
-  field('roleDescription', 'Role description', `case when cardinality(${roles}) > 0 then bulwark_role_descriptions(${roles}) end`),
+  field('roleName', 'Role name', withRoles(`array_to_string(${roles}, '; ')`), { default: true }),
+  field('roleDescription', 'Role description', withRoles(`bulwark_role_descriptions(${roles})`)),
   field('phone', 'Phone', text('phone'), { personal: true }),
   field('mobilePhone', 'Mobile phone', text('mobile_phone'), { personal: true }),
   field('timeZone', 'Time zone', text('time_zone')),

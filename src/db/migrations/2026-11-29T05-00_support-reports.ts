@@ -56,14 +56,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       from help_center_users u join tenants t on t.id = u.tenant_id;
 
     -- A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a leading
-    -- apostrophe makes it text. Inlined by the planner, so it costs no function call per cell.
+    -- apostrophe makes it text. Inlined by the planner, so it costs no function call per cell; ascii() looks
+    -- at the first character without copying it (= + - @ tab return).
     create function bulwark_sheet_text(value text) returns text language sql immutable parallel safe
-      return case when left(value, 1) in ('=', '+', '-', '@', E'\t', E'\r') then '''' || value else value end;
+      return case when ascii(value) in (61, 43, 45, 64, 9, 13) then '''' || value else value end;
 
     -- UTC to the second, as '2026-11-29 10:35:00' (DateStyle ISO, which render.ts sets); stable as the cast
     -- is, so that the planner inlines it (to_char would cost twice as much per cell).
     create function bulwark_sheet_time(value timestamptz) returns text language sql stable parallel safe
-      return date_trunc('second', value at time zone 'UTC')::text;
+      return (value at time zone 'UTC')::timestamp(0)::text;
 
     create function bulwark_role_descriptions(roles text[]) returns text language sql immutable parallel safe
       return (

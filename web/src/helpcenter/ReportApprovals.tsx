@@ -23,7 +23,7 @@ export function ReportApprovals() {
   return (
     <section aria-labelledby="approvals-heading" className="reports">
       <h2 id="approvals-heading">Report approvals</h2>
-      <p className="hint">Bulk exports of personal data wait here for a second person with the security role. An approval lets the requester download for one hour; requests not decided within 24 hours expire.</p>
+      <p className="hint">Bulk exports of personal data wait here for a second person with the security role. Approving or denying needs a note for the record. An approval lets the requester download for one hour; requests not decided within 24 hours expire.</p>
       <button type="button" className="secondary narrow" onClick={load}>Refresh</button>
       {done && <p role="status">{done}</p>}
       {templatesError !== undefined && <Problem error={templatesError} />}
@@ -81,7 +81,7 @@ function ApprovalRequest({ run, template, onDecided }: { run: ReportRun; templat
       <form onSubmit={(e) => e.preventDefault()} aria-label={`Decide ${run.requestedBy.name}’s request`}>
         <label>
           Note
-          <textarea value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} rows={2} />
+          <textarea value={note} onChange={(e) => setNote(e.target.value)} required maxLength={2000} rows={2} />
         </label>
         {error !== undefined && <Problem error={error} />}
         <div className="decision">

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call } from '../api.ts';
 import { Problem, useTemplates } from './Reports.tsx';
-import { DOWNLOAD_STATUS_WORDS, filterWords, shortHash, sizeWords, type Reconciliation, type ReportDownload, type ReportTemplate } from './types.ts';
+import { DOWNLOAD_STATUS_WORDS, scopeWords, shortHash, sizeWords, type Reconciliation, type ReportDownload, type ReportTemplate } from './types.ts';
 
 const BASE = '/help/v1/staff/reports';
 
-const personOf = (d: ReportDownload) => (typeof d.downloadedBy === 'string' ? d.downloadedBy : d.downloadedBy.name);
+const personOf = (d: ReportDownload) => d.downloadedBy.name;
 
 function Hash({ value }: { value: string | null }) {
   return value ? <code title={value}>{shortHash(value)}</code> : <>—</>;
@@ -62,7 +62,7 @@ export function ReportDownloads() {
                 <th scope="row">{personOf(d)}</th>
                 <td>{new Date(d.started).toLocaleString()}</td>
                 <td>{templateOf(d.template)?.name ?? d.template} v{d.templateVersion}, {d.format.toUpperCase()}</td>
-                <td>{filterWords(d.filters, templateOf(d.template))}</td>
+                <td>{scopeWords(d.filters, templateOf(d.template))}</td>
                 <td>{d.rows}</td>
                 <td>{d.bytes === null ? '—' : sizeWords(d.bytes)}</td>
                 <td><Hash value={d.sha256} /></td>
@@ -84,11 +84,9 @@ export function ReportDownloads() {
 
 export default ReportDownloads;
 
-function matchWords(bytes: boolean, sha256: boolean): string {
-  if (bytes && sha256) return 'Yes: size and SHA-256';
-  if (sha256) return 'SHA-256 only';
-  if (bytes) return 'Size only';
-  return 'No';
+function matchWords(bytes: boolean | null, sha256: boolean): string {
+  if (sha256) return bytes === null ? 'Yes: SHA-256 of the content' : bytes ? 'Yes: size and SHA-256' : 'SHA-256 only';
+  return bytes ? 'Size only' : 'No';
 }
 
 function ReconcileResult({ result, template }: { result: Reconciliation; template: ReportTemplate | undefined }) {
@@ -97,7 +95,7 @@ function ReconcileResult({ result, template }: { result: Reconciliation; templat
     <section aria-labelledby="reconcile-heading" className="reconcile">
       <h3 id="reconcile-heading">Reconciliation of {personOf(download)}’s download of {new Date(download.started).toLocaleString()}</h3>
       <p>
-        Compared with the file served: {observed.bytes === null ? 'size unknown' : `${observed.bytes} bytes`}, SHA-256 <Hash value={observed.sha256} />
+        Compared with the file served: {observed.bytes === null ? 'size not compared' : `${observed.bytes} bytes`}, SHA-256 <Hash value={observed.sha256} />
         {download.format === 'xlsx' ? ' (an XLSX file is compared by its rows as CSV, since the archive records when it was written)' : ''}.
         Each variant is the file re-made as of {new Date(download.asOf).toLocaleString()}.
       </p>
@@ -110,7 +108,7 @@ function ReconcileResult({ result, template }: { result: Reconciliation; templat
           {variants.map((v) => (
             <tr key={v.name} className={v.name === match ? 'match' : undefined}>
               <th scope="row">{v.name}{v.name === match && <> <span className="badge badge-match">Match</span></>}</th>
-              <td>{filterWords(v.filters, template)}</td>
+              <td>{scopeWords(v.filters, template)}</td>
               <td>{v.rows}</td>
               <td>{v.bytes}</td>
               <td><Hash value={v.sha256} /></td>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api.ts';
 import {
-  downloadable, downloadUrl, fieldLabels, filterWords, problemOf, RUN_STATUS_WORDS, unscoped,
+  downloadable, downloadUrl, fieldLabels, filterWords, problemOf, RUN_STATUS_WORDS, scopeWords, unscoped,
   type ReportOrganization, type ReportRun, type ReportTemplate,
 } from './types.ts';
 
@@ -172,7 +172,7 @@ function Builder({ templates, onRun }: { templates: ReportTemplate[]; onRun: () 
         {showReason && (
           <label>
             Reason for this bulk export
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={1000} rows={3} />
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} rows={3} />
           </label>
         )}
         {error !== undefined && <Problem error={error} />}
@@ -247,7 +247,7 @@ function RunResult({ run, template, onChange }: { run: ReportRun; template: Repo
         <dt>Status</dt><dd data-testid="run-status">{RUN_STATUS_WORDS[run.status] ?? run.status}</dd>
         <dt>Bulk export</dt><dd>{run.bulk ? 'Yes' : 'No'}</dd>
         {run.reason && <><dt>Reason</dt><dd>{run.reason}</dd></>}
-        {run.decision?.note && <><dt>Decision note</dt><dd>{run.decision.note}{run.decision.by ? ` (${run.decision.by.name})` : ''}</dd></>}
+        {run.decision && <><dt>{run.decision.status === 'APPROVED' ? 'Approved by' : 'Denied by'}</dt><dd>{run.decision.by.name}{run.decision.note ? `: “${run.decision.note}”` : ''}</dd></>}
         <dt>{run.status === 'PENDING_APPROVAL' ? 'Request expires' : 'Downloadable until'}</dt><dd>{new Date(run.expiresAt).toLocaleString()}</dd>
       </dl>
       {downloadable(run) && (
@@ -294,7 +294,7 @@ function MyRuns({ templates, generation }: { templates: ReportTemplate[] | undef
             {runs.map((r) => (
               <tr key={r.id}>
                 <th scope="row">{templateOf(r.template)?.name ?? r.template}</th>
-                <td>{filterWords(r.filters, templateOf(r.template))}</td>
+                <td>{scopeWords(r.filters, templateOf(r.template))}</td>
                 <td>{fieldLabels(r.fields, templateOf(r.template))}</td>
                 <td>{r.rows}</td>
                 <td>{RUN_STATUS_WORDS[r.status] ?? r.status}{r.bulk ? ' (bulk export)' : ''}</td>

@@ -89,7 +89,7 @@ export type ReportOrganization = { slug: string; name: string };
 
 export type ReportRunStatus = 'READY' | 'PENDING_APPROVAL' | 'APPROVED' | 'DENIED' | 'EXPIRED';
 
-export type ReportDecision = { by?: { id?: string; name: string } | null; note?: string | null; at?: string; decided?: string; status?: string; outcome?: string };
+export type ReportDecision = { status: 'APPROVED' | 'DENIED'; by: { id: string; name: string }; at: string | null; note: string | null };
 
 export type ReportRun = {
   id: string;
@@ -122,12 +122,13 @@ export type ReportDownload = {
   sha256: string | null;
   contentSha256: string | null;
   status: string;
-  downloadedBy: { id?: string; name: string } | string;
+  downloadedBy: { id: string; name: string };
   started: string;
   finished: string | null;
 };
 
-export type ReconcileVariant = { name: string; filters: Record<string, string>; rows: number; bytes: number; sha256: string; matchesBytes: boolean; matchesSha256: boolean };
+/** `matchesBytes` is null when sizes are not compared: an XLSX download is compared by its content's SHA-256. */
+export type ReconcileVariant = { name: string; filters: Record<string, string>; rows: number; bytes: number; sha256: string; matchesBytes: boolean | null; matchesSha256: boolean };
 
 export type Reconciliation = {
   download: ReportDownload;
@@ -159,6 +160,11 @@ export function filterWords(filters: Record<string, string>, template?: ReportTe
 export function unscoped(filters: Record<string, string>, template?: ReportTemplate): boolean {
   const scopes = template ? template.filters.filter((f) => f.scope).map((f) => f.name) : ['organization'];
   return !scopes.some((s) => filters[s] !== undefined && filters[s] !== '');
+}
+
+/** The filters, with a missing scope said outright. */
+export function scopeWords(filters: Record<string, string>, template?: ReportTemplate): string {
+  return unscoped(filters, template) ? `${filterWords(filters, template)} (all organizations)` : filterWords(filters, template);
 }
 
 export function fieldLabels(names: string[], template?: ReportTemplate): string {
