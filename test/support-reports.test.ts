@@ -160,6 +160,7 @@ describe('support-plane reports', () => {
     }
 
     // Someone new arrives while the request waits: the approval is of the rows counted, and the file holds exactly those.
+    clock.advance(1000);
     await helpCenterCustomer(server, { db: server.db, tenantId: other.id, api: apiClient(server.url, other.token) }, other.slug);
     const inbox = ok(await security.hc('GET', '/help/v1/staff/reports/approvals'), 'inbox').body as Run[];
     assert.ok(inbox.some((r) => r.id === asked.id));
