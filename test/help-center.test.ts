@@ -84,9 +84,13 @@ describe('Help Center sign-in', () => {
 
     const rows = await server.db.selectFrom('help_center_users').selectAll().where('subject', '=', session.user.id).execute();
     assert.equal(rows.length, 1);
-    assert.deepEqual(Object.keys(rows[0]!).sort(), ['admin_roles', 'cell', 'created', 'email', 'id', 'last_sign_in', 'name', 'staff_roles', 'subject', 'tenant_id']);
+    assert.deepEqual(Object.keys(rows[0]!).sort(), [
+      'address', 'admin_roles', 'cell', 'created', 'email', 'id', 'last_sign_in', 'mobile_phone', 'name', 'password_changed', 'phone', 'staff_roles', 'subject', 'tenant_id', 'time_zone', 'username',
+    ]);
+    assert.deepEqual([rows[0]!.phone, rows[0]!.mobile_phone, rows[0]!.address], [null, null, null], 'the Help Center asks for no phone or address scope');
+    assert.equal(rows[0]!.username, session.user.login, 'the username from the profile scope');
     assert.deepEqual(rows[0]!.staff_roles, [], 'a customer has no staff roles');
-    assert.ok(!JSON.stringify(rows).includes('555 0100') && !JSON.stringify(rows).includes('en_GB'), 'nothing beyond name, email and roles');
+    assert.ok(!JSON.stringify(rows).includes('555 0100') && !JSON.stringify(rows).includes('en_GB'), 'nothing the provider was not asked for');
     const sessions = await server.db.selectFrom('help_center_sessions').selectAll().where('user_id', '=', rows[0]!.id).execute();
     assert.equal(sessions.length, 1);
     assert.notEqual(sessions[0]!.token_hash, hc.cookies.get('help_sid'), 'the cookie is kept only as a hash');

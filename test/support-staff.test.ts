@@ -41,7 +41,11 @@ describe('support staff in the Help Center', () => {
   });
   after(() => server.close());
 
-  const staffMember = (p: SupportPlane, cell: string, group?: string) => newStaffMember(server, p, cell, group);
+  /** A staff member signed in, with their record in the Help Center (what cases are assigned to). */
+  const staffMember = async (p: SupportPlane, cell: string, group?: string) => {
+    const member = await newStaffMember(server, p, cell, group);
+    return { ...member, recordId: ok(await member.hc('GET', '/help/v1/session'), 'session').body.user.id as string };
+  };
 
   const newCase = (title: string) => ({ title, description: 'Our admins were signed out twice today.', severity: 'SEV3', productArea: 'SIGN_IN' });
 
@@ -119,12 +123,57 @@ describe('support staff in the Help Center', () => {
       assert.ok(ids.includes(mine) && !ids.includes(foreign));
       assertOktaError(await agent.hc('GET', `/help/v1/staff/cases/${foreign}`), 404, 'E0000007');
       assertOktaError(await agent.hc('POST', `/help/v1/staff/cases/${foreign}/comments`, { body: 'hi' }), 404, 'E0000007');
+      assertOktaError(await agent.hc('POST', `/help/v1/staff/cases/${foreign}/assignee`, { assigneeId: null }), 404, 'E0000007');
+      assertOktaError(await agent.hc('POST', `/help/v1/staff/cases/${foreign}/status`, { status: 'IN_PROGRESS' }), 404, 'E0000007');
     }
+    const foreignMembers = ok(await commercialAgent.hc('GET', '/help/v1/staff/members'), 'members').body as { id: string }[];
+    assert.ok(!foreignMembers.some((m) => m.id === haAgent.recordId), 'the cell\'s staff only');
     const copied = helpCenterClient(server);
     for (const [name, value] of haAgent.hc.cookies) copied.cookies.set(name, value);
     assertOktaError(await copied('GET', '/help/v1/staff/cases'), 401, 'E0000005');
     const comments = await server.db.selectFrom('support_case_comments').select('id').where('case_id', 'in', [commercialCase.id, haCase.id]).execute();
     assert.equal(comments.length, 0);
+    const changed = await server.db.selectFrom('support_cases').select(['status', 'assignee_id']).where('id', 'in', [commercialCase.id, haCase.id]).execute();
+    assert.deepEqual(changed.map((c) => [c.status, c.assignee_id]), [['OPEN', null], ['OPEN', null]]);
+  });
+
+  it('lets an agent take a case and a senior agent assign it, and moves it along, each change in both logs', async () => {
+    const customer = await helpCenterCustomer(server, f, tenant.slug);
+    const opened = ok(await customer.hc('POST', '/help/v1/cases', newCase(unique('Lockout'))), 'open').body as { id: string };
+    const [agent, colleague, senior, security] = await Promise.all(['Support agents', 'Support agents', 'Senior support agents', 'Support security'].map((g) => staffMember(plane, 'commercial', g)));
+    if (!agent || !colleague || !senior || !security) throw new Error('staff');
+    const members = ok(await agent.hc('GET', '/help/v1/staff/members'), 'members').body as { id: string; staffRoles: string[] }[];
+    assert.ok([agent.recordId, colleague.recordId, senior.recordId].every((id) => members.some((m) => m.id === id)));
+    assert.ok(!members.some((m) => m.id === security.recordId), 'security staff work no cases');
+
+    const planeSeq = await lastSeqOf(server.db, plane.id);
+    const tenantSeq = await lastSeqOf(server.db, tenant.id);
+    assertOktaError(await agent.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: colleague.recordId }), 403, 'E0000006');
+    assertOktaError(await security.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: security.recordId }), 403, 'E0000006');
+    assertOktaError(await senior.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: security.recordId }), 400, 'E0000001');
+    assertOktaError(await senior.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: 'nope' }), 400, 'E0000001');
+    assertOktaError(await senior.hc('POST', `/help/v1/staff/cases/${opened.id}/status`, { status: 'SOLVED' }), 400, 'E0000001');
+    assert.equal(await lastSeqOf(server.db, plane.id), planeSeq, 'refusals change and log nothing');
+
+    const taken = ok(await agent.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: agent.recordId }), 'take').body;
+    assert.deepEqual([taken.assignee.id, taken.status], [agent.recordId, 'IN_PROGRESS']);
+    const mine = ok(await agent.hc('GET', '/help/v1/staff/cases?assignee=me'), 'mine').body as { id: string }[];
+    assert.deepEqual(mine.map((c) => c.id), [opened.id]);
+    assertOktaError(await colleague.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: null }), 403, 'E0000006', );
+    const moved = ok(await senior.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: colleague.recordId }), 'reassign').body;
+    assert.equal(moved.assignee.id, colleague.recordId);
+    const waiting = ok(await colleague.hc('POST', `/help/v1/staff/cases/${opened.id}/status`, { status: 'WAITING_ON_CUSTOMER' }), 'status').body;
+    assert.equal(waiting.status, 'WAITING_ON_CUSTOMER');
+    ok(await colleague.hc('POST', `/help/v1/staff/cases/${opened.id}/status`, { status: 'WAITING_ON_CUSTOMER' }), 'same status');
+    const seen = ok(await customer.hc('GET', `/help/v1/cases/${opened.id}`), 'customer').body;
+    assert.equal(seen.status, 'WAITING_ON_CUSTOMER');
+
+    const types = (events: Event[]) => events.map((e) => e.eventType);
+    const expected = ['bulwark.support.case.assign', 'bulwark.support.case.assign', 'bulwark.support.case.status'];
+    assert.deepEqual(types(await eventsAfterOf<Event>(server.db, plane.id, planeSeq)).filter((t) => t !== 'bulwark.support.queue.read'), expected);
+    const inTenant = await eventsAfterOf<Event>(server.db, tenant.id, tenantSeq);
+    assert.deepEqual(types(inTenant).filter((t) => t.startsWith('bulwark.support.case.')), expected);
+    assert.deepEqual(inTenant.filter((e) => e.eventType === 'bulwark.support.case.status').map((e) => [e.debugContext.debugData['from'], e.debugContext.debugData['to'], e.actor.type]), [['IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'SupportStaff']]);
   });
 
   it('refuses bad queue filters and replies, changing nothing', async () => {

@@ -43,8 +43,23 @@ export const queueQuery = {
   properties: {
     status: { type: 'string', enum: CASE_STATUSES },
     q: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    assignee: { type: 'string', enum: ['me', 'nobody'] },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
   },
+  additionalProperties: false,
+} as const;
+
+export const assigneeBody = {
+  type: 'object',
+  properties: { assigneeId: { type: ['string', 'null'], pattern: '^hcu[0-9A-Za-z]{17}$' } },
+  required: ['assigneeId'],
+  additionalProperties: false,
+} as const;
+
+export const statusBody = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: CASE_STATUSES } },
+  required: ['status'],
   additionalProperties: false,
 } as const;
 

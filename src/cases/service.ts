@@ -39,12 +39,12 @@ export async function visibleCase(ctx: CustomerContext, db: Parameters<typeof fi
 export async function openCase(ctx: CustomerContext, input: NewCase): Promise<CaseRow> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
-    const row: Omit<CaseRow, 'number' | 'openedByName'> = {
+    const row: Omit<CaseRow, 'number' | 'openedByName' | 'assignee'> = {
       tenantId: ctx.user.tenantId, id: newId('cas'), cell: ctx.cell, title: input.title, description: input.description, severity: input.severity,
       productArea: input.productArea, status: 'OPEN', openedBy: ctx.user.id, created: now, lastUpdated: now, closed: null,
     };
     const number = await insertCase(tx, row);
-    const opened: CaseRow = { ...row, number, openedByName: ctx.user.name };
+    const opened: CaseRow = { ...row, number, openedByName: ctx.user.name, assignee: null };
     await recordEvent(tx, ctx.clock, ctx.user.tenantId, ctx.audit, {
       eventType: 'bulwark.support.case.open',
       displayMessage: 'Support case opened',

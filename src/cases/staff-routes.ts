@@ -3,14 +3,14 @@ import { helpCenterGate } from '#src/helpcenter/customer.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { attachmentHeaders, toPublicAttachment, toPublicCase, toPublicComment } from './dto.ts';
-import { attachmentParams, caseIdParams, commentBody, queueQuery } from './schemas.ts';
-import { readAttachment, readCase, readQueue, replyToCase, type CaseStatus, type QueuedCase, type StaffContext } from './staff-service.ts';
+import { assigneeBody, attachmentParams, caseIdParams, commentBody, queueQuery, statusBody } from './schemas.ts';
+import { assignCase, caseWorkers, changeCaseStatus, readAttachment, readCase, readQueue, replyToCase, type CaseStatus, type QueuedCase, type StaffContext } from './staff-service.ts';
 
 /** Who may read the queue and cases, and who may answer customers. */
 const READERS = ['AGENT', 'SENIOR_AGENT', 'SECURITY'] as const;
 const RESPONDERS = ['AGENT', 'SENIOR_AGENT'] as const;
 
-const toStaffCase = (row: QueuedCase) => ({ ...toPublicCase(row), organization: { id: row.tenantId, slug: row.orgSlug, name: row.orgName } });
+const toStaffCase = (row: QueuedCase) => ({ ...toPublicCase(row), organization: { id: row.tenantId, slug: row.orgSlug, name: row.orgName }, assignee: row.assignee });
 
 /**
  * Staff routes' gate, on the Help Center's host only: the staff member at work if they have one of `roles`, and
@@ -35,7 +35,7 @@ export function staffContexts(app: FastifyInstance): (request: FastifyRequest, r
 export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
   const contextOf = staffContexts(app);
 
-  app.get<{ Querystring: { status?: CaseStatus; q?: string; limit: number } }>('/help/v1/staff/cases', { schema: { querystring: queueQuery } }, async (request, reply) => {
+  app.get<{ Querystring: { status?: CaseStatus; q?: string; assignee?: 'me' | 'nobody'; limit: number } }>('/help/v1/staff/cases', { schema: { querystring: queueQuery } }, async (request, reply) => {
     const ctx = await contextOf(request, READERS, false);
     reply.header('cache-control', 'no-store');
     return (await readQueue(ctx, request.query)).map(toStaffCase);
@@ -57,5 +57,17 @@ export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { caseId: string }; Body: { body: string } }>('/help/v1/staff/cases/:caseId/comments', { schema: { params: caseIdParams, body: commentBody } }, async (request, reply) => {
     const ctx = await contextOf(request, RESPONDERS, true);
     return reply.code(201).send(toPublicComment(await replyToCase(ctx, request.params.caseId, request.body.body)));
+  });
+
+  app.get('/help/v1/staff/members', async (request) => caseWorkers(await contextOf(request, READERS, false)));
+
+  app.post<{ Params: { caseId: string }; Body: { assigneeId: string | null } }>('/help/v1/staff/cases/:caseId/assignee', { schema: { params: caseIdParams, body: assigneeBody } }, async (request) => {
+    const ctx = await contextOf(request, RESPONDERS, true);
+    return toStaffCase(await assignCase(ctx, request.params.caseId, request.body.assigneeId));
+  });
+
+  app.post<{ Params: { caseId: string }; Body: { status: CaseStatus } }>('/help/v1/staff/cases/:caseId/status', { schema: { params: caseIdParams, body: statusBody } }, async (request) => {
+    const ctx = await contextOf(request, RESPONDERS, true);
+    return toStaffCase(await changeCaseStatus(ctx, request.params.caseId, request.body.status));
   });
 }

@@ -7,7 +7,8 @@ import type { AuditContext, EventInput, LogActor, LogTarget } from '#src/syslog/
 import { recordEvent } from '#src/syslog/service.ts';
 import { CaseErrors } from './errors.ts';
 import { caseTarget } from './service.ts';
-import { attachmentContent, attachmentsOf, commentsOf, findQueuedCase, insertComment, queueOf, setCaseStatus, type AttachmentRow, type CaseStatus, type CommentRow, type QueuedCase } from './store.ts';
+import { staffOfPlane } from '#src/helpcenter/store.ts';
+import { attachmentContent, attachmentsOf, commentsOf, findQueuedCase, insertComment, queueOf, setAssignee, setCaseStatus, type AttachmentRow, type CaseStatus, type CommentRow, type QueuedCase } from './store.ts';
 
 export type { CaseStatus, QueuedCase };
 
@@ -33,11 +34,12 @@ export async function logInPlane(tx: Tx, ctx: StaffContext, eventType: string, d
 }
 
 /** The cell's queue, as filtered; the reading itself is logged in the support plane with what was asked and how much came back. */
-export async function readQueue(ctx: StaffContext, filter: { status?: CaseStatus; q?: string; limit: number }): Promise<QueuedCase[]> {
+export async function readQueue(ctx: StaffContext, filter: { status?: CaseStatus; q?: string; assignee?: 'me' | 'nobody'; limit: number }): Promise<QueuedCase[]> {
   return ctx.db.transaction().execute(async (tx) => {
-    const rows = await queueOf(tx, ctx.cell, filter);
+    const assignee = filter.assignee === undefined ? undefined : filter.assignee === 'me' ? ctx.user.id : null;
+    const rows = await queueOf(tx, ctx.cell, { ...filter, assignee });
     await logInPlane(tx, ctx, 'bulwark.support.queue.read', 'Support staff read the case queue', [], {
-      status: filter.status ?? null, query: filter.q ?? null, limit: filter.limit, rows: rows.length,
+      status: filter.status ?? null, query: filter.q ?? null, assignee: filter.assignee ?? null, limit: filter.limit, rows: rows.length,
     });
     return rows;
   });
@@ -81,11 +83,60 @@ export async function replyToCase(ctx: StaffContext, id: string, body: string): 
     const comment: CommentRow = { id: newId('ccm'), caseId: row.id, authorKind: 'STAFF', authorId: ctx.user.id, authorName: ctx.user.name, body, created: now };
     await insertComment(tx, row.tenantId, comment);
     await setCaseStatus(tx, row.tenantId, row.id, 'WAITING_ON_CUSTOMER', now);
-    const debugData = { commentId: comment.id, authorKind: 'STAFF' };
-    await logInPlane(tx, ctx, 'bulwark.support.case.comment', 'Comment added to a support case', [caseTarget(row), orgTarget(row)], debugData);
-    await recordEvent(tx, ctx.clock, row.tenantId, ctx.audit(staffActor(ctx)), {
-      eventType: 'bulwark.support.case.comment', displayMessage: 'Comment added to a support case', target: [caseTarget(row)], debugData,
-    });
+    await logCaseChange(tx, ctx, row, 'bulwark.support.case.comment', 'Comment added to a support case', { commentId: comment.id, authorKind: 'STAFF' });
     return comment;
+  });
+}
+
+/** Who may work cases: the staff of the cell's plane with a case role (as of their last sign-in). */
+const CASE_ROLES = ['AGENT', 'SENIOR_AGENT'];
+
+export function caseWorkers(ctx: StaffContext): Promise<{ id: string; name: string; email: string | null; staffRoles: string[] }[]> {
+  return staffOfPlane(ctx.db, ctx.planeId, CASE_ROLES);
+}
+
+/** A change to a case by support, in the support plane's log and the customer's tenant's, in one transaction. */
+async function logCaseChange(tx: Tx, ctx: StaffContext, row: QueuedCase, eventType: string, displayMessage: string, debugData: Record<string, unknown>): Promise<void> {
+  await logInPlane(tx, ctx, eventType, displayMessage, [caseTarget(row), orgTarget(row)], debugData);
+  await recordEvent(tx, ctx.clock, row.tenantId, ctx.audit(staffActor(ctx)), { eventType, displayMessage, target: [caseTarget(row)], debugData });
+}
+
+/**
+ * Gives a case to a staff member of the cell, or to nobody (`assigneeId` null). An agent takes cases for
+ * themselves and gives back their own; a senior agent assigns anyone. An OPEN case taken is IN_PROGRESS.
+ */
+export async function assignCase(ctx: StaffContext, id: string, assigneeId: string | null): Promise<QueuedCase> {
+  const now = ctx.clock.now();
+  const senior = ctx.user.staffRoles.includes('SENIOR_AGENT');
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await findQueuedCase(tx, ctx.cell, id, true);
+    if (!row) throw OktaErrors.notFound(`${id} (Case)`);
+    if (row.status === 'CLOSED') throw CaseErrors.closed();
+    if (!senior && ![ctx.user.id, null].includes(assigneeId)) throw CaseErrors.assignOthers();
+    if (!senior && row.assignee !== null && row.assignee.id !== ctx.user.id) throw CaseErrors.assignOthers();
+    const assignee = assigneeId === null ? null : (await staffOfPlane(tx, ctx.planeId, CASE_ROLES, assigneeId))[0];
+    if (assignee === undefined) throw CaseErrors.noSuchWorker(assigneeId as string);
+    if ((assignee?.id ?? null) === (row.assignee?.id ?? null)) return row;
+    const to = assignee && { id: assignee.id, name: assignee.name };
+    await setAssignee(tx, row.tenantId, row.id, to, now);
+    const status: CaseStatus = to !== null && row.status === 'OPEN' ? 'IN_PROGRESS' : row.status;
+    if (status !== row.status) await setCaseStatus(tx, row.tenantId, row.id, status, now);
+    await logCaseChange(tx, ctx, row, 'bulwark.support.case.assign', to ? 'Support case assigned' : 'Support case unassigned', {
+      assignee: to?.name ?? null, previousAssignee: row.assignee?.name ?? null, status,
+    });
+    return { ...row, assignee: to, status, lastUpdated: now };
+  });
+}
+
+/** Moves a case along (or reopens it); setting the status it has changes nothing and logs nothing. */
+export async function changeCaseStatus(ctx: StaffContext, id: string, status: CaseStatus): Promise<QueuedCase> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await findQueuedCase(tx, ctx.cell, id, true);
+    if (!row) throw OktaErrors.notFound(`${id} (Case)`);
+    if (row.status === status) return row;
+    await setCaseStatus(tx, row.tenantId, row.id, status, now);
+    await logCaseChange(tx, ctx, row, 'bulwark.support.case.status', 'Support case status changed', { from: row.status, to: status });
+    return { ...row, status, lastUpdated: now, closed: status === 'CLOSED' ? now : null };
   });
 }

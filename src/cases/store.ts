@@ -6,7 +6,7 @@ export type Severity = (typeof SEVERITIES)[number];
 /** What a case is about, so the right people pick it up. */
 export const PRODUCT_AREAS = ['SIGN_IN', 'MFA', 'DIRECTORY', 'SSO', 'SYSTEM_LOG', 'API', 'ADMIN_CONSOLE', 'OTHER'] as const;
 export type ProductArea = (typeof PRODUCT_AREAS)[number];
-export const CASE_STATUSES = ['OPEN', 'WAITING_ON_CUSTOMER', 'CLOSED'] as const;
+export const CASE_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'CLOSED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export type CaseRow = {
@@ -23,6 +23,8 @@ export type CaseRow = {
   /** The Help Center's record of the customer who opened it (help_center_users.id), and their name. */
   openedBy: string;
   openedByName: string;
+  /** The staff member working on it (their record in the cell's support plane), if anyone is. */
+  assignee: { id: string; name: string } | null;
   created: Date;
   lastUpdated: Date;
   closed: Date | null;
@@ -32,12 +34,13 @@ export type CommentRow = { id: string; caseId: string; authorKind: 'CUSTOMER' | 
 
 const caseColumns = [
   'c.tenant_id', 'c.id', 'c.number', 'c.cell', 'c.title', 'c.description', 'c.severity', 'c.product_area', 'c.status', 'c.opened_by',
-  'c.created', 'c.last_updated', 'c.closed', 'u.name as opened_by_name',
+  'c.created', 'c.last_updated', 'c.closed', 'u.name as opened_by_name', 'c.assignee_id', 'c.assignee_name',
 ] as const;
 
 type CaseRecord = {
   tenant_id: string; id: string; number: string; cell: string; title: string; description: string; severity: string; product_area: string;
   status: string; opened_by: string; opened_by_name: string; created: Date; last_updated: Date; closed: Date | null;
+  assignee_id: string | null; assignee_name: string | null;
 };
 
 function toCase(r: CaseRecord): CaseRow {
@@ -45,6 +48,7 @@ function toCase(r: CaseRecord): CaseRow {
     tenantId: r.tenant_id, id: r.id, number: String(r.number), cell: r.cell, title: r.title, description: r.description,
     severity: r.severity as Severity, productArea: r.product_area as ProductArea, status: r.status as CaseStatus,
     openedBy: r.opened_by, openedByName: r.opened_by_name, created: r.created, lastUpdated: r.last_updated, closed: r.closed,
+    assignee: r.assignee_id === null ? null : { id: r.assignee_id, name: r.assignee_name ?? '' },
   };
 }
 
@@ -55,7 +59,7 @@ function cases(db: Executor) {
 }
 
 /** Stores a new case; the database numbers it. */
-export async function insertCase(tx: Tx, row: Omit<CaseRow, 'number' | 'openedByName'>): Promise<string> {
+export async function insertCase(tx: Tx, row: Omit<CaseRow, 'number' | 'openedByName' | 'assignee'>): Promise<string> {
   const { number } = await tx.insertInto('support_cases').values({
     tenant_id: row.tenantId, id: row.id, cell: row.cell, title: row.title, description: row.description, severity: row.severity,
     product_area: row.productArea, status: row.status, opened_by: row.openedBy, created: row.created, last_updated: row.lastUpdated, closed: row.closed,
@@ -84,6 +88,11 @@ export async function setCaseStatus(tx: Tx, tenantId: string, id: string, status
     .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
 
+export async function setAssignee(tx: Tx, tenantId: string, id: string, assignee: { id: string; name: string } | null, at: Date): Promise<void> {
+  await tx.updateTable('support_cases').set({ assignee_id: assignee?.id ?? null, assignee_name: assignee?.name ?? null, last_updated: at })
+    .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
 export async function insertComment(tx: Tx, tenantId: string, c: CommentRow): Promise<void> {
   await tx.insertInto('support_case_comments').values({
     tenant_id: tenantId, case_id: c.caseId, id: c.id, author_kind: c.authorKind, author_id: c.authorId, author_name: c.authorName, body: c.body, created: c.created,
@@ -106,11 +115,13 @@ const toQueued = (r: CaseRecord & { org_slug: string; org_name: string }): Queue
 
 /**
  * The cell's cases, most recently changed first: every tenant's of the cell and no other cell's. `q` is a
- * full-text search over title and description (web search syntax: words, "phrases", -excluded).
+ * full-text search over title and description (web search syntax: words, "phrases", -excluded); `assignee`
+ * keeps to one staff member's cases, or (null) to those nobody has taken.
  */
-export async function queueOf(db: Executor, cell: string, filter: { status?: CaseStatus; q?: string; limit: number }): Promise<QueuedCase[]> {
+export async function queueOf(db: Executor, cell: string, filter: { status?: CaseStatus; q?: string; assignee?: string | null; limit: number }): Promise<QueuedCase[]> {
   let q = queued(db).where('c.cell', '=', cell);
   if (filter.status !== undefined) q = q.where('c.status', '=', filter.status);
+  if (filter.assignee !== undefined) q = filter.assignee === null ? q.where('c.assignee_id', 'is', null) : q.where('c.assignee_id', '=', filter.assignee);
   if (filter.q !== undefined) q = q.where(sql<boolean>`c.search @@ websearch_to_tsquery('simple', ${filter.q})`);
   const rows = await q.orderBy('c.last_updated', 'desc').orderBy('c.id').limit(filter.limit).execute();
   return rows.map(toQueued);

@@ -512,6 +512,8 @@ export type SupportCasesTable = {
   last_updated: Ts;
   closed: TsNull;
   search: Generated<string>;
+  assignee_id: ColumnType<string | null, string | null | undefined, string | null>;
+  assignee_name: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type SupportCaseCommentsTable = {

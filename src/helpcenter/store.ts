@@ -119,3 +119,11 @@ export async function endSessionRow(tx: Tx, session: Pick<HelpCenterSessionRow, 
     .where('tenant_id', '=', session.tenantId).where('id', '=', session.id).where('ended', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** The staff of a support plane who hold one of `roles` (as of their last sign-in), or the one of them `id` names. */
+export async function staffOfPlane(db: Executor, planeId: string, roles: readonly string[], id?: string): Promise<{ id: string; name: string; email: string | null; staffRoles: string[] }[]> {
+  let q = db.selectFrom('help_center_users').select(['id', 'name', 'email', 'staff_roles']).where('tenant_id', '=', planeId)
+    .where(sql<boolean>`staff_roles && ${sql.val(roles)}::text[]`);
+  if (id !== undefined) q = q.where('id', '=', id);
+  return (await q.orderBy('name').orderBy('id').limit(500).execute()).map((r) => ({ id: r.id, name: r.name, email: r.email, staffRoles: [...r.staff_roles] }));
+}

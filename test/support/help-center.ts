@@ -47,14 +47,14 @@ export async function helpCenterCustomer(server: TestServer, fixture: Fixture, s
   return { hc, tenantSession };
 }
 
-/** A cell's support plane made for a test, with its API and the staff groups `Support agents`, `Support security` and `Report admins`. */
+/** A cell's support plane made for a test, with its API and its staff groups (Support agents, Senior support agents, Support security, Report admins). */
 export type SupportPlane = { id: string; slug: string; api: Api; groups: Map<string, string> };
 
 export async function newSupportPlane(server: TestServer, clock: Clock, cell: string): Promise<SupportPlane> {
   const created = await createSupportPlane(server.db, clock, { cell, adminEmail: `it@staff-${cell}.example.com` });
   const api = apiClient(server.url, created.apiToken);
   const groups = new Map<string, string>();
-  for (const name of ['Support agents', 'Support security', 'Report admins']) groups.set(name, ok(await api('POST', '/api/v1/groups', { profile: { name } }), 'group').body.id as string);
+  for (const name of ['Support agents', 'Senior support agents', 'Support security', 'Report admins']) groups.set(name, ok(await api('POST', '/api/v1/groups', { profile: { name } }), 'group').body.id as string);
   return { id: created.tenant.id, slug: created.tenant.slug, api, groups };
 }
 

@@ -17,6 +17,7 @@ import * as supportCases from './2026-11-29T02-00_support-cases.ts';
 import * as supportStaff from './2026-11-29T03-00_support-staff.ts';
 import * as caseAttachments from './2026-11-29T04-00_case-attachments.ts';
 import * as supportReports from './2026-11-29T05-00_support-reports.ts';
+import * as caseAssignment from './2026-11-29T06-00_case-assignment.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T03-00_support-staff': supportStaff,
   '2026-11-29T04-00_case-attachments': caseAttachments,
   '2026-11-29T05-00_support-reports': supportReports,
+  '2026-11-29T06-00_case-assignment': caseAssignment,
 };
