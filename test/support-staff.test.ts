@@ -54,6 +54,21 @@ describe('support staff in the Help Center', () => {
     assert.ok(rules.length >= 2);
     for (const r of rules) assert.deepEqual([r.actions.signon.requireFactor, r.actions.signon.phishingResistant], [true, 'REQUIRED'], JSON.stringify(r));
     assert.equal(plane.slug, 'staff-commercial');
+    // The plane's own admin cannot open it to a password: not by editing the default rule, nor by a narrower rule before it.
+    const policyId = (ok(await plane.api('GET', '/api/v1/policies?type=OKTA_SIGN_ON'), 'policies').body as { id: string }[])[0]?.id;
+    const seq = await lastSeqOf(server.db, plane.id);
+    const fallback = rules.at(-1) as unknown as { id: string; name: string; actions: { signon: Record<string, unknown> } };
+    assert.equal(fallback.name, 'Support staff: passkey at every sign-in');
+    const weakened = await plane.api('PUT', `/api/v1/policies/${policyId}/rules/${fallback.id}`, { ...fallback, actions: { signon: { ...fallback.actions.signon, requireFactor: false, phishingResistant: 'OPTIONAL' } } });
+    assertOktaError(weakened, 400, 'E0000001');
+    assert.match(JSON.stringify(weakened.body), /support staff sign in with a passkey only/);
+    const narrow = await plane.api('POST', `/api/v1/policies/${policyId}/rules`, {
+      name: 'Agents on the office network', priority: 1, conditions: { people: { users: { include: [], exclude: [] }, groups: { include: [plane.groups.get('Support agents')], exclude: [] } } },
+      actions: { signon: { ...fallback.actions.signon, requireFactor: true, phishingResistant: 'OPTIONAL' } },
+    });
+    assertOktaError(narrow, 400, 'E0000001');
+    assert.match(JSON.stringify(narrow.body), /Agents on the office network: actions.signon: support staff sign in with a passkey only/);
+    assert.equal(await lastSeqOf(server.db, plane.id), seq, 'refused, nothing changed or logged');
     const because = (text: string) => (err: { causes?: readonly string[] }) => (err.causes ?? []).some((c) => c.includes(text));
     await assert.rejects(createTenant(server.db, clock, { slug: 'staff-commercial2', adminEmail: 'a@b.example.com' }), because('reserved name'));
     await assert.rejects(createSupportPlane(server.db, clock, { cell: 'commercial', adminEmail: 'a@b.example.com' }), because('already has a support plane'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NetworkInfo } from '#src/network/resolver.ts';
 import {
-  amrSatisfies, anyConditions, builtInRules, factorQualifies, matchingRule, policyProblem, reachesAdminConsole, rulesDemandingFactors, signOnPolicyId,
+  amrSatisfies, anyConditions, builtInRules, factorQualifies, matchingRule, policyProblem, reachesAdminConsole, rulesDemandingFactors, signOnPolicyId, supportPlaneProblem,
   type SignOnRequest, type SignOnRule,
 } from './sign-on-rules.ts';
 import { inZone, type ZoneRow } from './zones.ts';
@@ -101,6 +101,17 @@ describe('sign-on rules', () => {
     assert.equal(factorQualifies('token:software:totp', pr), false);
     assert.equal(factorQualifies('webauthn', pr), true);
     assert.equal(factorQualifies('token:software:totp', anyFactor), true);
+  });
+
+  it('refuses, in a support plane, any rule that lets someone in without a passkey, whatever its conditions', () => {
+    const passkey = { ...DEFAULT_RULE.actions.signon, access: 'ALLOW' as const, requireFactor: true, phishingResistant: 'REQUIRED' as const };
+    const passkeyDefault = { ...DEFAULT_RULE, actions: { signon: passkey } };
+    assert.equal(supportPlaneProblem([ADMIN_RULE, passkeyDefault]), null);
+    assert.match(supportPlaneProblem([ADMIN_RULE, DEFAULT_RULE]) ?? '', /support staff sign in with a passkey only/);
+    const narrow = rule({ actions: { signon: { ...passkey, phishingResistant: 'OPTIONAL' } }, conditions: { app: { include: ['dashboard'], exclude: [] } } });
+    assert.match(supportPlaneProblem([narrow, ADMIN_RULE, passkeyDefault]) ?? '', /^[^:]+: actions.signon: support staff/);
+    assert.equal(supportPlaneProblem([{ ...narrow, status: 'INACTIVE' }, ADMIN_RULE, passkeyDefault]), null, 'an inactive rule lets nobody in');
+    assert.equal(supportPlaneProblem([rule({ actions: { signon: { ...passkey, access: 'DENY', requireFactor: false, phishingResistant: 'OPTIONAL' } } }), ADMIN_RULE, passkeyDefault]), null, 'a deny rule lets nobody in');
   });
 
   it('refuses rule lists that would let anything but a passkey into the admin console, or make no sense', () => {

@@ -144,6 +144,17 @@ export function policyProblem(rules: readonly SignOnRule[]): string | null {
   return null;
 }
 
+const PLANE_FLOOR = 'actions.signon: support staff sign in with a passkey only (requireFactor true, phishingResistant REQUIRED); this is a support plane';
+
+/**
+ * The problem with a support plane's rule list, or null: there, every rule that lets anyone in asks for a
+ * passkey, whatever its conditions, so that no admin of the plane can open the support tools to a password.
+ */
+export function supportPlaneProblem(rules: readonly SignOnRule[]): string | null {
+  const weak = rules.find((r) => r.status === 'ACTIVE' && r.actions.signon.access === 'ALLOW' && !(r.actions.signon.requireFactor && r.actions.signon.phishingResistant === 'REQUIRED'));
+  return weak ? `${weak.name}: ${PLANE_FLOOR}` : null;
+}
+
 /** What the rule conditions are judged against: the sign-in's app, its user, and its network. */
 export type SignOnRequest = {
   app: string;

@@ -5,11 +5,12 @@ import { AppError, OktaErrors } from '#src/http/errors.ts';
 import { newId } from '#src/lib/ids.ts';
 import type { NetworkInfo } from '#src/network/resolver.ts';
 import type { ServiceContext } from '#src/service-context.ts';
+import { findTenantOfId, isSupportPlane } from '#src/tenants/service.ts';
 import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { existingUserIds } from '#src/users/service.ts';
 import {
-  amrSatisfies, policyProblem, anyConditions, APP_NAMES, ADMIN_CONSOLE, BUILT_IN_APPS, builtInRules, matchingRule, referencedIds, rulesDemandingFactors, signOnPolicyId,
+  amrSatisfies, policyProblem, supportPlaneProblem, anyConditions, APP_NAMES, ADMIN_CONSOLE, BUILT_IN_APPS, builtInRules, matchingRule, referencedIds, rulesDemandingFactors, signOnPolicyId,
   type RuleConditions, type SignOnActions, type SignOnRule,
 } from './sign-on-rules.ts';
 import { listRuleRows, lockRuleList, replaceRuleRows, type RuleRow } from './store.ts';
@@ -145,6 +146,12 @@ async function changeRules(ctx: ServiceContext, change: RuleChange): Promise<Sig
 
 type RuleChange = (rules: SignOnRule[], tx: Tx, now: Date) => Promise<{ rules: SignOnRule[]; logged: Change }>;
 
+/** Whether the tenant is a cell's support plane, whose staff sign in with passkeys only (its creation sets that up, outside this check). */
+async function inSupportPlane(ctx: ServiceContext): Promise<boolean> {
+  const tenant = await findTenantOfId(ctx.db, ctx.tenantId);
+  return tenant !== undefined && isSupportPlane(tenant);
+}
+
 async function changeRulesIn(tx: Tx, ctx: ServiceContext, change: RuleChange): Promise<SignOnRule> {
   await lockRuleList(tx, ctx.tenantId);
   const now = ctx.clock.now();
@@ -155,7 +162,7 @@ async function changeRulesIn(tx: Tx, ctx: ServiceContext, change: RuleChange): P
     if (names.has(r.name)) throw invalid(`name: A rule named "${r.name}" already exists in this policy`);
     names.add(r.name);
   }
-  const problem = policyProblem(rules);
+  const problem = policyProblem(rules) ?? (await inSupportPlane(ctx) ? supportPlaneProblem(rules) : null);
   if (problem) throw invalid(problem);
   await replaceRuleRows(tx, ctx.tenantId, rules.map((r) => toRow(r, now)));
   const target: LogTarget = { ...ruleTarget(logged.rule), ...(logged.from ? { changeDetails: { from: ruleShape(logged.from), to: ruleShape(logged.rule) } } : {}) };
