@@ -63,7 +63,8 @@ describe('support staff in the Help Center', () => {
     assertOktaError(weakened, 400, 'E0000001');
     assert.match(JSON.stringify(weakened.body), /support staff sign in with a passkey only/);
     const narrow = await plane.api('POST', `/api/v1/policies/${policyId}/rules`, {
-      name: 'Agents on the office network', priority: 1, conditions: { people: { users: { include: [], exclude: [] }, groups: { include: [plane.groups.get('Support agents')], exclude: [] } } },
+      name: 'Agents on the office network', priority: 1,
+      conditions: { people: { users: { include: [], exclude: [] }, groups: { include: [plane.groups.get('Support agents')], exclude: [] } }, app: { include: ['help_center'], exclude: [] } },
       actions: { signon: { ...fallback.actions.signon, requireFactor: true, phishingResistant: 'OPTIONAL' } },
     });
     assertOktaError(narrow, 400, 'E0000001');
