@@ -243,4 +243,50 @@ describe('support-plane reports', () => {
     assert.equal(oversize.length, 1, 'one alert: the download far larger than the template\'s usual size');
     assert.equal(oversize[0]?.details['bytes'], big.body.length);
   });
+
+  it('keeps each cell\'s reports to its own staff, every route, both directions, and customers out of all of them', async () => {
+    const haSecurity = await newStaffMember(server, haPlane, HA, ['Support agents', 'Support security']);
+    const haOther = await newStaffMember(server, haPlane, HA, 'Support security');
+    const sides = [];
+    for (const [owner, approver, org] of [[agent, security, other.slug], [haSecurity, haOther, haTenant.slug]] as const) {
+      const run = ok(await owner.hc('POST', '/help/v1/staff/reports/runs', { template: 'support-users', filters: { organization: org }, fields: ['created'] }), 'run').body as Run;
+      const pending = ok(await owner.hc('POST', '/help/v1/staff/reports/runs', { template: 'support-users', filters: {}, fields: ['created'], reason: 'Isolation check' }), 'pending').body as Run;
+      const file = await fetchFile(owner.hc, `/help/v1/staff/reports/runs/${run.id}/download`);
+      assert.equal(file.status, 200);
+      const download = (ok(await approver.hc('GET', '/help/v1/staff/reports/downloads'), 'downloads').body as { id: string; runId: string }[]).find((d) => d.runId === run.id);
+      sides.push({ run: run.id, pending: pending.id, download: download?.id as string, file: file.body });
+    }
+    const [commercial, ha] = sides as [typeof sides[0], typeof sides[0]];
+    for (const [stranger, theirs] of [[haSecurity, commercial], [security, ha]] as const) {
+      const seq = await lastSeqOf(server.db, plane.id);
+      const haSeq = await lastSeqOf(server.db, haPlane.id);
+      for (const [method, path, body] of [
+        ['GET', `/help/v1/staff/reports/runs/${theirs.run}`],
+        ['GET', `/help/v1/staff/reports/runs/${theirs.run}/download`],
+        ['POST', `/help/v1/staff/reports/runs/${theirs.pending}/approve`, { note: 'x' }],
+        ['POST', `/help/v1/staff/reports/runs/${theirs.pending}/deny`, { note: 'x' }],
+        ['POST', `/help/v1/staff/reports/downloads/${theirs.download}/reconcile`, {}],
+      ] as const) assert.equal((await stranger.hc(method, path, body)).status, 404, `${method} ${path}`);
+      const identify = await stranger.hc('POST', '/help/v1/staff/reports/watermarks/identify', theirs.file, { 'content-type': 'application/octet-stream' });
+      assert.equal(identify.status, 404, 'another cell\'s watermark is none of this cell\'s');
+      const lists = JSON.stringify([
+        ok(await stranger.hc('GET', '/help/v1/staff/reports/runs?limit=200'), 'runs').body,
+        ok(await stranger.hc('GET', '/help/v1/staff/reports/approvals?limit=200'), 'approvals').body,
+        ok(await stranger.hc('GET', '/help/v1/staff/reports/downloads?limit=200'), 'downloads').body,
+      ]);
+      for (const id of [theirs.run, theirs.pending, theirs.download]) assert.ok(!lists.includes(id), `${id} listed to the other cell`);
+      const refusedIn = stranger === haSecurity ? plane.id : haPlane.id;
+      assert.equal(await lastSeqOf(server.db, refusedIn), refusedIn === plane.id ? seq : haSeq, 'nothing written in the owning plane');
+    }
+    const pendingAfter = await server.db.selectFrom('report_runs').select('status').where('id', 'in', [commercial.pending, ha.pending]).execute();
+    assert.deepEqual(pendingAfter.map((r) => r.status), ['PENDING_APPROVAL', 'PENDING_APPROVAL']);
+
+    const customer = await helpCenterCustomer(server, { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) }, tenant.slug, { admin: true });
+    for (const [method, path, body] of [
+      ['GET', '/help/v1/staff/reports/templates'], ['GET', '/help/v1/staff/reports/organizations'], ['GET', '/help/v1/staff/reports/runs'],
+      ['POST', '/help/v1/staff/reports/runs', { template: 'support-users', filters: { organization: tenant.slug } }], ['GET', `/help/v1/staff/reports/runs/${commercial.run}`],
+      ['GET', `/help/v1/staff/reports/runs/${commercial.run}/download`], ['GET', '/help/v1/staff/reports/approvals'], ['POST', `/help/v1/staff/reports/runs/${commercial.pending}/approve`, { note: 'x' }],
+      ['GET', '/help/v1/staff/reports/downloads'], ['POST', `/help/v1/staff/reports/downloads/${commercial.download}/reconcile`, {}],
+    ] as const) assert.equal((await customer.hc(method, path, body)).status, 403, `a customer admin: ${method} ${path}`);
+  });
 });
