@@ -72,7 +72,10 @@ describe('support-plane reports', () => {
     assert.equal(users?.fields.length, 15);
     assert.deepEqual(users?.fields.filter((f) => f.personal).map((f) => f.name), ['fullName', 'username', 'email', 'address', 'phone', 'mobilePhone', 'federationId']);
     for (const t of templates) assert.ok(t.fields.every((f) => !(f.default && f.personal)), t.id);
+    const seq = await lastSeqOf(server.db, plane.id);
     const orgs = ok(await agent.hc('GET', '/help/v1/staff/reports/organizations'), 'orgs').body as { slug: string }[];
+    const [read] = await eventsAfterOf<Event>(server.db, plane.id, seq);
+    assert.deepEqual([read?.eventType, read?.debugContext.debugData['view'], read?.debugContext.debugData['rows']], ['bulwark.support.report.read', 'organizations', orgs.length]);
     assert.ok(orgs.some((o) => o.slug === tenant.slug) && !orgs.some((o) => o.slug === haTenant.slug), 'only the cell\'s organizations');
     const customer = await helpCenterCustomer(server, { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) }, tenant.slug, { admin: true });
     assert.equal((await customer.hc('GET', '/help/v1/staff/reports/templates')).status, 403, 'a customer admin is no staff');

@@ -44,7 +44,19 @@ function templateOf(id: string): ReportTemplate {
 
 /** The organizations of the cell, for the organization filter's choices. */
 export async function cellOrganizations(ctx: StaffContext): Promise<{ slug: string; name: string }[]> {
-  return (await listTenants(ctx.db)).filter((t) => t.cell === ctx.cell).map((t) => ({ slug: t.slug, name: t.name }));
+  return logged(ctx, 'organizations', async () => (await listTenants(ctx.db)).filter((t) => t.cell === ctx.cell).map((t) => ({ slug: t.slug, name: t.name })));
+}
+
+/**
+ * A read of report data (who asked for which export, who downloaded what, the cell's customers), logged in the
+ * support plane with what was read and how much came back, like every read of support data.
+ */
+async function logged<T>(ctx: StaffContext, view: string, read: () => Promise<T>, target: LogTarget[] = []): Promise<T> {
+  const result = await read();
+  await ctx.db.transaction().execute((tx) => logInPlane(tx, ctx, 'bulwark.support.report.read', 'Support staff read report data', target, {
+    view, rows: Array.isArray(result) ? result.length : 1,
+  }));
+  return result;
 }
 
 /** The filters as the database applies them (the organization's tenant id); each checked against the template. */
@@ -124,11 +136,11 @@ export async function createRun(ctx: StaffContext, request: RunRequest): Promise
 export async function readRun(ctx: StaffContext, id: string): Promise<RunRow> {
   const run = await findRun(ctx.db, ctx.planeId, id);
   if (!run || (run.requestedBy !== ctx.user.id && !ctx.user.staffRoles.includes('SECURITY'))) throw OktaErrors.notFound(`${id} (Report run)`);
-  return run;
+  return logged(ctx, 'run', async () => run, [runTarget(run)]);
 }
 
-export const myRuns = (ctx: StaffContext, limit: number): Promise<RunRow[]> => listRuns(ctx.db, ctx.planeId, { requestedBy: ctx.user.id }, limit);
-export const pendingApprovals = (ctx: StaffContext, limit: number): Promise<RunRow[]> => listRuns(ctx.db, ctx.planeId, { pending: true }, limit);
+export const myRuns = (ctx: StaffContext, limit: number): Promise<RunRow[]> => logged(ctx, 'runs', () => listRuns(ctx.db, ctx.planeId, { requestedBy: ctx.user.id }, limit));
+export const pendingApprovals = (ctx: StaffContext, limit: number): Promise<RunRow[]> => logged(ctx, 'approvals', () => listRuns(ctx.db, ctx.planeId, { pending: true }, limit));
 
 /** What a run is now, with the time taken into account: an undecided request or a run past its hour has expired. */
 export function effectiveStatus(run: RunRow, now: Date): RunRow['status'] | 'EXPIRED' {
@@ -267,7 +279,7 @@ export async function startDownload(ctx: StaffContext, runId: string, format: 'c
   };
 }
 
-export const cellDownloads = (ctx: StaffContext, limit: number): Promise<DownloadRow[]> => listDownloads(ctx.db, ctx.planeId, limit);
+export const cellDownloads = (ctx: StaffContext, limit: number): Promise<DownloadRow[]> => logged(ctx, 'downloads', () => listDownloads(ctx.db, ctx.planeId, limit));
 
 export type Variant = { name: string; filters: Filters; rows: number; bytes: number; sha256: string; matchesBytes: boolean | null; matchesSha256: boolean };
 
