@@ -2,7 +2,9 @@
  * The Help Center in a real browser (Debian's Chromium through playwright-core): a customer admin of tenant
  * `demo` opens the Help Center, is sent to demo's own sign-in, signs in with a passkey (Chromium's virtual
  * authenticator) because demo's sign-on rule for the Help Center asks for one, and lands signed in to the
- * Help Center; demo's System Log shows the single sign-on. axe checks every view.
+ * Help Center; demo's System Log shows the single sign-on. She opens a case; an agent of the support plane takes
+ * it, finds it in their own queue, moves it along and answers; a senior agent sees it in the assignment list. axe
+ * checks every view.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +15,24 @@ import { apiClient, createTestTenant, startTestServer, type TestServer, type Tes
 import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
 import { grant, ok, signOnPolicyIdOf, unique, type Fixture } from './support/fixtures.ts';
 import type { Logged } from './support/sign-on.ts';
+
+/** A case's details as the page shows them (`<dt>` → `<dd>`). */
+async function caseDetails(page: Page): Promise<Record<string, string>> {
+  return page.getByRole('article').locator('dl').first().evaluate((dl) => {
+    const out: Record<string, string> = {};
+    for (const dt of dl.querySelectorAll('dt')) out[dt.textContent ?? ''] = dt.nextElementSibling?.textContent ?? '';
+    return out;
+  });
+}
+
+/** The cells of the queue's row of the case titled `title`, by column header. */
+async function queueRow(page: Page, title: string): Promise<Record<string, string>> {
+  const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: title, exact: true }) });
+  await row.waitFor();
+  const headers = await page.getByRole('columnheader').allTextContents();
+  const cells = await row.getByRole('cell').allTextContents();
+  return Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? '']));
+}
 
 describe('the Help Center, in Chromium', () => {
   let server: TestServer;
@@ -95,7 +115,7 @@ describe('the Help Center, in Chromium', () => {
     await page.getByLabel('Organisation').waitFor();
   });
 
-  it('lets the admin open a case and an agent of the support plane answer it, each in their own browser', async () => {
+  it('lets the admin open a case and an agent of the support plane take it, move it along and answer it, each in their own browser', { timeout: 120_000 }, async () => {
     // The commercial cell's support plane, with an agent invited, given a passkey through the link, in the agents' group.
     const plane = await createSupportPlane(server.db, systemClock, { cell: 'commercial', adminEmail: 'it@staff.example.com' });
     const planeApi = apiClient(server.url, plane.apiToken);
@@ -105,7 +125,17 @@ describe('the Help Center, in Chromium', () => {
     ok(await planeApi('PUT', `/api/v1/groups/${agents}/users/${agent.body.id}`), 'agent joins the group');
     const agentContext = await browser.newContext();
     const { page: agentPage } = await pageWithAuthenticator(agentContext);
+    agentPage.setDefaultTimeout(15_000);
     await enrollPasskeyByLink(agentPage, tenantOrigin(server.url, plane.tenant.slug), ok(await planeApi('POST', `/api/v1/users/${agent.body.id}/lifecycle/activate`), 'activate agent').body.activationUrl as string);
+    // And a senior agent, who assigns cases to anyone who works them.
+    const seniors = ok(await planeApi('POST', '/api/v1/groups', { profile: { name: 'Senior support agents' } }), 'seniors group').body.id as string;
+    const seniorLogin = `${unique('katherine')}@staff.example.com`;
+    const senior = ok(await planeApi('POST', '/api/v1/users?activate=false', { profile: { login: seniorLogin, email: seniorLogin, firstName: 'Katherine', lastName: 'Johnson' } }), 'invite senior agent');
+    ok(await planeApi('PUT', `/api/v1/groups/${seniors}/users/${senior.body.id}`), 'senior agent joins the group');
+    const seniorContext = await browser.newContext();
+    const { page: seniorPage } = await pageWithAuthenticator(seniorContext);
+    seniorPage.setDefaultTimeout(15_000);
+    await enrollPasskeyByLink(seniorPage, tenantOrigin(server.url, plane.tenant.slug), ok(await planeApi('POST', `/api/v1/users/${senior.body.id}/lifecycle/activate`), 'activate senior agent').body.activationUrl as string);
 
     // Ada, signed out of everything, signs in to the Help Center again and opens a case.
     await context.clearCookies();
@@ -146,25 +176,95 @@ describe('the Help Center, in Chromium', () => {
     assert.ok(stored.every((r) => !r.content.includes(cookie) && !r.content.includes(bearer)), 'neither the cookie nor the token was stored');
     assert.deepEqual(await accessibilityProblems(page), [], 'the case with its attachment');
 
-    // Grace signs in to the Help Center through the support plane with her passkey and answers from the queue.
-    await agentPage.goto(`${helpCenter}/`);
-    await agentPage.getByRole('link', { name: 'sign in with your passkey' }).click();
-    await agentPage.waitForURL((url) => url.origin === tenantOrigin(server.url, plane.tenant.slug) && url.pathname === '/signin');
-    await agentPage.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await agentPage.waitForURL(`${helpCenter}/`);
-    await agentPage.getByRole('status').filter({ hasText: 'Signed in as Grace Hopper, support staff (AGENT).' }).waitFor();
+    /** Signs a staff member in to the Help Center through the support plane with their passkey. */
+    async function staffSignIn(staffPage: Page, signedIn: string): Promise<void> {
+      await staffPage.goto(`${helpCenter}/`);
+      await staffPage.getByRole('link', { name: 'sign in with your passkey' }).click();
+      await staffPage.waitForURL((url) => url.origin === tenantOrigin(server.url, plane.tenant.slug) && url.pathname === '/signin');
+      await staffPage.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await staffPage.waitForURL(`${helpCenter}/`);
+      await staffPage.getByRole('status').filter({ hasText: signedIn }).waitFor();
+    }
+
+    // Grace signs in to the Help Center through the support plane with her passkey: the case is in the queue, nobody's yet.
+    await staffSignIn(agentPage, 'Signed in as Grace Hopper, support staff (AGENT).');
+    const queued = await queueRow(agentPage, title);
+    assert.equal(queued['Status'], 'Open');
+    assert.equal(queued['Assignee'], 'Nobody');
     await agentPage.getByRole('button', { name: title }).click();
     await agentPage.getByRole('link', { name: 'enrollment.har' }).waitFor();
+    assert.equal((await caseDetails(agentPage))['Assigned to'], 'Nobody');
+    assert.equal(await agentPage.getByLabel('Assign to').count(), 0, 'an agent assigns no one else');
+
+    // She takes it: it is hers and in progress.
+    await agentPage.getByRole('button', { name: 'Take this case' }).click();
+    await agentPage.getByRole('status').filter({ hasText: 'You have the case; it is in progress.' }).waitFor();
+    assert.deepEqual(await caseDetails(agentPage).then((d) => [d['Status'], d['Assigned to']]), ['In progress', 'Grace Hopper']);
+    await agentPage.getByRole('button', { name: 'Give back' }).waitFor();
+    assert.deepEqual(await accessibilityProblems(agentPage), [], 'the staff view of a case one has taken');
+
+    // Ada sees that someone is on it.
+    await page.reload();
+    assert.equal((await queueRow(page, title))['Status'], 'In progress');
+
+    // Grace's queue: nothing unassigned left, and the case among her own.
+    await agentPage.getByRole('button', { name: '← Queue' }).click();
+    const filters = agentPage.getByRole('search', { name: 'Filter the queue' });
+    await filters.getByLabel('Status').selectOption({ label: 'Any' });
+    await filters.getByLabel('Assignee').selectOption({ label: 'Unassigned' });
+    await Promise.all([
+      agentPage.waitForResponse((r) => r.url().includes('/help/v1/staff/cases?') && new URL(r.url()).searchParams.get('assignee') === 'nobody'),
+      filters.getByRole('button', { name: 'Show' }).click(),
+    ]);
+    await agentPage.getByText('No cases.').waitFor();
+    await filters.getByLabel('Assignee').selectOption({ label: 'Mine' });
+    await filters.getByRole('button', { name: 'Show' }).click();
+    const mine = await queueRow(agentPage, title);
+    assert.deepEqual([mine['Status'], mine['Assignee']], ['In progress', 'Grace Hopper']);
+    assert.deepEqual(await accessibilityProblems(agentPage), [], 'the queue, filtered to her own cases');
+
+    // Katherine, a senior agent, finds it in the queue and could give it to anyone who works cases, Grace as it is.
+    await staffSignIn(seniorPage, 'Signed in as Katherine Johnson, support staff (SENIOR_AGENT).');
+    await seniorPage.getByRole('search').getByLabel('Status').selectOption({ label: 'In progress' });
+    await seniorPage.getByRole('search').getByRole('button', { name: 'Show' }).click();
+    await queueRow(seniorPage, title);
+    await seniorPage.getByRole('button', { name: title }).click();
+    const assignTo = seniorPage.getByLabel('Assign to');
+    await assignTo.waitFor();
+    assert.deepEqual(await assignTo.locator('option').allTextContents(), ['Nobody', `Grace Hopper (${agentLogin})`, 'Katherine Johnson (you)']);
+    assert.equal(await assignTo.evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent), `Grace Hopper (${agentLogin})`);
+    assert.equal(await seniorPage.getByRole('button', { name: 'Take this case' }).count(), 0);
+    assert.deepEqual(await accessibilityProblems(seniorPage), [], 'the senior agent\'s view of a case');
+    await seniorContext.close();
+
+    // Grace asks the customer for something: the case waits on them, and she answers.
+    await agentPage.getByRole('button', { name: title }).click();
+    await agentPage.getByLabel('Set status').selectOption({ label: 'Waiting on the customer' });
+    await agentPage.getByRole('button', { name: 'Change status' }).click();
+    await agentPage.getByRole('status').filter({ hasText: 'The case is waiting on the customer.' }).waitFor();
+    assert.equal((await caseDetails(agentPage))['Status'], 'Waiting on the customer');
     await agentPage.getByLabel('Reply to the customer').fill('Could you send us a HAR file of the enrollment?');
     assert.deepEqual(await accessibilityProblems(agentPage), [], 'the staff view of the case');
     await agentPage.getByRole('button', { name: 'Send' }).click();
     await agentPage.getByText('Grace Hopper (support)').waitFor();
-    await agentContext.close();
 
     await page.reload();
     await page.getByRole('button', { name: title }).click();
     await page.getByText('Could you send us a HAR file of the enrollment?').waitFor();
-    assert.match(await page.getByRole('article').textContent() ?? '', /Waiting on you/);
+    assert.equal((await caseDetails(page))['Status'], 'Waiting on you');
+    assert.equal((await caseDetails(page))['Assigned to'], undefined, 'customers are not told which staff member has the case');
+
+    // Ada closes the case while Grace still has it open; Grace's give-back is refused, and the page says why.
+    await page.getByRole('button', { name: 'Close the case' }).click();
+    await page.getByRole('article').getByText('Closed', { exact: true }).waitFor();
+    await agentPage.getByRole('button', { name: 'Give back' }).click();
+    const refused = agentPage.getByRole('alert');
+    await refused.waitFor();
+    assert.match(await refused.textContent() ?? '', /Api validation failed: case.*the case is closed/);
+    await agentPage.getByText('The case is closed: reopen it to assign it.').waitFor();
+    assert.equal((await caseDetails(agentPage))['Status'], 'Closed', 'the refused view shows the case as it is now');
+    assert.deepEqual(await accessibilityProblems(agentPage), [], 'the refusal');
+    await agentContext.close();
   });
 
   it('says why when the organisation is unknown or belongs to another cell', async () => {

@@ -190,6 +190,11 @@ describe('support staff in the Help Center', () => {
     const inTenant = await eventsAfterOf<Event>(server.db, tenant.id, tenantSeq);
     assert.deepEqual(types(inTenant).filter((t) => t.startsWith('bulwark.support.case.')), expected);
     assert.deepEqual(inTenant.filter((e) => e.eventType === 'bulwark.support.case.status').map((e) => [e.debugContext.debugData['from'], e.debugContext.debugData['to'], e.actor.type]), [['IN_PROGRESS', 'WAITING_ON_CUSTOMER', 'SupportStaff']]);
+
+    ok(await customer.hc('POST', `/help/v1/cases/${opened.id}/comments`, { body: 'Here is the HAR you asked for.' }), 'customer answers');
+    assert.equal(ok(await colleague.hc('GET', `/help/v1/staff/cases/${opened.id}`), 'read').body.status, 'IN_PROGRESS', 'back with the one who has it');
+    const givenBack = ok(await colleague.hc('POST', `/help/v1/staff/cases/${opened.id}/assignee`, { assigneeId: null }), 'give back').body;
+    assert.deepEqual([givenBack.assignee, givenBack.status], [null, 'OPEN'], 'nobody has it: open again');
   });
 
   it('refuses bad queue filters and replies, changing nothing', async () => {

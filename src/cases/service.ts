@@ -67,7 +67,10 @@ export async function caseFor(ctx: CustomerContext, id: string): Promise<{ row: 
   return { row, comments, attachments };
 }
 
-/** Adds the customer's comment; a case waiting on the customer is open again. A closed case takes no more. */
+/**
+ * Adds the customer's comment; the case is back with support: IN_PROGRESS when someone has taken it, OPEN
+ * otherwise. A closed case takes no more.
+ */
 export async function commentOnCase(ctx: CustomerContext, id: string, body: string): Promise<CommentRow> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
@@ -75,7 +78,7 @@ export async function commentOnCase(ctx: CustomerContext, id: string, body: stri
     if (row.status === 'CLOSED') throw CaseErrors.closed();
     const comment: CommentRow = { id: newId('ccm'), caseId: row.id, authorKind: 'CUSTOMER', authorId: ctx.user.id, authorName: ctx.user.name, body, created: now };
     await insertComment(tx, row.tenantId, comment);
-    await setCaseStatus(tx, row.tenantId, row.id, 'OPEN', now);
+    await setCaseStatus(tx, row.tenantId, row.id, row.assignee === null ? 'OPEN' : 'IN_PROGRESS', now);
     await recordEvent(tx, ctx.clock, row.tenantId, ctx.audit, {
       eventType: 'bulwark.support.case.comment',
       displayMessage: 'Comment added to a support case',

@@ -59,7 +59,11 @@ export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send(toPublicComment(await replyToCase(ctx, request.params.caseId, request.body.body)));
   });
 
-  app.get('/help/v1/staff/members', async (request) => caseWorkers(await contextOf(request, READERS, false)));
+  app.get('/help/v1/staff/members', async (request, reply) => {
+    const ctx = await contextOf(request, READERS, false);
+    reply.header('cache-control', 'no-store');
+    return caseWorkers(ctx);
+  });
 
   app.post<{ Params: { caseId: string }; Body: { assigneeId: string | null } }>('/help/v1/staff/cases/:caseId/assignee', { schema: { params: caseIdParams, body: assigneeBody } }, async (request) => {
     const ctx = await contextOf(request, RESPONDERS, true);

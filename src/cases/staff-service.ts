@@ -7,7 +7,7 @@ import type { AuditContext, EventInput, LogActor, LogTarget } from '#src/syslog/
 import { recordEvent } from '#src/syslog/service.ts';
 import { CaseErrors } from './errors.ts';
 import { caseTarget } from './service.ts';
-import { staffOfPlane } from '#src/helpcenter/store.ts';
+import { staffOfPlane } from '#src/helpcenter/sessions.ts';
 import { attachmentContent, attachmentsOf, commentsOf, findQueuedCase, insertComment, queueOf, setAssignee, setCaseStatus, type AttachmentRow, type CaseStatus, type CommentRow, type QueuedCase } from './store.ts';
 
 export type { CaseStatus, QueuedCase };
@@ -103,7 +103,8 @@ async function logCaseChange(tx: Tx, ctx: StaffContext, row: QueuedCase, eventTy
 
 /**
  * Gives a case to a staff member of the cell, or to nobody (`assigneeId` null). An agent takes cases for
- * themselves and gives back their own; a senior agent assigns anyone. An OPEN case taken is IN_PROGRESS.
+ * themselves and gives back their own; a senior agent assigns anyone. An OPEN case taken is IN_PROGRESS, and
+ * an IN_PROGRESS case given back to nobody is OPEN again.
  */
 export async function assignCase(ctx: StaffContext, id: string, assigneeId: string | null): Promise<QueuedCase> {
   const now = ctx.clock.now();
@@ -119,7 +120,7 @@ export async function assignCase(ctx: StaffContext, id: string, assigneeId: stri
     if ((assignee?.id ?? null) === (row.assignee?.id ?? null)) return row;
     const to = assignee && { id: assignee.id, name: assignee.name };
     await setAssignee(tx, row.tenantId, row.id, to, now);
-    const status: CaseStatus = to !== null && row.status === 'OPEN' ? 'IN_PROGRESS' : row.status;
+    const status: CaseStatus = to !== null && row.status === 'OPEN' ? 'IN_PROGRESS' : to === null && row.status === 'IN_PROGRESS' ? 'OPEN' : row.status;
     if (status !== row.status) await setCaseStatus(tx, row.tenantId, row.id, status, now);
     await logCaseChange(tx, ctx, row, 'bulwark.support.case.assign', to ? 'Support case assigned' : 'Support case unassigned', {
       assignee: to?.name ?? null, previousAssignee: row.assignee?.name ?? null, status,

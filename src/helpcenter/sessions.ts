@@ -9,6 +9,8 @@ import { HELP_CENTER_CLIENT_ID } from '#src/oidc/clients.ts';
 import { endSessionRow, insertSession, sessionByTokenHash, touchSession, upsertUser, type ContactFields, type HelpCenterSessionRow, type HelpCenterUser } from './store.ts';
 
 export type { HelpCenterSessionRow, HelpCenterUser };
+/** The staff of a support plane by role, for the services that work with them (cases are assigned to them). */
+export { staffOfPlane } from './store.ts';
 
 export type Lifetimes = { idleMinutes: number; maxHours: number };
 

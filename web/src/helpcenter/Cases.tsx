@@ -38,7 +38,7 @@ function CaseList({ seesAll, onOpen, onNew }: { seesAll: boolean; onOpen: (id: s
                 <td>#{c.number}</td>
                 <td><button type="button" className="inline" onClick={() => onOpen(c.id)}>{c.title}</button></td>
                 <td>{c.severity}</td>
-                <td>{STATUS_WORDS[c.status]}</td>
+                <td>{STATUS_WORDS[c.status] ?? c.status}</td>
                 <td>{new Date(c.lastUpdated).toLocaleString()}</td>
               </tr>
             ))}

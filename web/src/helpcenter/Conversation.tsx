@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
-import { AREA_WORDS, removalSummary, sizeWords, STATUS_WORDS, type CaseWithComments } from './types.ts';
+import { AREA_WORDS, removalSummary, sizeWords, STAFF_STATUS_WORDS, STATUS_WORDS, type CaseWithComments } from './types.ts';
 
-/** A case's details and its conversation, with a form to add to it unless it is closed or `canSend` is false. */
-export function Conversation({ value, label, onSend, staffView, canSend = true, attachmentUrl }: { value: CaseWithComments; label: string; onSend: (body: string) => Promise<void>; staffView: boolean; canSend?: boolean; attachmentUrl: (id: string) => string }) {
+/**
+ * A case's details and its conversation, with a form to add to it unless it is closed or `canSend` is false.
+ * Staff see who has the case, and `controls` (taking, assigning, moving it along) below its details.
+ */
+export function Conversation({ value, label, onSend, staffView, canSend = true, attachmentUrl, controls }: { value: CaseWithComments; label: string; onSend: (body: string) => Promise<void>; staffView: boolean; canSend?: boolean; attachmentUrl: (id: string) => string; controls?: ReactNode }) {
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -27,11 +30,13 @@ export function Conversation({ value, label, onSend, staffView, canSend = true, 
       <h2>#{value.number} {value.title}</h2>
       <dl>
         {value.organization && <><dt>Organisation</dt><dd>{value.organization.name} ({value.organization.slug})</dd></>}
-        <dt>Status</dt><dd>{staffView && value.status === 'WAITING_ON_CUSTOMER' ? 'Waiting on the customer' : STATUS_WORDS[value.status]}</dd>
+        <dt>Status</dt><dd>{(staffView ? STAFF_STATUS_WORDS : STATUS_WORDS)[value.status] ?? value.status}</dd>
+        {staffView && <><dt>Assigned to</dt><dd>{value.assignee?.name ?? 'Nobody'}</dd></>}
         <dt>Severity</dt><dd>{value.severity}</dd>
         <dt>Area</dt><dd>{AREA_WORDS[value.productArea] ?? value.productArea}</dd>
         <dt>Opened by</dt><dd>{value.openedBy.name}, {new Date(value.created).toLocaleString()}</dd>
       </dl>
+      {controls}
       <p className="description">{value.description}</p>
       {value.attachments.length > 0 && (
         <ul className="attachments" aria-label="Attachments">

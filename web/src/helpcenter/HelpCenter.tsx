@@ -116,7 +116,7 @@ function SignedIn({ session, onSignOut }: { session: HelpCenterSession; onSignOu
     return (
       <>
         <p role="status">Signed in as <strong>{user.name}</strong>, support staff ({user.staffRoles.join(', ') || 'no role'}).</p>
-        <StaffConsole roles={user.staffRoles} />
+        <StaffConsole me={user} />
         <button type="button" className="secondary" onClick={() => void onSignOut()}>Sign out of the Help Center</button>
       </>
     );

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call } from '../api.ts';
-import { Problem, useTemplates } from './Reports.tsx';
+import { ProblemAlert } from './ProblemAlert.tsx';
+import { useTemplates } from './Reports.tsx';
 import { fieldLabels, filterWords, unscoped, type ReportRun, type ReportTemplate } from './types.ts';
 
 const BASE = '/help/v1/staff/reports';
@@ -26,8 +27,8 @@ export function ReportApprovals() {
       <p className="hint">Bulk exports of personal data wait here for a second person with the security role. Approving or denying needs a note for the record. An approval lets the requester download for one hour; requests not decided within 24 hours expire.</p>
       <button type="button" className="secondary narrow" onClick={load}>Refresh</button>
       {done && <p role="status">{done}</p>}
-      {templatesError !== undefined && <Problem error={templatesError} />}
-      {error !== undefined && <Problem error={error} />}
+      {templatesError !== undefined && <ProblemAlert error={templatesError} />}
+      {error !== undefined && <ProblemAlert error={error} />}
       {requests?.length === 0 && <p>No requests are waiting for approval.</p>}
       {requests?.map((r) => (
         <ApprovalRequest key={r.id} run={r} template={templates?.find((t) => t.id === r.template)}
@@ -83,7 +84,7 @@ function ApprovalRequest({ run, template, onDecided }: { run: ReportRun; templat
           Note
           <textarea value={note} onChange={(e) => setNote(e.target.value)} required maxLength={2000} rows={2} />
         </label>
-        {error !== undefined && <Problem error={error} />}
+        {error !== undefined && <ProblemAlert error={error} />}
         <div className="decision">
           <button type="button" disabled={busy} onClick={() => void decide('approve')}>Approve</button>
           <button type="button" className="secondary narrow" disabled={busy} onClick={() => void decide('deny')}>Deny</button>

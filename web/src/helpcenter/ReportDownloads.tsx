@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call } from '../api.ts';
-import { Problem, useTemplates } from './Reports.tsx';
+import { ProblemAlert } from './ProblemAlert.tsx';
+import { useTemplates } from './Reports.tsx';
 import { DOWNLOAD_STATUS_WORDS, scopeWords, shortHash, sizeWords, type Reconciliation, type ReportDownload, type ReportTemplate } from './types.ts';
 
 const BASE = '/help/v1/staff/reports';
@@ -46,7 +47,7 @@ export function ReportDownloads() {
     <section aria-labelledby="downloads-heading" className="reports">
       <h2 id="downloads-heading">Report downloads</h2>
       <button type="button" className="secondary narrow" onClick={load}>Refresh</button>
-      {error !== undefined && <Problem error={error} />}
+      {error !== undefined && <ProblemAlert error={error} />}
       {downloads?.length === 0 && <p>No report has been downloaded.</p>}
       {downloads && downloads.length > 0 && (
         <table className="report-table">

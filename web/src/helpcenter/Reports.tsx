@@ -1,22 +1,12 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api.ts';
+import { ProblemAlert } from './ProblemAlert.tsx';
 import {
   downloadable, downloadUrl, fieldLabels, filterWords, problemOf, RUN_STATUS_WORDS, scopeWords, unscoped,
   type ReportOrganization, type ReportRun, type ReportTemplate,
 } from './types.ts';
 
 const BASE = '/help/v1/staff/reports';
-
-/** The server's error object as it wrote it: the summary, then each cause. */
-export function Problem({ error }: { error: unknown }) {
-  const { summary, causes } = problemOf(error);
-  return (
-    <div className="error" role="alert">
-      <p>{summary}</p>
-      {causes.length > 0 && <ul>{causes.map((c) => <li key={c}>{c}</li>)}</ul>}
-    </div>
-  );
-}
 
 /** The report templates, read once per page that needs their names and labels. */
 export function useTemplates(): { templates: ReportTemplate[] | undefined; error: unknown } {
@@ -47,7 +37,7 @@ export function Reports() {
   const [generation, setGeneration] = useState(0);
   return (
     <section aria-label="Reports" className="reports">
-      {error !== undefined && <Problem error={error} />}
+      {error !== undefined && <ProblemAlert error={error} />}
       {templates?.length === 0 && <p>There are no report templates.</p>}
       {templates && templates.length > 0 && <Builder templates={templates} onRun={() => setGeneration((g) => g + 1)} />}
       <MyRuns templates={templates} generation={generation} />
@@ -175,7 +165,7 @@ function Builder({ templates, onRun }: { templates: ReportTemplate[]; onRun: () 
             <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} rows={3} />
           </label>
         )}
-        {error !== undefined && <Problem error={error} />}
+        {error !== undefined && <ProblemAlert error={error} />}
         <button type="submit" disabled={busy}>{busy ? 'Running…' : 'Run the report'}</button>
       </form>
       {run && <RunResult run={run} template={template} onChange={setRun} />}
@@ -261,7 +251,7 @@ function RunResult({ run, template, onChange }: { run: ReportRun; template: Repo
       )}
       {run.status === 'DENIED' && <p role="status">This request was denied.</p>}
       {run.status === 'EXPIRED' && <p role="status">This run has expired. Run the report again if you still need it.</p>}
-      {error !== undefined && <Problem error={error} />}
+      {error !== undefined && <ProblemAlert error={error} />}
       {(run.status === 'PENDING_APPROVAL' || run.status === 'APPROVED' || run.status === 'READY') && (
         <button type="button" className="secondary narrow" onClick={() => void reload()}>Check the run again</button>
       )}
@@ -283,7 +273,7 @@ function MyRuns({ templates, generation }: { templates: ReportTemplate[] | undef
     <section aria-labelledby="my-runs-heading">
       <h2 id="my-runs-heading">My runs</h2>
       <button type="button" className="secondary narrow" onClick={load}>Refresh my runs</button>
-      {error !== undefined && <Problem error={error} />}
+      {error !== undefined && <ProblemAlert error={error} />}
       {runs?.length === 0 && <p>You have not run a report yet.</p>}
       {runs && runs.length > 0 && (
         <table className="report-table">

@@ -1,7 +1,16 @@
 import { ApiError } from '../api.ts';
 
 /** The wire shapes of the Help Center's case routes (src/cases/dto.ts, src/cases/staff-routes.ts). */
-export type CaseStatus = 'OPEN' | 'WAITING_ON_CUSTOMER' | 'CLOSED';
+export type CaseStatus = 'OPEN' | 'IN_PROGRESS' | 'WAITING_ON_CUSTOMER' | 'CLOSED';
+
+/** Someone of the support staff, as a case names who has it. */
+export type Assignee = { id: string; name: string };
+
+/** GET /help/v1/staff/members: the cell's staff who work cases (AGENT or SENIOR_AGENT). */
+export type CaseWorker = { id: string; name: string; email: string | null; staffRoles: string[] };
+
+/** The staff member signed in to the console: `id` is their Help Center record, as cases' assignees name them. */
+export type StaffMember = { id: string; name: string; staffRoles: string[] };
 
 export type Comment = { id: string; author: { kind: 'CUSTOMER' | 'STAFF'; name: string }; body: string; created: string };
 
@@ -17,7 +26,10 @@ export type SupportCase = {
   created: string;
   lastUpdated: string;
   closed: string | null;
+  /** Staff routes only. */
   organization?: { id: string; slug: string; name: string };
+  /** Staff routes only: who has the case, if anyone. */
+  assignee?: Assignee | null;
 };
 
 export type Attachment = {
@@ -56,7 +68,11 @@ export function sizeWords(bytes: number): string {
   return bytes < 1024 ? `${bytes} bytes` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export const STATUS_WORDS: Record<CaseStatus, string> = { OPEN: 'Open', WAITING_ON_CUSTOMER: 'Waiting on you', CLOSED: 'Closed' };
+/** A case's status as its customer reads it. */
+export const STATUS_WORDS: Record<CaseStatus, string> = { OPEN: 'Open', IN_PROGRESS: 'In progress', WAITING_ON_CUSTOMER: 'Waiting on you', CLOSED: 'Closed' };
+
+/** A case's status as support staff read it, in the order a case moves along. */
+export const STAFF_STATUS_WORDS: Record<CaseStatus, string> = { OPEN: 'Open', IN_PROGRESS: 'In progress', WAITING_ON_CUSTOMER: 'Waiting on the customer', CLOSED: 'Closed' };
 
 export const SEVERITY_WORDS: Record<string, string> = {
   SEV1: 'Severity 1: sign-in is down for everyone',
