@@ -19,7 +19,7 @@ export type RunningServer = { app: FastifyInstance; url: string; close(): Promis
 const LAST_USED_FLUSH_MS = 5_000;
 const RETENTION_PURGE_MS = 3_600_000;
 
-function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string, enrollment: EnrollmentLink, staff: { login: string; enrollment: EnrollmentLink } | undefined): string {
+function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string, enrollment: EnrollmentLink, staff: { login: string; roles: string; enrollment: EnrollmentLink }[]): string {
   return [
     '',
     'First start: created tenant "demo" with a super admin. These credentials are shown only this once:',
@@ -32,10 +32,8 @@ function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string,
     `Enroll the admin's passkey (one-time link, valid until ${enrollment.expiresAt.toISOString()}):`,
     `  ${enrollment.url}`,
     `Help Center (customers sign in with their organisation, e.g. demo): ${tenantUrl.replace('://demo.', '://support.')}/`,
-    ...(staff ? [
-      `Support staff: ${staff.login} enrolls a passkey here (one-time link), then signs in at the Help Center as staff:`,
-      `  ${staff.enrollment.url}`,
-    ] : []),
+    ...(staff.length > 0 ? ['Support staff enroll a passkey through their one-time link, then sign in at the Help Center as staff:'] : []),
+    ...staff.flatMap((s) => [`  ${s.login} (${s.roles}):`, `    ${s.enrollment.url}`]),
     '',
   ].join('\n');
 }
@@ -58,11 +56,12 @@ export async function serve(config: Config, print: (line: string) => void = cons
     const admin = { alternateId: created.adminLogin, detailEntry: null, displayName: 'Super Admin', id: created.adminId, type: 'User' };
     const enrollment = await runtime.db.transaction().execute((tx) => issueEnrollmentLink(tx, clock, created.tenant.id, operatorContext('bootstrap-enrollment'), admin, tenantUrl));
     const support = await bootstrapSupportPlane(runtime.db, clock, config);
-    const staff = support && {
-      login: support.agentLogin,
-      enrollment: await runtime.db.transaction().execute((tx) => issueEnrollmentLink(tx, clock, support.plane.tenant.id, operatorContext('bootstrap-enrollment'),
-        { alternateId: support.agentLogin, detailEntry: null, displayName: 'Grace Hopper', id: support.agentId, type: 'User' }, tenantUrl.replace('://demo.', `://${support.plane.tenant.slug}.`))),
-    };
+    const staff = [];
+    for (const person of support?.staff ?? []) {
+      const actor = { alternateId: person.login, detailEntry: null, displayName: person.name, id: person.id, type: 'User' };
+      const planeUrl = tenantUrl.replace('://demo.', `://${support?.plane.tenant.slug}.`);
+      staff.push({ ...person, enrollment: await runtime.db.transaction().execute((tx) => issueEnrollmentLink(tx, clock, support?.plane.tenant.id as string, operatorContext('bootstrap-enrollment'), actor, planeUrl)) });
+    }
     print(bootstrapBanner(created, `http://${config.host}:${config.port}`, tenantUrl, enrollment, staff));
   }
   const app = await buildApp({ config, db: runtime.db, clock, authenticator, rateLimiter: createRateLimiter(clock), metrics: createMetrics() });

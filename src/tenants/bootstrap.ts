@@ -30,19 +30,37 @@ export async function bootstrapDemoTenant(db: Db, clock: Clock, config: Config):
   return created;
 }
 
-/** The commercial cell's support plane made at first start, and a support agent waiting to enroll a passkey. */
-export type DemoSupportPlane = { plane: CreatedTenant; agentId: string; agentLogin: string };
+/** The commercial cell's support plane made at first start, and its demo staff, each waiting to enroll a passkey. */
+export type DemoSupportPlane = { plane: CreatedTenant; staff: { id: string; login: string; name: string; roles: string }[] };
+
+/** The plane's staff groups (docs/help-center.md), each giving its members a staff role. */
+const STAFF_GROUPS = [
+  { name: 'Support agents', description: 'Work the queue and answer customers (staff role AGENT)' },
+  { name: 'Report admins', description: 'Run reports over the support plane (staff role REPORT_ADMIN)' },
+  { name: 'Support security', description: 'Approve bulk exports, investigate downloads (staff role SECURITY)' },
+] as const;
 
 /**
- * First start, with the demo seeded: the commercial cell's support plane (`staff-commercial`) with a group of
- * support agents and one agent, Grace Hopper, who has no credential yet: her enrollment link is printed.
+ * First start, with the demo seeded: the commercial cell's support plane (`staff-commercial`) with its staff
+ * groups and two people who have no credential yet (their enrollment links are printed): Grace Hopper, an
+ * agent who also runs reports, and Katherine Johnson of support security, who approves bulk exports.
  */
 export async function bootstrapSupportPlane(db: Db, clock: Clock, config: Config): Promise<DemoSupportPlane | undefined> {
   if (!config.bootstrap.seedDemo) return undefined;
-  const plane = await createSupportPlane(db, clock, { cell: 'commercial', adminEmail: `it@staff-commercial.${config.baseDomain.replace(/:\d+$/, '')}` });
+  const domain = config.baseDomain.replace(/:\d+$/, '');
+  const plane = await createSupportPlane(db, clock, { cell: 'commercial', adminEmail: `it@staff-commercial.${domain}` });
   const ctx = operatorServiceContext(db, clock, plane.tenant.id, `seed-${plane.tenant.id}`);
-  const agents = await createGroup(ctx, { name: 'Support agents', description: 'Work the queue and answer customers (staff role AGENT)' });
-  const agentLogin = `grace.hopper@staff-commercial.${config.baseDomain.replace(/:\d+$/, '')}`;
-  const agent = await createUser(ctx, { profile: { login: agentLogin, email: agentLogin, firstName: 'Grace', lastName: 'Hopper' }, activate: true, expirePassword: false, groupIds: [agents.id] });
-  return { plane, agentId: agent.id, agentLogin };
+  const groups = new Map<string, string>();
+  for (const g of STAFF_GROUPS) groups.set(g.name, (await createGroup(ctx, g)).id);
+  const people = [
+    { first: 'Grace', last: 'Hopper', groups: ['Support agents', 'Report admins'] },
+    { first: 'Katherine', last: 'Johnson', groups: ['Support security'] },
+  ];
+  const staff = [];
+  for (const p of people) {
+    const login = `${p.first}.${p.last}@staff-commercial.${domain}`.toLowerCase();
+    const user = await createUser(ctx, { profile: { login, email: login, firstName: p.first, lastName: p.last }, activate: true, expirePassword: false, groupIds: p.groups.map((g) => groups.get(g) as string) });
+    staff.push({ id: user.id, login, name: `${p.first} ${p.last}`, roles: p.groups.join(', ') });
+  }
+  return { plane, staff };
 }
