@@ -1,14 +1,20 @@
 /**
- * Files attached to support cases over real HTTP: every real HAR in ../shared/data and a generated one full of
- * secrets go through the sanitizer as they upload, and afterwards no secret value of theirs is anywhere in the
- * database (attachments, System Logs) nor in what the customer or an agent downloads; what is not a HAR, JSON
- * or text, is too large or is broken is refused, storing nothing.
+ * Files attached to support cases over real HTTP: every real HAR in ../shared/data and a generated HAR with
+ * more than fifty kinds of secrets (src/attachments/test-hars.ts), uploaded as a .har, as JSON in a .txt, as its
+ * entries in a bare JSON array and as a text log of the same traffic, go through the sanitizer as they upload.
+ * Afterwards no secret value of theirs is anywhere in storage: not in any row of any table of the database
+ * (bytea contents read raw, HAR bodies decoded), not in any file of PostgreSQL's data directory (WAL and server
+ * log included), not in the server's own log, nor in what the customer or an agent downloads; each stored HAR
+ * still parses as a HAR. What is not a HAR, JSON or text, is too large or is broken is refused, storing nothing.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { harAsTextLog, plantedHar, searchableText } from '../src/attachments/test-hars.ts';
 import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, assertOktaError, createTestTenant, sharedDataDir, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { ok, type Fixture } from './support/fixtures.ts';
@@ -42,7 +48,12 @@ const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-
 const SECRET_PARAMS = new Set(['access_token', 'id_token', 'refresh_token', 'code', 'state', 'password', 'samlresponse', 'client_secret', 'token', 'sessiontoken', 'api_key']);
 
 type NameValue = { name: string; value: string };
-type Har = { log: { entries: { request?: { headers?: NameValue[]; cookies?: NameValue[]; queryString?: NameValue[]; postData?: { params?: NameValue[] } }; response?: { headers?: NameValue[]; cookies?: NameValue[] } }[] } };
+type Har = {
+  log: {
+    version: string;
+    entries: { request?: { method: string; url: string; headers?: NameValue[]; cookies?: NameValue[]; queryString?: NameValue[]; postData?: { params?: NameValue[] } }; response?: { status: number; headers?: NameValue[]; cookies?: NameValue[] } }[];
+  };
+};
 
 /** The secret values a HAR carries where the sanitizer must find them: long enough not to occur by chance. */
 function secretsOf(text: string): string[] {
@@ -61,32 +72,134 @@ function secretsOf(text: string): string[] {
   return [...found];
 }
 
-/** A generated HAR with secrets planted where browsers put them, each a unique random value. */
-function plantedHar(): { text: string; secrets: string[] } {
-  const s = () => randomBytes(18).toString('base64url');
-  const jwt = () => `eyJ${randomBytes(12).toString('base64url')}.eyJ${randomBytes(24).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
-  const v = { cookie: s(), setCookie: s(), bearer: jwt(), ssws: `00${s()}`, apiKey: s(), code: s(), state: s(), password: `Pw-${s()}`, idToken: jwt(), refresh: s(), saml: Buffer.from(`<samlp:Response>${s()}</samlp:Response>`).toString('base64'), session: s(), basic: Buffer.from(`user:${s()}`).toString('base64') };
-  const entry = {
-    startedDateTime: '2026-11-29T10:00:00.000Z', time: 12,
-    request: {
-      method: 'POST', url: `https://acme.example.com/oauth2/v1/token?code=${v.code}&state=${v.state}&page=2`, httpVersion: 'HTTP/1.1',
-      headers: [{ name: 'Cookie', value: `sid=${v.cookie}` }, { name: 'Authorization', value: `Bearer ${v.bearer}` }, { name: 'X-Api-Key', value: v.apiKey }, { name: 'Proxy-Authorization', value: `Basic ${v.basic}` }, { name: 'Accept', value: 'application/json' }],
-      queryString: [{ name: 'code', value: v.code }, { name: 'state', value: v.state }, { name: 'page', value: '2' }],
-      cookies: [{ name: 'sid', value: v.cookie }],
-      headersSize: -1, bodySize: 100,
-      postData: { mimeType: 'application/json', text: JSON.stringify({ username: 'ann@acme.example.com', password: v.password, nested: { refresh_token: v.refresh } }) },
-    },
-    response: {
-      status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1',
-      headers: [{ name: 'Set-Cookie', value: `JSESSIONID=${v.setCookie}; HttpOnly` }, { name: 'Content-Type', value: 'application/json' }],
-      cookies: [{ name: 'JSESSIONID', value: v.setCookie }],
-      content: { size: 200, mimeType: 'application/json', text: JSON.stringify({ id_token: v.idToken, sessionToken: v.session, note: `SSWS ${v.ssws}`, SAMLResponse: v.saml }) },
-      redirectURL: '', headersSize: -1, bodySize: 200,
-    },
-    cache: {}, timings: { send: 1, wait: 10, receive: 1 },
-  };
-  const text = JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries: [entry, entry] } });
-  return { text, secrets: Object.values(v) };
+/**
+ * Finds any of many byte strings in a stream of bytes in one pass (Aho-Corasick, compiled to a table over the
+ * bytes the needles use), so that hundreds of secrets can be looked for in every file of a data directory.
+ */
+class NeedleScanner {
+  readonly labels: string[] = [];
+  #classes = new Uint8Array(256);
+  #width = 1;
+  /** delta[state * width + class]: the next state. */
+  #delta: Int32Array;
+  /** The needle ending at a state (or at one of its suffixes), -1 for none. */
+  #match: Int32Array;
+
+  constructor(needles: Map<string, string>) {
+    const bytes = [...needles.keys()].map((n) => Buffer.from(n, 'latin1'));
+    for (const b of bytes) for (const c of b) if (this.#classes[c] === 0) this.#classes[c] = this.#width++;
+    const next: Map<number, number>[] = [new Map()];
+    const own: number[] = [-1];
+    bytes.forEach((b, i) => {
+      let st = 0;
+      for (const c of b) {
+        const cls = this.#classes[c] as number;
+        let to = next[st]?.get(cls);
+        if (to === undefined) {
+          to = next.length;
+          next.push(new Map());
+          own.push(-1);
+          next[st]?.set(cls, to);
+        }
+        st = to;
+      }
+      if (own[st] === -1) own[st] = i;
+    });
+    this.labels = [...needles.values()];
+    const w = this.#width;
+    this.#delta = new Int32Array(next.length * w);
+    this.#match = new Int32Array(next.length).fill(-1);
+    const fail = new Int32Array(next.length);
+    const queue: number[] = [0];
+    for (let q = 0; q < queue.length; q++) {
+      const st = queue[q] as number;
+      this.#match[st] = own[st] !== -1 ? (own[st] as number) : st === 0 ? -1 : (this.#match[fail[st] as number] as number);
+      for (let cls = 0; cls < w; cls++) {
+        const to = next[st]?.get(cls);
+        const viaFail = st === 0 ? 0 : (this.#delta[(fail[st] as number) * w + cls] as number);
+        if (to === undefined) {
+          this.#delta[st * w + cls] = viaFail;
+        } else {
+          fail[to] = viaFail;
+          this.#delta[st * w + cls] = to;
+          queue.push(to);
+        }
+      }
+    }
+  }
+
+  /** The labels of the needles found in `chunks` (one stream: a needle may span chunks). */
+  scan(chunks: Iterable<Buffer>): Set<string> {
+    const found = new Set<string>();
+    const delta = this.#delta;
+    const match = this.#match;
+    const classes = this.#classes;
+    const w = this.#width;
+    let st = 0;
+    for (const chunk of chunks) {
+      for (let i = 0; i < chunk.length; i++) {
+        st = delta[st * w + (classes[chunk[i] as number] as number)] as number;
+        const m = match[st] as number;
+        if (m !== -1) found.add(this.labels[m] as string);
+      }
+    }
+    return found;
+  }
+}
+
+/**
+ * The ways a stored secret could be written: as is, JSON-escaped, URL-encoded and, for a generated secret, its
+ * longest run of base64url characters alone (a secret cut short, or re-encoded around its random part, still
+ * shows). Each maps to what the report names.
+ */
+function needlesFor(secrets: Iterable<[label: string, value: string]>, opts: { runs: boolean }): Map<string, string> {
+  const needles = new Map<string, string>();
+  for (const [label, value] of secrets) {
+    const forms = [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)];
+    if (opts.runs) {
+      const run = (value.match(/[A-Za-z0-9_-]{16,}/g) ?? []).sort((a, b) => b.length - a.length)[0];
+      if (run) forms.push(run);
+    }
+    for (const form of forms) if (!needles.has(form)) needles.set(form, label);
+  }
+  return needles;
+}
+
+/** Every regular file under `dir`, read a chunk at a time; files that vanish meanwhile (PostgreSQL's own) are skipped. */
+function* filesUnder(dir: string, problems: string[]): Generator<{ path: string; chunks: () => Generator<Buffer> }> {
+  let names;
+  try {
+    names = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    problems.push(`${dir}: ${(err as NodeJS.ErrnoException).code}`);
+    return;
+  }
+  for (const entry of names) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(path, problems);
+    else if (entry.isFile()) yield { path, chunks: () => readChunks(path, problems) };
+  }
+}
+
+function* readChunks(path: string, problems: string[]): Generator<Buffer> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') problems.push(`${path}: ${code}`);
+    return;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 describe('attachments of support cases', () => {

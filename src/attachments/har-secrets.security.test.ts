@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PLACEHOLDER } from './redactions.ts';
-import { plantedHar, sanitizeBytes, searchableText } from './test-hars.ts';
+import { harAsTextLog, plantedHar, sanitizeBytes, searchableText } from './test-hars.ts';
 
 type Har = { log: { version: string; creator: object; entries: Entry[] } };
 type Pair = { name: string; value: string };
@@ -19,6 +19,27 @@ describe('HAR sanitizing of planted secrets', () => {
     const text = searchableText(output);
     const leaked = [...planted.secrets].filter(([, value]) => text.includes(value)).map(([label]) => label);
     assert.deepEqual(leaked, []);
+  });
+
+  it('removes every planted secret from the same HAR in a .txt, from its entries as a bare JSON array, and from the traffic as a text log', async () => {
+    const planted = plantedHar();
+    const entries = (planted.har as Har).log.entries;
+    const variants: [string, Buffer, string][] = [
+      ['pretty-printed HAR', Buffer.from(JSON.stringify(planted.har, null, 1)), 'har'],
+      ['entries as a JSON array', Buffer.from(JSON.stringify(entries)), 'json'],
+      ['entries as JSON Lines', Buffer.from(entries.map((e) => JSON.stringify(e)).join('\n')), 'json'],
+      ['text log', Buffer.from(harAsTextLog(planted.har)), 'text'],
+    ];
+    for (const [label, input, kind] of variants) {
+      const { outcome, output } = await sanitizeBytes(input, 4096);
+      assert.ok(outcome.ok && outcome.kind === kind, `${label}: ${JSON.stringify(outcome)}`);
+      const text = kind === 'text' ? output.toString('utf8') : searchableText(output);
+      const leaked = [...planted.secrets].filter(([, value]) => text.includes(value)).map(([l]) => l);
+      assert.deepEqual(leaked, [], label);
+      for (const value of ['Mozilla/5.0 (X11; Linux x86_64) Bulwark-Test/1.0', 'limit=25', 'page=3&per_page=50', 'nonce=n-0S6_WzA2Mj', 'X-Amz-Expires=300']) {
+        assert.ok(text.includes(value), `${label} lost ${value}`);
+      }
+    }
   });
 
   it('reports exactly the planted secrets, counted by kind', async () => {

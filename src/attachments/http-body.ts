@@ -6,7 +6,7 @@ import { parseJson } from './json-text.ts';
 import type { LongBodies } from './long-bodies.ts';
 import { isRedactable, type Redactions } from './redactions.ts';
 import { classifyName } from './sensitive-names.ts';
-import { scrubRawBody, scrubText } from './text-scrub.ts';
+import { scrubMultipartText, scrubRawBody, scrubText } from './text-scrub.ts';
 
 /**
  * Request and response bodies, read the way their type says. A body is rewritten only when something was
@@ -21,7 +21,8 @@ export function scrubBody(text: string, mimeType: string, r: Redactions): string
     if (scrubbed !== undefined) return scrubbed;
   }
   if (mime.includes('x-www-form-urlencoded')) return scrubForm(text, r);
-  if (mime.startsWith('multipart/')) return scrubMultipart(text, r);
+  // `multipart/form-data` (RFC 7578): each part's value judged by the name in its Content-Disposition.
+  if (mime.startsWith('multipart/')) return scrubMultipartText(text, r);
   return scrubText(text, r);
 }
 
@@ -122,13 +123,3 @@ function decodeFormName(raw: string): string {
   }
 }
 
-/** `multipart/form-data` (RFC 7578): each part's value judged by the name in its Content-Disposition. */
-const PART = /(content-disposition:[^\r\n]*?\bname="([^"]*)"[^\r\n]*(?:\r?\n[^\r\n]+)*\r?\n\r?\n)([\s\S]*?)(?=\r?\n--)/gi;
-
-function scrubMultipart(text: string, r: Redactions): string {
-  return text.replace(PART, (_m, head: string, name: string, value: string) => {
-    const kind = classifyName(name, 'param');
-    if (!kind) return head + scrubText(value, r);
-    return head + (isRedactable(value) ? r.redact(kind, value) : value);
-  });
-}

@@ -13,10 +13,11 @@ import { holdsTrigger } from './text-scrub.ts';
  * - a sensitive name as a string value (the `name` of a `{name, value}` pair);
  * - a sensitive `name=value` or `name: value` inside a string value;
  * - a HAR entry inside (its cookies go whatever their names);
+ * - a JSON Web Key with a private member (`"kty"` and `"d"`, `"k"`…), whose names are too short to be words;
  * - a `\uXXXX` escape, which could spell any of these.
  */
 export function jsonMayHoldSecrets(text: string): boolean {
-  if (text.includes('\\u') || holdsTrigger(text) || holdsHarEntry(text)) return true;
+  if (text.includes('\\u') || holdsTrigger(text) || holdsHarEntry(text) || holdsPrivateJwk(text)) return true;
   NAME.lastIndex = 0;
   for (let m = NAME.exec(text); m !== null; m = NAME.exec(text)) {
     let start = m.index;
@@ -36,4 +37,10 @@ const ENTRY_RESPONSE = /\\*"response\\*"\s*:/;
 
 function holdsHarEntry(text: string): boolean {
   return text.includes('request') && text.includes('response') && ENTRY_REQUEST.test(text) && ENTRY_RESPONSE.test(text);
+}
+
+const JWK_PRIVATE_MEMBER = /\\*"(?:d|p|q|dp|dq|qi|oth|k)\\*"\s*:/;
+
+function holdsPrivateJwk(text: string): boolean {
+  return text.includes('kty') && JWK_PRIVATE_MEMBER.test(text);
 }

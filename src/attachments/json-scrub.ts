@@ -46,14 +46,33 @@ export function scrubMembers(obj: JsonObject, r: Redactions, kind?: RemovalKind,
   const pairName = typeof obj['name'] === 'string' ? obj['name'] : typeof obj['key'] === 'string' ? obj['key'] : undefined;
   const pairKind = kind ?? (pairName !== undefined && Object.hasOwn(obj, 'value') ? classifyName(pairName, 'param') : undefined);
   const oauth = kind === undefined && isOAuthMessage(obj);
+  const jwk = kind === undefined && typeof obj['kty'] === 'string';
   for (const key of Object.keys(obj)) {
     if (skip?.has(key)) continue;
     const v = obj[key];
-    const memberKind = kind ?? (key === 'value' && pairKind ? pairKind : classifyName(key, 'field', oauth));
+    const memberKind = kind ?? (key === 'value' && pairKind ? pairKind : jwk && JWK_PRIVATE.has(key) ? 'private_key' : classifyName(key, 'field', oauth));
+    if (memberKind && kind === undefined && isLink(v)) {
+      // A HAL link under a sensitive name (Okta's `_links.qrcode`): its `href` is the secret, `type` and `hints` are not.
+      v['href'] = scrubJson(v['href'], r, memberKind);
+      scrubMembers(v, r, undefined, HREF);
+      continue;
+    }
     const next = scrubJson(v, r, memberKind);
     if (next !== v) setMember(obj, key, next);
   }
 }
+
+const HREF = new Set(['href']);
+
+function isLink(value: unknown): value is JsonObject {
+  return isJsonObject(value) && typeof value['href'] === 'string';
+}
+
+/**
+ * A JSON Web Key's private members (RFC 7518 §6.2.2, §6.3.2, §6.4.1): `d`, the RSA primes and CRT values and
+ * other primes, an octet key's `k`. The public members (`kid`, `n`, `e`, `x`, `y`) stay.
+ */
+const JWK_PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
 /** Assignment to `__proto__` would change the prototype instead of the member JSON.parse created. */
 export function setMember(obj: JsonObject, key: string, value: unknown): void {

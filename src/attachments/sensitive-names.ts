@@ -2,7 +2,8 @@ import type { RemovalKind } from './redactions.ts';
 
 /**
  * Which names (of headers, query and form parameters, JSON fields, HTML form fields) carry secrets. Names are
- * compared lower-cased with `-`, `_`, `.` and spaces removed, so `X-API-Key`, `x_api_key` and `xApiKey` agree.
+ * compared lower-cased with `-`, `_`, `.`, spaces and brackets removed, so `X-API-Key`, `x_api_key` and `xApiKey`
+ * agree, and so do Rails' and PHP's `user[password]` and `userPassword`.
  */
 
 /**
@@ -23,12 +24,14 @@ const EXACT = new Map<string, RemovalKind>([
     'subjecttoken', 'actortoken', 'authcode', 'authorizationcode', 'oauthtoken', 'oauthverifier', 'oauthtokensecret'] as const)
     .map((n) => [n, 'oauth_parameter'] as const),
   ...(['samlresponse', 'samlrequest', 'relaystate', 'samlart', 'wresult'] as const).map((n) => [n, 'saml'] as const),
-  ...(['password', 'passwd', 'pwd', 'pass', 'passcode', 'passphrase', 'otp', 'totp', 'pin', 'recoveryquestion'] as const)
+  ['interactionhandle', 'oauth_parameter'],
+  ...(['password', 'passwd', 'pwd', 'pass', 'passcode', 'passphrase', 'otp', 'totp', 'pin', 'recoveryquestion', 'answer'] as const)
     .map((n) => [n, 'password'] as const),
-  ...(['sid', 'sessionid', 'sessid', 'jsessionid', 'phpsessid', 'aspnetsessionid', 'sessiontoken', 'statetoken', 'sessionkey', 'session', 'connectsid'] as const)
+  ...(['sid', 'sessionid', 'sessid', 'jsessionid', 'phpsessid', 'aspnetsessionid', 'sessiontoken', 'statetoken', 'statehandle', 'sessionkey', 'session', 'connectsid'] as const)
     .map((n) => [n, 'session_id'] as const),
   ['privatekey', 'private_key'],
-  ...(['secret', 'token', 'authtoken', 'xauthtoken'] as const).map((n) => [n, 'secret_field'] as const),
+  // A TOTP enrollment's QR code (a data: URL, or Okta's one-time `/qr/…` link) is the shared secret as a picture.
+  ...(['secret', 'token', 'authtoken', 'xauthtoken', 'qrcode'] as const).map((n) => [n, 'secret_field'] as const),
 ]);
 
 /** Secrets only where a URL or form carries them: signed-URL signatures, CAS tickets, OAuth's code and state. */
@@ -36,13 +39,15 @@ const PARAM_ONLY = new Map<string, RemovalKind>([
   ['code', 'oauth_parameter'],
   ['state', 'oauth_parameter'],
   ...(['sig', 'signature', 'xamzsignature', 'xgoogsignature', 'ticket', 'auth'] as const).map((n) => [n, 'secret_field'] as const),
+  // `?key=` is how Google, Trello, Mailgun and others take an API key in a URL.
+  ['key', 'api_key'],
 ]);
 
 /**
  * Every name this module calls sensitive contains one of these words (as written, any case): it answers
  * undefined first thing otherwise. The scanners of free text and of JSON look for names by these words.
  */
-export const NAME_WORDS = '(?:pass|pwd|secret|token|key|sid|sess|saml|relay|assert|verifier|hint|code|state|otp|pin|auth|cookie|csrf|xsrf|sig|ticket|private|wresult|recovery)';
+export const NAME_WORDS = '(?:pass|pwd|secret|token|key|sid|sess|saml|relay|assert|verifier|hint|code|state|otp|pin|auth|cookie|csrf|xsrf|sig|ticket|private|wresult|recovery|interact|answer)';
 const ATOMS = new RegExp(NAME_WORDS, 'i');
 
 /** Metadata about a secret rather than the secret (`client_secret_expires_at`, `apiKeyType`, `x-…-secret-outcome`). */
@@ -54,8 +59,23 @@ const ABOUT_A_SECRET = /(?:expiresat|expiresin|expiry|expires|expiration|type|po
  */
 const NOT_SECRET = new Set(['externalsessionid']);
 
+/**
+ * Passwords under other names: a form's second copy (`password_confirmation`, Django's `new_password2`), a
+ * security question's answer, one-time codes sent or shown to the user, and recovery codes. Names that end in
+ * `code` otherwise are mostly not secrets (`errorCode`, `postalCode`, `countryCode`).
+ */
+const PASSWORD_LIKE = new RegExp([
+  '(?:password|passwd|passphrase)(?:\\d|confirm|confirmation|repeat|again|check|verify|verification|plain|plaintext|cleartext)$',
+  'answer$',
+  '(?:verification|otp|totp|mfa|sms|email|onetime|security|recovery|backup|confirmation|twofactor|2fa|login|signin|magic)codes?$',
+].join('|'));
+
+/** Keys that are secrets by what they are for; `publicKey`, `primaryKey`, `sortKey`, `cacheKey` are not. */
+const SECRET_KEY = /(?:signing|hmac|encryption|decryption|master|shared|symmetric|aes|webhook)key$/;
+const ACCESS_KEY = /(?:access|account|storage|application|app|integration|license|subscription|client|auth|consumer)key$/;
+
 function normalize(name: string): string {
-  return name.toLowerCase().replace(/[-_.\s]/g, '');
+  return name.toLowerCase().replace(/[-_.\s[\]]/g, '');
 }
 
 /** The kind of secret a value under this name is, or undefined when the name says nothing secret. */
@@ -69,10 +89,15 @@ export function classifyName(name: string, context: NameContext, oauthMessage = 
     const oauth = PARAM_ONLY.get(n);
     if (oauth && (context === 'param' || oauth === 'oauth_parameter')) return oauth;
   }
-  if (/(?:accesstoken|idtoken|refreshtoken)$/.test(n)) return 'oauth_parameter';
+  if (/(?:accesstoken|idtoken|refreshtoken|codeverifier)$/.test(n)) return 'oauth_parameter';
   if (/(?:sessionid|sessid|sessiontoken|sessionkey)$/.test(n)) return 'session_id';
-  if (/(?:password|passwd|passphrase|passwordhash)$/.test(n)) return 'password';
-  if (n.endsWith('token')) return /csrf|xsrf/.test(n) ? 'csrf_token' : /apitoken$/.test(n) ? 'api_key' : 'secret_field';
+  if (/(?:password|passwd|passphrase|passwordhash)$/.test(n) || PASSWORD_LIKE.test(n)) return 'password';
+  if (n.endsWith('token')) return /csrf|xsrf|authenticity/.test(n) ? 'csrf_token' : /apitoken$/.test(n) ? 'api_key' : 'secret_field';
+  if (n.endsWith('authorization')) return 'authorization_header';
+  if (n.endsWith('key')) {
+    if (SECRET_KEY.test(n) || n.includes('secret')) return 'secret_field';
+    if (ACCESS_KEY.test(n)) return 'api_key';
+  }
   if (ABOUT_A_SECRET.test(n)) return undefined;
   if (/csrf|xsrf/.test(n)) return 'csrf_token';
   if (n.includes('apikey')) return 'api_key';

@@ -23,6 +23,8 @@ export async function sanitizeBytes(input: Buffer, chunkBytes = 64 * 1024, opts?
 
 const b64url = (bytes: number): string => randomBytes(bytes).toString('base64url').replace(/^[-_]/, 'Q');
 const alnum = (length: number): string => randomBytes(length * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, length).padEnd(length, 'Z');
+const upper = (length: number): string => Array.from(randomBytes(length), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
+const base32 = upper;
 const jwtValue = (): string => `eyJhbGciOiJSUzI1NiIsImtpZCI6IiR7${b64url(6)}In0.eyJzdWIiOiIwMHUx${b64url(60)}.${b64url(64)}`;
 
 /** Pads a body past the size from which bodies are read as raw bytes (json-scan.ts LONG_BODY_BYTES). */
@@ -51,7 +53,12 @@ export function plantedHar(): Planted {
     return value;
   };
   const innocuous = ['Mozilla/5.0 (X11; Linux x86_64) Bulwark-Test/1.0', 'limit=25', 'after=00u1cursor42', '"code":"E0000011"', '"state":"CA"',
-    'Welcome back, Jane', 'application/json, text/plain, */*', '.banner:hover{color:#123456}', 'function getUser(id){return id}', 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB'];
+    'Welcome back, Jane', 'application/json, text/plain, */*', '.banner:hover{color:#123456}', 'function getUser(id){return id}', 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB',
+    // Not secrets: what a support engineer needs to read the capture.
+    'nonce=n-0S6_WzA2Mj', 'login_hint=jane%40example.com', 'code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', 'okta-signin-widget-7.27.0', 'req-Y2b3c4d5e6f7',
+    '"kid":"bulwark-key-1"', 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', '"type":"image/png"', '"keyLength":6', 'X-Amz-Algorithm=AWS4-HMAC-SHA256', 'X-Amz-Expires=300',
+    'page=3&per_page=50', 'SigAlg=http%3A%2F%2Fwww.w3.org', 'user%5Bemail%5D=jane%40example.com', '"client_id":"0oa1partner"', 'Path=/; Secure; HttpOnly; SameSite=None',
+    'grant-type%3Ajwt-bearer', '"login":"jane@example.com"'];
 
   const sid = plant('cookie sid (header and cookies array)', 'cookie');
   const jsession = plant('cookie JSESSIONID (header and cookies array)', 'cookie');
@@ -212,6 +219,192 @@ export function plantedHar(): Planted {
     },
   });
 
+  // An Okta sign-in: the authorize request with every session cookie a browser sends, the cookies the page
+  // sets, and the sign-in widget's bootstrap script.
+  const signIn = (() => {
+    const state = plant('state in an authorize request (url, queryString, :path)', 'oauth_parameter');
+    const query = `client_id=0oa1bulwark&response_type=code&scope=openid%20profile&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&state=${state}`
+      + '&nonce=n-0S6_WzA2Mj&login_hint=jane%40example.com&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256';
+    const cookies = [
+      ['idx', plant('cookie idx', 'cookie')], ['DT', plant('cookie DT (device token)', 'cookie')],
+      ['okta-oauth-state', plant('cookie okta-oauth-state', 'cookie')], ['__Host-session', plant('cookie __Host-session', 'cookie')],
+      ['connect.sid', plant('cookie connect.sid (signed, URL-encoded)', 'cookie', `s%3A${b64url(24)}.${b64url(32)}`)],
+      ['PHPSESSID', plant('cookie PHPSESSID', 'cookie', randomBytes(13).toString('hex'))], ['ASP.NET_SessionId', plant('cookie ASP.NET_SessionId', 'cookie')],
+      ['XSRF-TOKEN', plant('cookie XSRF-TOKEN', 'cookie')],
+    ] as const;
+    const setCookies = [
+      ['idx', plant('Set-Cookie idx', 'set_cookie'), 'Path=/; Secure; HttpOnly; SameSite=None'], ['__Host-session', plant('Set-Cookie __Host-session', 'set_cookie'), 'Path=/; Secure; HttpOnly'],
+      ['connect.sid', plant('Set-Cookie connect.sid', 'set_cookie'), 'Path=/; HttpOnly'], ['XSRF-TOKEN', plant('Set-Cookie XSRF-TOKEN', 'set_cookie'), 'Path=/'],
+    ] as const;
+    const stateToken = plant('stateToken in the sign-in widget script (with \\x2D escapes)', 'session_id', `${b64url(12)}\\x2D${b64url(12)}`);
+    return entry({
+      url: `https://acme.bulwark.example/oauth2/v1/authorize?${query}`,
+      queryString: query.split('&').map((pair) => ({ name: pair.split('=')[0], value: decodeURIComponent(pair.split('=')[1] as string) })),
+      headers: [
+        { name: ':path', value: `/oauth2/v1/authorize?${query}` },
+        { name: 'Cookie', value: cookies.map(([name, value]) => `${name}=${value}`).join('; ') },
+        { name: 'X-XSRF-TOKEN', value: plant('X-XSRF-TOKEN header', 'csrf_token') },
+        { name: 'X-Okta-User-Agent-Extended', value: 'okta-auth-js/7.8.1 okta-signin-widget-7.27.0' },
+      ],
+      cookies: cookies.map(([name, value]) => ({ name, value })),
+    }, {
+      headers: [
+        ...setCookies.map(([name, value, attributes]) => ({ name: 'Set-Cookie', value: `${name}=${value}; ${attributes}` })),
+        { name: 'X-Okta-Request-Id', value: 'req-Y2b3c4d5e6f7' }, { name: 'Content-Type', value: 'text/html;charset=utf-8' },
+      ],
+      cookies: setCookies.map(([name, value]) => ({ name, value, path: '/', secure: true })),
+      content: {
+        size: 900, mimeType: 'text/html',
+        text: `<!doctype html><html><head><title>Sign in</title></head><body><div id="okta-login-container"></div><script>var stateToken = '${stateToken}';`
+          + ` var oktaData = {"signIn":{"interactionHandle":"${plant('interactionHandle in the sign-in page', 'oauth_parameter')}",`
+          + `"stateHandle":"${plant('stateHandle in the sign-in page', 'session_id')}"},"config":{"baseUrl":"https://acme.bulwark.example"}};</script></body></html>`,
+      },
+    });
+  })();
+
+  // Okta Identity Engine: answering a challenge (Digest credentials on the side, as a proxy in front may ask).
+  const idxAnswer = (() => {
+    const stateHandle = plant('stateHandle in an IDX request, echoed in its answer', 'session_id');
+    return entry({
+      method: 'POST', url: 'https://acme.bulwark.example/idp/idx/challenge/answer',
+      headers: [
+        { name: 'Authorization', value: `Digest username="jane", realm="bulwark", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/idp/idx", qop=auth, nc=00000001, cnonce="0a4f113b", response="${plant('Authorization Digest response', 'authorization_header', randomBytes(16).toString('hex'))}"` },
+        { name: 'Content-Type', value: 'application/ion+json; okta-version=1.0.0' },
+      ],
+      postData: { mimeType: 'application/ion+json; okta-version=1.0.0', text: JSON.stringify({ stateHandle, credentials: { passcode: plant('IDX credentials.passcode', 'password') } }) },
+    }, {
+      content: {
+        size: 400, mimeType: 'application/ion+json; okta-version=1.0.0',
+        text: JSON.stringify({ version: '1.0.0', stateHandle, intent: 'LOGIN', expiresAt: '2026-11-29T10:05:00.000Z',
+          success: { name: 'success-redirect', href: `https://acme.bulwark.example/login/token/redirect?stateToken=${plant('stateToken in an IDX success-redirect href', 'session_id')}` } }),
+      },
+    });
+  })();
+
+  const interact = entry({
+    method: 'POST', url: 'https://acme.bulwark.example/oauth2/v1/interact',
+    headers: [{ name: 'X-Forwarded-Authorization', value: `Basic ${plant('X-Forwarded-Authorization basic', 'authorization_header', Buffer.from(`svc:${b64url(12)}`).toString('base64'))}` }],
+    postData: { mimeType: 'application/x-www-form-urlencoded', text: 'client_id=0oa1bulwark&scope=openid&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256' },
+  }, {
+    content: { size: 60, mimeType: 'application/json', text: JSON.stringify({ interaction_handle: plant('interaction_handle in an interact answer', 'oauth_parameter') }) },
+  });
+
+  // Factors: a TOTP enrollment (its secret, also as the QR code picture), recovery codes, a question answered.
+  const totpEnroll = entry({ method: 'POST', url: 'https://acme.bulwark.example/api/v1/users/me/factors', postData: { mimeType: 'application/json', text: '{"factorType":"token:software:totp","provider":"OKTA"}' } }, {
+    content: {
+      size: 700, mimeType: 'application/json',
+      text: JSON.stringify({ id: 'uft1bulwark', factorType: 'token:software:totp', provider: 'OKTA', status: 'PENDING_ACTIVATION',
+        _embedded: { activation: { timeStep: 30, sharedSecret: plant('TOTP sharedSecret', 'secret_field', base32(32)), encoding: 'base32', keyLength: 6,
+          _links: { qrcode: { href: plant('TOTP QR code (data: URL)', 'secret_field', `data:image/png;base64,iVBORw0KGgo${b64url(90)}`), type: 'image/png' } } } } }),
+    },
+  });
+  const recoveryCodes = entry({ method: 'POST', url: 'https://acme.bulwark.example/api/v1/users/me/factors', postData: { mimeType: 'application/json', text: '{"factorType":"recovery_codes"}' } }, {
+    content: {
+      size: 300, mimeType: 'application/json',
+      text: JSON.stringify({ factorType: 'recovery_codes', status: 'ACTIVE', _embedded: { activation: { recoveryCodes: [plant('recovery code (first)', 'password', alnum(10)), plant('recovery code (second)', 'password', alnum(10))] } } }),
+    },
+  });
+  const questionVerify = entry({
+    method: 'POST', url: 'https://acme.bulwark.example/api/v1/authn/factors/ufs1bulwark/verify',
+    postData: { mimeType: 'application/json', text: JSON.stringify({ stateToken: plant('stateToken in a factor verify request', 'session_id'), answer: plant('security question answer', 'password') }) },
+  }, {
+    content: {
+      size: 300, mimeType: 'application/json',
+      text: JSON.stringify({ status: 'SUCCESS', sessionToken: plant('sessionToken in an authn answer', 'session_id'), recoveryToken: plant('recoveryToken in an authn answer', 'secret_field'),
+        _embedded: { user: { id: '00u1bulwark', profile: { login: 'jane@example.com' } } } }),
+    },
+  });
+
+  // Keys and secrets an admin sends: a private JWK, an IdP's client secret, a PEM key and a nested refresh token.
+  const jwkUpload = entry({
+    method: 'POST', url: 'https://acme.bulwark.example/api/v1/apps/0oa1bulwark/credentials/jwks',
+    postData: { mimeType: 'application/json', text: JSON.stringify({ kty: 'EC', crv: 'P-256', kid: 'bulwark-key-1', use: 'sig', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', d: plant('JWK private key d', 'private_key', b64url(32)) }) },
+  }, { status: 201, content: { size: 200, mimeType: 'application/json', text: JSON.stringify({ kid: 'bulwark-key-1', status: 'ACTIVE' }) } });
+  const idpCreate = entry({
+    method: 'POST', url: 'https://acme.bulwark.example/api/v1/idps',
+    postData: {
+      mimeType: 'application/json',
+      text: JSON.stringify({ type: 'OIDC', name: 'Partner', protocol: { credentials: { client: { client_id: '0oa1partner', client_secret: plant('IdP client_secret nested in JSON', 'oauth_parameter') } } },
+        private_key: plant('private_key JSON field (PKCS#8 PEM)', 'private_key', `-----BEGIN PRIVATE KEY-----\nMIIE${b64url(60)}\n-----END PRIVATE KEY-----\n`),
+        secret: plant('secret JSON field', 'secret_field'), sync: { data: { refresh_token: plant('refresh_token nested in JSON', 'oauth_parameter') } } }),
+    },
+  }, { status: 200, content: { size: 40, mimeType: 'application/json', text: '{"id":"0oa1partner","status":"ACTIVE"}' } });
+
+  // A Rails-style form: bracketed names, the password twice.
+  const railsForm = (() => {
+    const password = plant('user[password] form field', 'password');
+    const confirmation = plant('user[password_confirmation] form field', 'password');
+    const csrf = plant('authenticity_token form field', 'csrf_token');
+    return entry({
+      method: 'POST', url: 'https://portal.example.com/users',
+      postData: {
+        mimeType: 'application/x-www-form-urlencoded',
+        text: `utf8=%E2%9C%93&authenticity_token=${csrf}&user%5Bemail%5D=jane%40example.com&user%5Bpassword%5D=${password}&user%5Bpassword_confirmation%5D=${confirmation}`,
+        params: [{ name: 'utf8', value: '✓' }, { name: 'authenticity_token', value: csrf }, { name: 'user[email]', value: 'jane@example.com' },
+          { name: 'user[password]', value: password }, { name: 'user[password_confirmation]', value: confirmation }],
+      },
+    }, { status: 302, headers: [{ name: 'Location', value: 'https://portal.example.com/dashboard' }] });
+  })();
+
+  // Signed and token-bearing URLs.
+  const presigned = (() => {
+    const keyId = plant('AWS access key id in X-Amz-Credential', 'api_key', `AKIA${upper(16)}`);
+    const sessionToken = plant('X-Amz-Security-Token query', 'api_key');
+    const signature = plant('X-Amz-Signature in a presigned S3 URL', 'secret_field', randomBytes(32).toString('hex'));
+    const params: [string, string][] = [['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'], ['X-Amz-Credential', `${keyId}/20261129/us-east-1/s3/aws4_request`], ['X-Amz-Date', '20261129T100000Z'],
+      ['X-Amz-Expires', '300'], ['X-Amz-Security-Token', sessionToken], ['X-Amz-SignedHeaders', 'host'], ['X-Amz-Signature', signature]];
+    return entry({
+      url: `https://exports.s3.amazonaws.com/users.csv?${params.map(([n, v]) => `${n}=${encodeURIComponent(v)}`).join('&')}`,
+      queryString: params.map(([name, value]) => ({ name, value })),
+    }, { content: { size: 20, mimeType: 'text/csv', text: 'id,login\n1,jane\n' } });
+  })();
+  const legacyApi = (() => {
+    const params: [string, string][] = [['page', '3'], ['per_page', '50'], ['refresh_token', plant('refresh_token query', 'oauth_parameter')],
+      ['client_secret', plant('client_secret query', 'oauth_parameter')], ['key', plant('key query (an API key by its usual parameter)', 'api_key')],
+      ['access_key', plant('access_key query', 'api_key')]];
+    return entry({ url: `https://api.example.com/v1/export?${params.map(([n, v]) => `${n}=${v}`).join('&')}`, queryString: params.map(([name, value]) => ({ name, value })) }, {});
+  })();
+  const sessionRedirect = entry({
+    url: `https://acme.bulwark.example/login/sessionCookieRedirect?token=${plant('token query (sessionCookieRedirect)', 'secret_field')}&redirectUrl=https%3A%2F%2Fapp.example.com%2F`,
+  }, { status: 302, redirectURL: 'https://app.example.com/' });
+  const samlRedirect = entry({
+    url: `https://idp.example.com/sso/saml?SAMLRequest=${plant('SAMLRequest query (redirect binding)', 'saml', `fZJdb9owFIb${b64url(60)}`)}&RelayState=${plant('RelayState query', 'saml')}`
+      + `&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=${plant('Signature query (SAML redirect binding)', 'secret_field')}`,
+  }, {});
+  const jwtBearer = entry({
+    method: 'POST', url: 'https://acme.bulwark.example/oauth2/v1/token',
+    headers: [{ name: 'Authorization', value: `Bearer ${plant('Authorization bearer JWT', 'authorization_header', jwtValue())}` }],
+    postData: { mimeType: 'application/x-www-form-urlencoded', text: `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=${plant('assertion (JWT bearer grant)', 'oauth_parameter', jwtValue())}&scope=okta.users.read` },
+  }, {});
+  const apiCall = entry({
+    url: 'https://acme.bulwark.example/api/v1/users/me',
+    headers: [{ name: 'Authorization', value: `SSWS ${plant('Authorization SSWS (Okta API token)', 'authorization_header', `00${b64url(30)}`)}` }],
+  }, { content: { size: 60, mimeType: 'application/json', text: '{"id":"00u1bulwark","status":"ACTIVE","profile":{"login":"jane@example.com"}}' } });
+  const events = entry({ url: 'https://acme.bulwark.example/oauth2/v1/events' }, {
+    content: {
+      size: 500, mimeType: 'text/event-stream',
+      text: `event: tokens\ndata: {"id_token":"${plant('id_token in a server-sent event', 'oauth_parameter', jwtValue())}","access_token":"${plant('access_token in a server-sent event', 'oauth_parameter')}"}\n\n`,
+    },
+  });
+
+  // Keys by their shape, in a text body: a configuration dump.
+  const configDump = entry({ url: 'https://acme.bulwark.example/debug/config' }, {
+    content: {
+      size: 6000, mimeType: 'text/plain',
+      text: `${filler('config')}aws_access_key_id = ${plant('AWS access key id in text', 'api_key', `AKIA${upper(16)}`)}\n`
+        + `aws_secret_access_key = ${plant('AWS secret access key', 'secret_field', b64url(30))}\n`
+        + `posting to #ops with ${plant('Slack bot token', 'api_key', `xoxb-${randomBytes(6).readUIntBE(0, 6)}-${alnum(24)}`)}\n`
+        + `charging with ${plant('Stripe live secret key', 'api_key', `sk_live_${alnum(24)}`)}\n`
+        + `maps ${plant('Google API key', 'api_key', `AIza${b64url(30).slice(0, 35)}`)}\n`
+        + `mail via ${plant('SendGrid API key', 'api_key', `SG.${b64url(22).slice(0, 22)}.${b64url(43).slice(0, 43)}`)}\n`
+        + `llm ${plant('OpenAI project key', 'api_key', `sk-proj-${alnum(40)}`)}\n`
+        + `upstream curl -H "X-Upstream: Basic ${plant('Basic credentials in a curl command', 'authorization_header', Buffer.from(`svc:${b64url(12)}`).toString('base64'))}" https://up.example.com\n`
+        + `created key {"kty":"oct","kid":"hmac-1","k":"${plant('JWK symmetric key k in text', 'private_key', b64url(32))}"}\n`
+        + `POST /api/v1/users {"profile":{"login":"jane@example.com"},"credentials":{"password":{"value":"${plant('credentials.password.value in a logged request', 'password')}"}}}\n`
+        + `${plant('PGP private key block', 'private_key', `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF${b64url(60)}\n=${b64url(3)}\n-----END PGP PRIVATE KEY BLOCK-----`)}\n`,
+    },
+  });
+
   const clean = entry({ url: 'https://cdn.example.com/logo.png' }, {
     content: { size: 67, mimeType: 'image/png', encoding: 'base64', text: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' },
   });
@@ -221,10 +414,45 @@ export function plantedHar(): Planted {
     log: {
       version: '1.2', creator: { name: 'Bulwark test', version: '1.0' },
       pages: [{ startedDateTime: '2026-11-29T10:00:00.000Z', id: 'page_1', title: 'Sign in', pageTimings: { onLoad: 100 } }],
-      entries: [first, second, third, fourth, fifth, sixth, seventh, eighth, ninth, clean, styles],
+      entries: [first, second, third, fourth, fifth, sixth, seventh, eighth, ninth, signIn, idxAnswer, interact, totpEnroll, recoveryCodes, questionVerify,
+        jwkUpload, idpCreate, railsForm, presigned, legacyApi, sessionRedirect, samlRedirect, jwtBearer, apiCall, events, configDump, clean, styles],
     },
   };
   return { har, secrets, expected, innocuous };
+}
+
+type LoggedPair = { name: string; value: string };
+type LoggedBody = { text?: string; encoding?: string; mimeType?: string };
+type LoggedEntry = {
+  startedDateTime: string;
+  request: { method: string; url: string; httpVersion: string; headers: LoggedPair[]; postData?: LoggedBody };
+  response: { status: number; statusText: string; httpVersion: string; headers: LoggedPair[]; content: LoggedBody };
+  _webSocketMessages?: { type: string; data: string }[];
+};
+
+/**
+ * The same traffic as a text log: an HTTP dump of the kind a proxy or a client's debug logging writes (`>` for
+ * what was sent, `<` for what came back, bodies as they were, base64 bodies decoded, WebSocket messages), so
+ * that every secret of a HAR is in it, now without the HAR's structure to say what it is.
+ */
+export function harAsTextLog(har: object): string {
+  const lines: string[] = [];
+  const body = (b: LoggedBody | undefined): void => {
+    if (b?.text === undefined || /^image\//.test(b.mimeType ?? '')) return;
+    lines.push(b.encoding === 'base64' ? Buffer.from(b.text, 'base64').toString('utf8') : b.text);
+  };
+  for (const e of (har as { log: { entries: LoggedEntry[] } }).log.entries) {
+    lines.push(`${e.startedDateTime} > ${e.request.method} ${e.request.url} ${e.request.httpVersion}`);
+    for (const h of e.request.headers) lines.push(`> ${h.name}: ${h.value}`);
+    lines.push('>');
+    body(e.request.postData);
+    lines.push(`< ${e.response.httpVersion} ${e.response.status} ${e.response.statusText}`);
+    for (const h of e.response.headers) lines.push(`< ${h.name}: ${h.value}`);
+    lines.push('<');
+    body(e.response.content);
+    for (const m of e._webSocketMessages ?? []) lines.push(`ws ${m.type} ${m.data}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**

@@ -66,7 +66,7 @@ function tooLong(maxLineBytes: number): Refusal {
   return { reason: 'too_large', message: `a line (or a private key or SAML assertion) is longer than ${maxLineBytes} bytes` };
 }
 
-const OPENERS = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|<(?:[\w-]+:)?(?:Encrypted)?Assertion\b/g;
+const OPENERS = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|<(?:[\w-]+:)?(?:Encrypted)?Assertion\b/g;
 
 /** Where the unfinished multi-line secret begins (the start of its line), or the text's length when none is open. */
 function openConstructStart(text: string): number {

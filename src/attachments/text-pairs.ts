@@ -8,11 +8,12 @@ import { classifyName, NAME_WORDS, type NameContext } from './sensitive-names.ts
  * body (`\"name\":\"value\"`). The pattern anchors on a word every sensitive name contains; the full name is
  * then read backwards and judged by `classifyName`.
  */
-const PAIR = new RegExp(`(${NAME_WORDS}[\\w.-]*)(\\\\*["']?)[ \\t]*([:=])[ \\t]*`, 'gi');
+const PAIR = new RegExp(`(${NAME_WORDS}[\\w.-]*)(?:\\]|%5[Dd])?(\\\\*["']?)[ \\t]*([:=])[ \\t]*`, 'gi');
 
 /** What every match of the pair rule starts with, for a one-test gate over short strings. */
-export const PAIR_START = new RegExp(`${NAME_WORDS}[\\w.-]*\\\\*["']?[ \\t]*[:=]`);
-const URL_LEAD = '?&#;';
+export const PAIR_START = new RegExp(`${NAME_WORDS}[\\w.-]*(?:\\]|%5[Dd])?\\\\*["']?[ \\t]*[:=]`);
+/** What a parameter follows: a query string, a fragment, a form field, a path parameter, or `user[password]=`. */
+const URL_LEAD = '?&#;[';
 const LITERALS = new Set(['null', 'true', 'false', 'undefined']);
 
 /** Letters, digits, `_`, `-` and `.`: what a name is read back over (`api.key`, `spring.datasource.password`). */
@@ -34,8 +35,22 @@ export function scrubPairs(s: string, r: Redactions): string {
     while (start > 0 && isNameChar(s.charCodeAt(start - 1))) start--;
     const lead = s[start - 1];
     const context: NameContext = sep === '=' && lead !== undefined && URL_LEAD.includes(lead) ? 'param' : 'field';
-    const kind = classifyName(s.slice(start, m.index + (m[1] as string).length), context);
+    const name = s.slice(start, m.index + (m[1] as string).length);
+    let kind = classifyName(name, context);
+    // `code=…&state=…` opening a form body or a log line is a query string all the same.
+    if (!kind && sep === '=' && context === 'field' && s[valueSpan(s, at, sep, 'secret_field')[1]] === '&') kind = classifyName(name, 'param');
+    // `"code": "…"` is OAuth's only in an OAuth message, as in JSON: here, on a line that names one of its markers.
+    if (!kind && OAUTH_WORDS.test(name) && inOAuthLine(s, m.index)) kind = classifyName(name, 'field', true);
     if (!kind) continue;
+    if ((s[at] === '{' || s[at] === '[') && !HEADER_LIKE.has(kind)) {
+      // `"credentials": {"password": {"value": "…"}}`: under a sensitive name every string inside goes.
+      const nested = scrubNested(s, at, m[2] as string, kind, r);
+      PAIR.lastIndex = Math.max(PAIR.lastIndex, nested.end);
+      if (nested.text === undefined) continue;
+      out += s.slice(from, at) + nested.text;
+      from = nested.end;
+      continue;
+    }
     const [valueStart, valueEnd] = valueSpan(s, at, sep, kind);
     PAIR.lastIndex = Math.max(PAIR.lastIndex, valueEnd);
     const value = s.slice(valueStart, valueEnd);
@@ -46,6 +61,43 @@ export function scrubPairs(s: string, r: Redactions): string {
     from = valueEnd;
   }
   return from === 0 ? s : out + s.slice(from);
+}
+
+/**
+ * `{"name": "X-Api-Key", "value": "…"}` and `{"key": "client_secret", "value": "…"}` written in text (a HAR's
+ * headers or a Postman environment quoted in a log or a JSON-escaped body): judged by the name they carry,
+ * as the JSON rules judge them. The first capture is the quote as written (`"` or `\"`).
+ */
+const NAMED_PAIR = /(\\*")(?:name|key)\1[ \t]*:[ \t]*\1([^"\\\n]{1,64})\1[ \t]*,[ \t]*\1value\1[ \t]*:[ \t]*\1/g;
+
+export function scrubNamedPairs(s: string, r: Redactions): string {
+  let out = '';
+  let from = 0;
+  NAMED_PAIR.lastIndex = 0;
+  for (let m = NAMED_PAIR.exec(s); m !== null; m = NAMED_PAIR.exec(s)) {
+    const kind = classifyName(m[2] as string, 'param');
+    if (!kind) continue;
+    const start = m.index + m[0].length;
+    const end = closingQuote(s, start, '"', (m[1] as string).length - 1);
+    NAMED_PAIR.lastIndex = Math.max(NAMED_PAIR.lastIndex, end);
+    const value = s.slice(start, end);
+    if (!isRedactable(value)) continue;
+    out += s.slice(from, start) + redactNamedValue(kind, value, r);
+    from = end;
+  }
+  return from === 0 ? s : out + s.slice(from);
+}
+
+/** The names JSON takes as secrets only inside an OAuth message (sensitive-names.ts), and the members that make one. */
+const OAUTH_WORDS = /^(?:code|state)$/i;
+const OAUTH_MARKERS = /client_id|redirect_uri|grant_type|response_type|code_verifier|code_challenge/;
+const OAUTH_REACH = 2048;
+
+function inOAuthLine(s: string, at: number): boolean {
+  const start = Math.max(s.lastIndexOf('\n', at) + 1, at - OAUTH_REACH);
+  let end = s.indexOf('\n', at);
+  if (end < 0 || end > at + OAUTH_REACH) end = Math.min(s.length, at + OAUTH_REACH);
+  return OAUTH_MARKERS.test(s.slice(start, end));
 }
 
 const QUOTES = '"\'\\';
@@ -62,7 +114,7 @@ function valueSpan(s: string, at: number, sep: string, kind: RemovalKind): [numb
   }
   const c = s[at];
   if (c === '{' || c === '[') return [at, at];
-  if (sep === ':' && HEADER_LIKE.has(kind)) return [at, lineEnd(s, at)];
+  if (sep === ':' && HEADER_LIKE.has(kind)) return [at, DIGEST.test(s.slice(at, at + 7)) ? digestEnd(s, at) : lineEnd(s, at)];
   const stops = sep === '=' ? VALUE_STOPS_PARAM : VALUE_STOPS_FIELD;
   let end = at;
   for (;;) {
@@ -78,6 +130,56 @@ function valueSpan(s: string, at: number, sep: string, kind: RemovalKind): [numb
     end++;
   }
   return [at, end];
+}
+
+/** How far an object or array under a sensitive name is followed in text; a line break also ends it. */
+const NESTED_REACH = 64 * 1024;
+
+/**
+ * The strings of a JSON object or array written in text under a sensitive name (`at` is its `{` or `[`),
+ * replaced, member names kept. Strings are quoted the way the name was (`"` or, in a JSON-escaped body, `\"`).
+ * It ends where the object closes, at a line break, or after NESTED_REACH characters; what was read up to there
+ * is scrubbed either way. `text` is undefined when nothing was replaced.
+ */
+function scrubNested(s: string, at: number, nameQuote: string, kind: RemovalKind, r: Redactions): { end: number; text: string | undefined } {
+  const quote = nameQuote.endsWith("'") ? "'" : '"';
+  const slashes = nameQuote.length > 1 ? nameQuote.length - 1 : 0;
+  const token = '\\'.repeat(slashes) + quote;
+  const limit = Math.min(s.length, at + NESTED_REACH);
+  let out = '';
+  let from = at;
+  let depth = 0;
+  let i = at;
+  while (i < limit) {
+    const c = s[i] as string;
+    if (c === '\n') break;
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) {
+        i++;
+        break;
+      }
+    } else if (c === token[0] && s.startsWith(token, i)) {
+      const start = i + token.length;
+      const close = closingQuote(s, start, quote, slashes);
+      if (!s.startsWith(token, close)) {
+        i = close;
+        break;
+      }
+      let next = close + token.length;
+      while (s[next] === ' ' || s[next] === '\t') next++;
+      const value = s.slice(start, close);
+      if (s[next] !== ':' && isRedactable(value)) {
+        out += s.slice(from, start) + redactNamedValue(kind, value, r);
+        from = close;
+      }
+      i = close + token.length;
+      continue;
+    }
+    i++;
+  }
+  return { end: i, text: from === at ? undefined : out + s.slice(from, i) };
 }
 
 const VALUE_STOPS_PARAM = ' \t\r\n&"\'<>;,#?)]}';
@@ -108,3 +210,18 @@ function lineEnd(s: string, from: number): number {
 }
 
 const LINE_STOPS = '\n\r\\"<';
+
+/**
+ * Digest credentials (RFC 7616 §3.4) quote their parameters, so their header line ends only at a line break,
+ * a JSON-escaped one included, or at markup.
+ */
+const DIGEST = /^digest /i;
+
+function digestEnd(s: string, from: number): number {
+  let end = from;
+  for (; end < s.length; end++) {
+    const c = s[end];
+    if (c === '\n' || c === '\r' || c === '<' || (c === '\\' && (s[end + 1] === 'r' || s[end + 1] === 'n'))) break;
+  }
+  return end;
+}

@@ -1,6 +1,6 @@
 import { isRedactable, PLACEHOLDER, type Redactions, type RemovalKind } from './redactions.ts';
 import { classifyName } from './sensitive-names.ts';
-import { PAIR_START, scrubPairs } from './text-pairs.ts';
+import { PAIR_START, scrubNamedPairs, scrubPairs } from './text-pairs.ts';
 
 /**
  * Secrets in free text: log lines, HTML and script bodies, header values, any JSON string. The text may also be
@@ -18,6 +18,7 @@ export function scrubText(s: string, r: Redactions): string {
   return applyRules(s, r, {
     pem: s.includes('PRIVATE KEY'), saml: s.includes('Assertion'), html: HTML_FIELD_GATE.test(s), pairs: true, link: LINK_GATE.test(s),
     credentials: s.includes('@'), bearer: BEARER_GATE.test(s), jwt: s.includes('eyJ'), prefixed: PREFIXED_GATE.test(s), okta: true,
+    basic: BASIC_GATE.test(s), jwk: s.includes('kty'), multipart: s.includes('form-data'), named: NAMED_GATE.test(s),
   });
 }
 
@@ -51,6 +52,10 @@ export function scrubRawBody(bytes: Buffer, rules: RuleSet, r: Redactions): stri
     jwt,
     prefixed: text && PREFIXED_GATE.test(s),
     okta: text,
+    basic: text && BASIC_GATE.test(s),
+    jwk: text && bytes.indexOf(NEEDLES.kty) >= 0,
+    multipart: text && bytes.indexOf(NEEDLES.formData) >= 0,
+    named: text && NAMED_GATE.test(s),
   });
   return r.replaced === before ? undefined : out;
 }
@@ -62,21 +67,28 @@ const NEEDLES = {
   // The spellings in use; text bodies get the case-insensitive test, this one only gates code bundles.
   bearer: ['Bearer', 'bearer', 'SSWS'].map((n) => Buffer.from(n)),
   jwt: Buffer.from('eyJ'),
+  kty: Buffer.from('kty'),
+  formData: Buffer.from('form-data'),
 };
 
 type Gates = {
   pem: boolean; saml: boolean; html: boolean; pairs: boolean; link: boolean; credentials: boolean; bearer: boolean; jwt: boolean; prefixed: boolean; okta: boolean;
+  basic: boolean; jwk: boolean; multipart: boolean; named: boolean;
 };
 
 function applyRules(s: string, r: Redactions, gates: Gates): string {
   let out = s;
   if (gates.pem) out = out.replace(PEM, (m) => r.redact('private_key', m));
   if (gates.saml) out = out.replace(SAML_ASSERTION, (m) => r.redact('saml', m));
+  if (gates.jwk) out = out.replace(JWK_OBJECT, (jwk) => scrubJwk(jwk, r));
+  if (gates.multipart) out = scrubMultipartText(out, r);
   if (gates.html) out = out.replace(HTML_FIELD, (tag) => scrubHtmlField(tag, r));
+  if (gates.named) out = scrubNamedPairs(out, r);
   if (gates.pairs) out = scrubPairs(out, r);
   if (gates.link) out = out.replace(LINK_TOKEN, (_m, head: string, token: string) => `${head}${redactIf('secret_field', token, r)}`);
   if (gates.credentials) out = scrubUrlCredentials(out, r);
   if (gates.bearer) out = out.replace(BEARER, (m, scheme: string, gap: string, token: string) => scrubBearer(m, scheme, gap, token, r));
+  if (gates.basic) out = out.replace(BASIC, (m, head: string, token: string) => (isBasicCredentials(token) ? `${head}${r.redact('authorization_header', token)}` : m));
   if (gates.jwt) out = out.replace(JWT, (m) => r.redact('jwt', m));
   if (gates.prefixed) out = out.replace(PREFIXED_TOKEN, (m) => r.redact(m.startsWith('PHNhbWw') ? 'saml' : 'api_key', m));
   return gates.okta ? out.replace(OKTA_TOKEN, (m) => r.redact('api_key', m)) : out;
@@ -85,11 +97,16 @@ function applyRules(s: string, r: Redactions, gates: Gates): string {
 /** `//user:pass@`, as written or JSON-escaped (`\/\/user:pass@`). */
 const CREDENTIALS_GATE = /(?:\\?\/){2}[^\s/?#@"'<>\\]+:[^\s/?#@"'<>\\]+@/;
 
+/** `"value":` after a `"name"` or `"key"` member: a name/value pair written as JSON in text. */
+const NAMED_GATE_PATTERN = '"value\\\\*"[ \\t]*:';
+const NAMED_GATE = new RegExp(NAMED_GATE_PATTERN);
+
 /** What each rule needs to see before it can apply, `name=value` apart, whose start is PAIR_START. */
 const TRIGGER_PATTERNS: readonly (readonly [Exclude<keyof Gates, 'pairs'>, string])[] = [
   ['credentials', CREDENTIALS_GATE.source], ['jwt', 'eyJ'], ['bearer', 'bearer|ssws'], ['pem', 'PRIVATE KEY'],
   ['saml', 'Assertion'], ['html', '<input|<meta'], ['link', 'reset|activat|unlock|magic|welcome'], ['okta', '00[\\w-]{40}'],
-  ['prefixed', 'gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw'],
+  ['prefixed', 'gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw|AKIA|ASIA|SG\\.|sk-(?:proj|ant|svcacct|admin)-'],
+  ['basic', 'basic(?:\\s+|%20|\\+)[A-Za-z0-9+/]{6}'], ['jwk', 'kty'], ['multipart', 'form-data'], ['named', NAMED_GATE_PATTERN],
 ];
 
 /**
@@ -98,11 +115,11 @@ const TRIGGER_PATTERNS: readonly (readonly [Exclude<keyof Gates, 'pairs'>, strin
  * the spellings in use let it skip ahead, several times faster even as several scans.
  */
 export function holdsTrigger(s: string): boolean {
-  return LITERAL_GATE.test(s) || BEARER_GATE.test(s) || HTML_FIELD_GATE.test(s) || LINK_GATE.test(s) || OKTA_GATE.test(s)
+  return LITERAL_GATE.test(s) || BEARER_GATE.test(s) || HTML_FIELD_GATE.test(s) || LINK_GATE.test(s) || OKTA_GATE.test(s) || BASIC_GATE.test(s)
     || (s.includes('@') && CREDENTIALS_GATE.test(s));
 }
 
-const LITERAL_GATE = /eyJ|PRIVATE KEY|Assertion|PHNhbWw|AIza|gh[pousr]_|github_pat_|xox[abprs]-|_live_|glpat-|npm_/;
+const LITERAL_GATE = /eyJ|PRIVATE KEY|Assertion|PHNhbWw|AIza|gh[pousr]_|github_pat_|xox[abprs]-|_live_|glpat-|npm_|AKIA|ASIA|SG\.|sk-(?:proj|ant|svcacct|admin)-|kty|form-data/;
 
 /**
  * Each rule's gate as a named group, so that one scan of a short string (most strings are: header values,
@@ -115,7 +132,10 @@ function shortGates(s: string): Gates | undefined {
   let gates: Gates | undefined;
   RULE_TRIGGERS.lastIndex = 0;
   for (let m = RULE_TRIGGERS.exec(s); m !== null; m = RULE_TRIGGERS.exec(s)) {
-    gates ??= { pem: false, saml: false, html: false, pairs: false, link: false, credentials: false, bearer: false, jwt: false, prefixed: false, okta: false };
+    gates ??= {
+      pem: false, saml: false, html: false, pairs: false, link: false, credentials: false, bearer: false, jwt: false, prefixed: false, okta: false,
+      basic: false, jwk: false, multipart: false, named: false,
+    };
     for (const [rule, hit] of Object.entries(m.groups ?? {})) if (hit !== undefined) gates[rule as keyof Gates] = true;
     // Triggers may overlap (a token inside a name): the next search starts one character on, not past the match.
     RULE_TRIGGERS.lastIndex = m.index + 1;
@@ -123,8 +143,35 @@ function shortGates(s: string): Gates | undefined {
   return gates;
 }
 
-/** PEM private keys (RFC 7468), to the end of the text when the END line is missing. */
-const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
+/** PEM private keys (RFC 7468) and PGP secret keys (RFC 4880 §6.2), to the end of the text when the END line is missing. */
+const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|$)/g;
+
+/**
+ * A JSON Web Key's private members (RFC 7518 §6.2.2, §6.3.2, §6.4.1: `d`, the RSA primes and CRT values, an
+ * octet key's `k`), in a JWK written as text, JSON-escaped or not. The public members (`kty`, `kid`, `n`, `e`,
+ * `x`, `y`) stay: they are what a support engineer compares with the published key set.
+ */
+const JWK_OBJECT = /\{[^{}]*?\\*"kty\\*"[^{}]*\}/g;
+const JWK_PRIVATE_MEMBER = /(\\*"(?:d|p|q|dp|dq|qi|k)\\*"\s*:\s*\\*")([^"\\]+)(?=\\*")/g;
+
+function scrubJwk(jwk: string, r: Redactions): string {
+  return jwk.replace(JWK_PRIVATE_MEMBER, (m, head: string, value: string) => (isRedactable(value) ? `${head}${r.redact('private_key', value)}` : m));
+}
+
+/**
+ * A `multipart/form-data` body (RFC 7578) in text, as a proxy or a debug log prints it: each part judged by
+ * the name in its Content-Disposition, the way a HAR's multipart `postData` is.
+ */
+const MULTIPART_PART = /(content-disposition:[^\r\n]*?\bname="([^"]*)"[^\r\n]*(?:\r?\n[^\r\n]+)*\r?\n\r?\n)([\s\S]*?)(?=\r?\n--)/gi;
+
+/** Each part of a multipart body: a part with a sensitive name loses its value, any other is read as text. */
+export function scrubMultipartText(s: string, r: Redactions): string {
+  return s.replace(MULTIPART_PART, (_m, head: string, name: string, value: string) => {
+    const kind = classifyName(name, 'param');
+    if (!kind) return head + scrubText(value, r);
+    return head + (isRedactable(value) ? r.redact(kind, value) : value);
+  });
+}
 
 /** A SAML assertion in XML is a bearer credential until it expires (SAML 2.0 Core §2.3.3). */
 const SAML_ASSERTION = /<((?:[\w-]+:)?(?:Encrypted)?Assertion)\b[\s\S]*?(?:<\\?\/\1>|$)/g;
@@ -194,6 +241,20 @@ function scrubBearer(m: string, scheme: string, gap: string, token: string, r: R
   return `${scheme}${gap}${r.redact(isSsws ? 'api_key' : 'bearer_token', token)}`;
 }
 
+/**
+ * `Basic <base64 of user:password>` (RFC 7617) outside an Authorization header: in a log line, a script, a
+ * copied curl command. Only what decodes to printable text with a colon is taken, so prose ("Basic plan",
+ * "basic authentication") is left alone.
+ */
+const BASIC_GATE = /(?:[Bb]asic|BASIC)(?:\s+|%20|\+)[A-Za-z0-9+/\\]{6}/;
+const BASIC = /\b(basic(?:\s+|%20|\+))((?:[A-Za-z0-9+=]|\\?\/){6,})/gi;
+
+function isBasicCredentials(token: string): boolean {
+  const decoded = Buffer.from(token.replaceAll('\\', ''), 'base64').toString('latin1');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && colon < decoded.length - 1 && /^[\x20-\x7e]+$/.test(decoded);
+}
+
 function looksGenerated(token: string): boolean {
   if (token === PLACEHOLDER) return false;
   const classes = Number(/[a-z]/.test(token)) + Number(/[A-Z]/.test(token)) + Number(/\d/.test(token));
@@ -204,14 +265,17 @@ function looksGenerated(token: string): boolean {
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)?/g;
 
 /**
- * Credentials with a recognisable prefix: GitHub, Slack, Stripe, Google and GitLab keys, npm tokens, and a
- * base64 SAML message (`<saml` encodes to `PHNhbWw`).
+ * Credentials with a recognisable prefix: GitHub, Slack, Stripe, Google and GitLab keys, npm tokens, AWS
+ * access key IDs (long-term `AKIA`, temporary `ASIA`: not the secret half, but they name the key and no
+ * support case needs them), SendGrid, OpenAI and Anthropic keys, and a base64 SAML message (`<saml` encodes to
+ * `PHNhbWw`).
  */
-const PREFIXED_GATE = /gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw/;
+const PREFIXED_GATE = /gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw|AKIA|ASIA|SG\.|sk-(?:proj|ant|svcacct|admin)-/;
 const PREFIXED_TOKEN = new RegExp([
   '(?<![A-Za-z0-9_-])(?:',
   ['gh[pousr]_[A-Za-z0-9]{36,}', 'github_pat_[A-Za-z0-9_]{22,}', 'xox[abprs]-[A-Za-z0-9-]{10,}', '[rs]k_live_[A-Za-z0-9]{16,}',
-    'AIza[0-9A-Za-z_-]{35}', 'glpat-[A-Za-z0-9_-]{20,}', 'npm_[A-Za-z0-9]{36}'].join('|'),
+    'AIza[0-9A-Za-z_-]{35}', 'glpat-[A-Za-z0-9_-]{20,}', 'npm_[A-Za-z0-9]{36}', '(?:AKIA|ASIA)[A-Z0-9]{16}',
+    'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', 'sk-(?:proj|ant|svcacct|admin)-[A-Za-z0-9_-]{20,}'].join('|'),
   ')(?![A-Za-z0-9_-])|PHNhbWw[A-Za-z0-9+/=%]{16,}',
 ].join(''), 'g');
 
