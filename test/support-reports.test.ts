@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
@@ -291,5 +292,37 @@ describe('support-plane reports', () => {
       ['GET', `/help/v1/staff/reports/runs/${commercial.run}/download`], ['GET', '/help/v1/staff/reports/approvals'], ['POST', `/help/v1/staff/reports/runs/${commercial.pending}/approve`, { note: 'x' }],
       ['GET', '/help/v1/staff/reports/downloads'], ['POST', `/help/v1/staff/reports/downloads/${commercial.download}/reconcile`, {}],
     ] as const) assert.equal((await customer.hc(method, path, body)).status, 403, `a customer admin: ${method} ${path}`);
+  });
+
+  it('records a download broken off by the client with what was sent, its hash, and FAILURE in the log', async () => {
+    const at = new Date(clock.now().getTime() - 1000);
+    await sql`insert into help_center_user_versions (tenant_id, id, valid_from, cell, subject, organization_name, name, email, admin_roles, staff_roles, created, last_sign_in)
+      select ${tenant.id}, 'hcumany' || i, ${at}, 'commercial', 'many' || i, ${nameOf(tenant)}, 'Many Person ' || i, 'many' || i || '@example.com', '{}', '{}', ${at}, ${at}
+      from generate_series(1, 60000) i`.execute(server.db);
+    const reader = await newStaffMember(server, plane, 'commercial', ['Support agents', 'Report admins']);
+    const bulk = ok(await reader.hc('POST', '/help/v1/staff/reports/runs', { template: 'support-users', filters: { organization: tenant.slug }, fields: ['created', 'fullName', 'email'], reason: 'Large organization' }), 'run').body as Run;
+    assert.equal(bulk.status, 'PENDING_APPROVAL', 'over the threshold, even with the organization filter');
+    ok(await security.hc('POST', `/help/v1/staff/reports/runs/${bulk.id}/approve`, { note: 'Confirmed with the account owner' }), 'approve');
+    const seq = await lastSeqOf(server.db, plane.id);
+    const received = await new Promise<number>((resolve, reject) => {
+      const cookie = [...reader.hc.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const req = httpRequest(`${server.url}/help/v1/staff/reports/runs/${bulk.id}/download`, { headers: { host: reader.hc.host, cookie }, agent: false }, (res) => {
+        res.once('data', (chunk: Buffer) => { req.destroy(); resolve(chunk.length); });
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+      req.end();
+    });
+    assert.ok(received > 0);
+    let done: { status: string; bytes: number; sha256: string } | undefined;
+    for (let i = 0; i < 100 && done?.status !== 'ABORTED'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      done = (ok(await security.hc('GET', '/help/v1/staff/reports/downloads'), 'downloads').body as { runId: string; status: string; bytes: number; sha256: string }[]).find((d) => d.runId === bulk.id);
+    }
+    assert.equal(done?.status, 'ABORTED');
+    assert.ok((done?.bytes ?? 0) >= received, 'at least what the client read was sent');
+    assert.match(done?.sha256 ?? '', /^[0-9a-f]{64}$/);
+    const events = await eventsAfterOf<Event>(server.db, plane.id, seq);
+    const ended = events.find((e) => e.eventType === 'bulwark.support.report.download.complete');
+    assert.deepEqual([ended?.outcome.result, ended?.debugContext.debugData['bytes']], ['FAILURE', done?.bytes]);
   });
 });
