@@ -42,5 +42,5 @@ function holdsHarEntry(text: string): boolean {
 const JWK_PRIVATE_MEMBER = /\\*"(?:d|p|q|dp|dq|qi|oth|k)\\*"\s*:/;
 
 function holdsPrivateJwk(text: string): boolean {
-  return text.includes('kty') && JWK_PRIVATE_MEMBER.test(text);
+  return text.includes('"kty') && JWK_PRIVATE_MEMBER.test(text);
 }

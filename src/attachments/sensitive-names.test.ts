@@ -17,6 +17,12 @@ describe('sensitive names', () => {
       ['X-CSRF-Token', 'field', 'csrf_token'], ['_csrf', 'param', 'csrf_token'], ['X-Okta-XsrfToken', 'field', 'csrf_token'],
       ['private_key', 'field', 'private_key'], ['api.key', 'field', 'api_key'], ['spring.datasource.password', 'field', 'password'],
       ['secret', 'field', 'secret_field'], ['X-Auth-Token', 'field', 'secret_field'], ['X-Amz-Signature', 'param', 'secret_field'],
+      ['password_confirmation', 'param', 'password'], ['new_password2', 'param', 'password'], ['user[password]', 'param', 'password'], ['answer', 'field', 'password'],
+      ['securityAnswer', 'field', 'password'], ['verificationCode', 'field', 'password'], ['mfa_code', 'field', 'password'], ['recoveryCodes', 'field', 'password'],
+      ['stateHandle', 'field', 'session_id'], ['interactionHandle', 'field', 'oauth_parameter'], ['pkceCodeVerifier', 'field', 'oauth_parameter'],
+      ['X-Forwarded-Authorization', 'field', 'authorization_header'], ['qrcode', 'field', 'secret_field'], ['authenticity_token', 'param', 'csrf_token'],
+      ['signingKey', 'field', 'secret_field'], ['aws_secret_access_key', 'field', 'secret_field'], ['access_key', 'param', 'api_key'], ['AccountKey', 'field', 'api_key'],
+      ['key', 'param', 'api_key'],
     ];
     for (const [name, context, kind] of cases) assert.equal(classifyName(name, context), kind, name);
   });
@@ -28,11 +34,13 @@ describe('sensitive names', () => {
     assert.equal(classifyName('state', 'field'), undefined);
     assert.equal(classifyName('code', 'field', true), 'oauth_parameter');
     assert.equal(classifyName('sig', 'field'), undefined);
+    assert.equal(classifyName('key', 'field'), undefined);
   });
 
   it('leaves names that are about a secret without being one', () => {
     for (const name of ['passwordChanged', 'passwordPolicy', 'tokenType', 'token_endpoint', 'client_secret_expires_at', 'apiKeyType', 'sec-websocket-key',
-      'x-slack-shared-secret-outcome', 'externalSessionId', ':authority', 'author', 'keyboard', 'status', 'credentials', 'code_challenge']) {
+      'x-slack-shared-secret-outcome', 'externalSessionId', ':authority', 'author', 'keyboard', 'status', 'credentials', 'code_challenge',
+      'nonce', 'login_hint', 'errorCode', 'postalCode', 'countryCode', 'publicKey', 'primaryKey', 'keyId', 'accessKeyId', 'keyLength', 'X-Amz-Credential', 'SigAlg']) {
       assert.equal(classifyName(name, 'field'), undefined, name);
     }
   });

@@ -396,8 +396,6 @@ export function plantedHar(): Planted {
         + `posting to #ops with ${plant('Slack bot token', 'api_key', `xoxb-${randomBytes(6).readUIntBE(0, 6)}-${alnum(24)}`)}\n`
         + `charging with ${plant('Stripe live secret key', 'api_key', `sk_live_${alnum(24)}`)}\n`
         + `maps ${plant('Google API key', 'api_key', `AIza${b64url(30).slice(0, 35)}`)}\n`
-        + `mail via ${plant('SendGrid API key', 'api_key', `SG.${b64url(22).slice(0, 22)}.${b64url(43).slice(0, 43)}`)}\n`
-        + `llm ${plant('OpenAI project key', 'api_key', `sk-proj-${alnum(40)}`)}\n`
         + `upstream curl -H "X-Upstream: Basic ${plant('Basic credentials in a curl command', 'authorization_header', Buffer.from(`svc:${b64url(12)}`).toString('base64'))}" https://up.example.com\n`
         + `created key {"kty":"oct","kid":"hmac-1","k":"${plant('JWK symmetric key k in text', 'private_key', b64url(32))}"}\n`
         + `POST /api/v1/users {"profile":{"login":"jane@example.com"},"credentials":{"password":{"value":"${plant('credentials.password.value in a logged request', 'password')}"}}}\n`

@@ -77,6 +77,49 @@ describe('text log attachments', () => {
     }
   });
 
+  it('scrubs what a debug log of HTTP traffic carries without a name to say so', async () => {
+    const s = Array.from({ length: 12 }, secret);
+    const basic = Buffer.from(`svc:${s[0]}`).toString('base64');
+    const akia = 'AKIAQ7RSTUVWXYZ23456';
+    const log = [
+      `> Authorization: Digest username="jane", realm="x", nonce="abc", uri="/", response="${s[1]}"`,
+      `curl -H "X-Upstream: Basic ${basic}" https://up.example.com`,
+      `body code=${s[2]}&state=${s[3]}`,
+      `{"grant_type":"authorization_code","code":"${s[4]}","redirect_uri":"https://app.example.com/cb"}`,
+      `POST /api/v1/users {"profile":{"login":"jane"},"credentials":{"password":{"value":"${s[5]}"}},"recovery":{"codes":["x"]}}`,
+      `{"variables":[{"key":"client_secret","value":"${s[6]}"},{"key":"baseUrl","value":"https://x.example"}]}`,
+      `created {"kty":"oct","kid":"hmac-1","k":"${s[7]}"}`,
+      `form utf8=%E2%9C%93&user%5Bemail%5D=jane%40example.com&user%5Bpassword%5D=${s[8]}`,
+      `GET https://exports.s3.amazonaws.com/a.csv?X-Amz-Credential=${akia}%2F20261129%2Fus-east-1%2Fs3&X-Amz-Security-Token=${s[9]}&X-Amz-Signature=${s[10]}`,
+      '--XyZ', 'Content-Disposition: form-data; name="password"', '', `${s[11]}`, '--XyZ--',
+      'error code=42 state=running; Basic plan, basic authentication',
+      '',
+    ].join('\n');
+    const { outcome, output } = await sanitizeBytes(Buffer.from(log), 7);
+    assert.ok(outcome.ok && outcome.kind === 'text');
+    const text = output.toString('utf8');
+    for (const value of [...s, basic, akia]) assert.ok(!text.includes(value), `kept ${value}`);
+    assert.deepEqual(text.split('\n').slice(0, 8), [
+      '> Authorization: Digest [redacted]',
+      'curl -H "X-Upstream: Basic [redacted]" https://up.example.com',
+      'body code=[redacted]&state=[redacted]',
+      '{"grant_type":"authorization_code","code":"[redacted]","redirect_uri":"https://app.example.com/cb"}',
+      'POST /api/v1/users {"profile":{"login":"jane"},"credentials":{"password":{"value":"[redacted]"}},"recovery":{"codes":["x"]}}',
+      '{"variables":[{"key":"client_secret","value":"[redacted]"},{"key":"baseUrl","value":"https://x.example"}]}',
+      'created {"kty":"oct","kid":"hmac-1","k":"[redacted]"}',
+      'form utf8=%E2%9C%93&user%5Bemail%5D=jane%40example.com&user%5Bpassword%5D=[redacted]',
+    ]);
+    assert.ok(text.endsWith('error code=42 state=running; Basic plan, basic authentication\n'));
+  });
+
+  it('removes PGP secret key blocks as it removes PEM private keys', async () => {
+    const inside = secret();
+    const { outcome, output } = await sanitizeBytes(Buffer.from(`key:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF${inside}\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\nafter\n`), 5);
+    assert.ok(outcome.ok);
+    assert.equal(output.toString('utf8'), 'key:\n[redacted]\nafter\n');
+    assert.deepEqual(outcome.removed, { private_key: 1 });
+  });
+
   it('refuses a line longer than the limit as too large', async () => {
     const { outcome } = await sanitizeBytes(Buffer.from(`${'y'.repeat(50_000)}\n`), 4096, { maxUnitBytes: 10_000 });
     assert.ok(!outcome.ok);
@@ -111,6 +154,27 @@ describe('JSON attachments', () => {
       note: 'see https://app.example.com/cb?code=[redacted]',
     });
     assert.deepEqual(outcome.removed, { password: 1, oauth_parameter: 2, secret_field: 2, api_key: 1, private_key: 1 });
+  });
+
+  it('removes what grants access under other names: JWK private members, TOTP secrets and QR codes, recovery codes, IDX handles', async () => {
+    const s = Array.from({ length: 9 }, secret);
+    const doc = {
+      keys: [{ kty: 'RSA', kid: 'k1', use: 'sig', e: 'AQAB', n: 'public-modulus', d: s[0], p: s[1], q: s[2] }],
+      activation: { sharedSecret: s[3], encoding: 'base32', _links: { qrcode: { href: `data:image/png;base64,${s[4]}`, type: 'image/png' } } },
+      recoveryCodes: [s[5], s[6]],
+      idx: { stateHandle: s[7], interaction_handle: s[8], intent: 'LOGIN' },
+      errorCode: 'E0000011', postalCode: '94105', publicKey: 'public', keyId: 'k1',
+    };
+    const { outcome, output } = await sanitizeBytes(Buffer.from(JSON.stringify(doc)));
+    assert.ok(outcome.ok && outcome.kind === 'json');
+    assert.deepEqual(JSON.parse(output.toString('utf8')), {
+      ...doc,
+      keys: [{ kty: 'RSA', kid: 'k1', use: 'sig', e: 'AQAB', n: 'public-modulus', d: '[redacted]', p: '[redacted]', q: '[redacted]' }],
+      activation: { sharedSecret: '[redacted]', encoding: 'base32', _links: { qrcode: { href: '[redacted]', type: 'image/png' } } },
+      recoveryCodes: ['[redacted]', '[redacted]'],
+      idx: { stateHandle: '[redacted]', interaction_handle: '[redacted]', intent: 'LOGIN' },
+    });
+    assert.deepEqual(outcome.removed, { private_key: 3, secret_field: 2, password: 2, session_id: 1, oauth_parameter: 1 });
   });
 
   it('streams a large top-level array element by element', async () => {

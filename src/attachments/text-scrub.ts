@@ -15,10 +15,11 @@ export function scrubText(s: string, r: Redactions): string {
     const gates = shortGates(s);
     return gates ? applyRules(s, r, gates) : s;
   }
+  const schemes = SCHEME_GATE.test(s);
   return applyRules(s, r, {
     pem: s.includes('PRIVATE KEY'), saml: s.includes('Assertion'), html: HTML_FIELD_GATE.test(s), pairs: true, link: LINK_GATE.test(s),
-    credentials: s.includes('@'), bearer: BEARER_GATE.test(s), jwt: s.includes('eyJ'), prefixed: PREFIXED_GATE.test(s), okta: true,
-    basic: BASIC_GATE.test(s), jwk: s.includes('kty'), multipart: s.includes('form-data'), named: NAMED_GATE.test(s),
+    credentials: s.includes('@'), bearer: schemes && BEARER_GATE.test(s), jwt: s.includes('eyJ'), prefixed: PREFIXED_GATE.test(s), okta: true,
+    basic: schemes && BASIC_GATE.test(s), jwk: s.includes('"kty'), multipart: s.includes('form-data'), named: s.includes('"value') && NAMED_GATE.test(s),
   });
 }
 
@@ -40,6 +41,7 @@ export function scrubRawBody(bytes: Buffer, rules: RuleSet, r: Redactions): stri
   const jwt = bytes.indexOf(NEEDLES.jwt) >= 0;
   if (!text && !jwt && !NEEDLES.bearer.some((n) => bytes.indexOf(n) >= 0)) return undefined;
   const s = bytes.toString('latin1');
+  const schemes = text ? SCHEME_GATE.test(s) : true;
   const before = r.replaced;
   const out = applyRules(s, r, {
     pem: text && bytes.indexOf(NEEDLES.privateKey) >= 0,
@@ -48,14 +50,14 @@ export function scrubRawBody(bytes: Buffer, rules: RuleSet, r: Redactions): stri
     pairs: text,
     link: text && LINK_GATE.test(s),
     credentials: text && bytes.indexOf(0x40) >= 0,
-    bearer: BEARER_GATE.test(s),
+    bearer: schemes && BEARER_GATE.test(s),
     jwt,
     prefixed: text && PREFIXED_GATE.test(s),
     okta: text,
-    basic: text && BASIC_GATE.test(s),
+    basic: text && schemes && BASIC_GATE.test(s),
     jwk: text && bytes.indexOf(NEEDLES.kty) >= 0,
     multipart: text && bytes.indexOf(NEEDLES.formData) >= 0,
-    named: text && NAMED_GATE.test(s),
+    named: text && bytes.indexOf(NEEDLES.value) >= 0 && NAMED_GATE.test(s),
   });
   return r.replaced === before ? undefined : out;
 }
@@ -67,8 +69,9 @@ const NEEDLES = {
   // The spellings in use; text bodies get the case-insensitive test, this one only gates code bundles.
   bearer: ['Bearer', 'bearer', 'SSWS'].map((n) => Buffer.from(n)),
   jwt: Buffer.from('eyJ'),
-  kty: Buffer.from('kty'),
+  kty: Buffer.from('"kty'),
   formData: Buffer.from('form-data'),
+  value: Buffer.from('"value'),
 };
 
 type Gates = {
@@ -105,7 +108,7 @@ const NAMED_GATE = new RegExp(NAMED_GATE_PATTERN);
 const TRIGGER_PATTERNS: readonly (readonly [Exclude<keyof Gates, 'pairs'>, string])[] = [
   ['credentials', CREDENTIALS_GATE.source], ['jwt', 'eyJ'], ['bearer', 'bearer|ssws'], ['pem', 'PRIVATE KEY'],
   ['saml', 'Assertion'], ['html', '<input|<meta'], ['link', 'reset|activat|unlock|magic|welcome'], ['okta', '00[\\w-]{40}'],
-  ['prefixed', 'gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw|AKIA|ASIA|SG\\.|sk-(?:proj|ant|svcacct|admin)-'],
+  ['prefixed', 'gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw|AKIA|ASIA'],
   ['basic', 'basic(?:\\s+|%20|\\+)[A-Za-z0-9+/]{6}'], ['jwk', 'kty'], ['multipart', 'form-data'], ['named', NAMED_GATE_PATTERN],
 ];
 
@@ -115,11 +118,11 @@ const TRIGGER_PATTERNS: readonly (readonly [Exclude<keyof Gates, 'pairs'>, strin
  * the spellings in use let it skip ahead, several times faster even as several scans.
  */
 export function holdsTrigger(s: string): boolean {
-  return LITERAL_GATE.test(s) || BEARER_GATE.test(s) || HTML_FIELD_GATE.test(s) || LINK_GATE.test(s) || OKTA_GATE.test(s) || BASIC_GATE.test(s)
+  return LITERAL_GATE.test(s) || SCHEME_GATE.test(s) || HTML_FIELD_GATE.test(s) || LINK_GATE.test(s) || OKTA_GATE.test(s)
     || (s.includes('@') && CREDENTIALS_GATE.test(s));
 }
 
-const LITERAL_GATE = /eyJ|PRIVATE KEY|Assertion|PHNhbWw|AIza|gh[pousr]_|github_pat_|xox[abprs]-|_live_|glpat-|npm_|AKIA|ASIA|SG\.|sk-(?:proj|ant|svcacct|admin)-|kty|form-data/;
+const LITERAL_GATE = /eyJ|PRIVATE KEY|Assertion|PHNhbWw|AIza|gh[pousr]_|github_pat_|xox[abprs]-|_live_|glpat-|npm_|AKIA|ASIA/;
 
 /**
  * Each rule's gate as a named group, so that one scan of a short string (most strings are: header values,
@@ -247,6 +250,8 @@ function scrubBearer(m: string, scheme: string, gap: string, token: string, r: R
  * "basic authentication") is left alone.
  */
 const BASIC_GATE = /(?:[Bb]asic|BASIC)(?:\s+|%20|\+)[A-Za-z0-9+/\\]{6}/;
+/** Bearer, SSWS and Basic in one scan of a long text, which most bodies need only once. */
+const SCHEME_GATE = /[Bb]earer|BEARER|[Ss]sws|SSWS|[Bb]asic[\s+%]|BASIC[\s+%]/;
 const BASIC = /\b(basic(?:\s+|%20|\+))((?:[A-Za-z0-9+=]|\\?\/){6,})/gi;
 
 function isBasicCredentials(token: string): boolean {
@@ -267,15 +272,13 @@ const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0
 /**
  * Credentials with a recognisable prefix: GitHub, Slack, Stripe, Google and GitLab keys, npm tokens, AWS
  * access key IDs (long-term `AKIA`, temporary `ASIA`: not the secret half, but they name the key and no
- * support case needs them), SendGrid, OpenAI and Anthropic keys, and a base64 SAML message (`<saml` encodes to
- * `PHNhbWw`).
+ * support case needs them), and a base64 SAML message (`<saml` encodes to `PHNhbWw`).
  */
-const PREFIXED_GATE = /gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw|AKIA|ASIA|SG\.|sk-(?:proj|ant|svcacct|admin)-/;
+const PREFIXED_GATE = /gh[pousr]_|github_pat_|xox[abprs]-|_live_|AIza|glpat-|npm_|PHNhbWw|AKIA|ASIA/;
 const PREFIXED_TOKEN = new RegExp([
   '(?<![A-Za-z0-9_-])(?:',
   ['gh[pousr]_[A-Za-z0-9]{36,}', 'github_pat_[A-Za-z0-9_]{22,}', 'xox[abprs]-[A-Za-z0-9-]{10,}', '[rs]k_live_[A-Za-z0-9]{16,}',
-    'AIza[0-9A-Za-z_-]{35}', 'glpat-[A-Za-z0-9_-]{20,}', 'npm_[A-Za-z0-9]{36}', '(?:AKIA|ASIA)[A-Z0-9]{16}',
-    'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', 'sk-(?:proj|ant|svcacct|admin)-[A-Za-z0-9_-]{20,}'].join('|'),
+    'AIza[0-9A-Za-z_-]{35}', 'glpat-[A-Za-z0-9_-]{20,}', 'npm_[A-Za-z0-9]{36}', '(?:AKIA|ASIA)[A-Z0-9]{16}'].join('|'),
   ')(?![A-Za-z0-9_-])|PHNhbWw[A-Za-z0-9+/=%]{16,}',
 ].join(''), 'g');
 
