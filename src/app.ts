@@ -32,6 +32,8 @@ import { oidcRoutes } from './oidc/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { staffCaseRoutes } from './cases/staff-routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { supportAccessRoutes } from './support-access/routes.ts';
+import { staffAccessRoutes } from './support-access/staff-routes.ts';
 import { helpCenterRoutes } from './helpcenter/routes.ts';
 import { mySessionRoutes, sessionRedirectRoutes, sessionRoutes } from './sessions/routes.ts';
 import { webRoutes } from './web/routes.ts';
@@ -118,6 +120,7 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
   await app.register(logRoutes, { prefix: '/api/v1/logs' });
   await app.register(alertRoutes, { prefix: '/api/v1/alerts' });
+  await app.register(supportAccessRoutes, { prefix: '/api/v1/support-access' });
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   await app.register(zoneRoutes, { prefix: '/api/v1/zones' });
   await app.register(adminRoutes, { prefix: '/api/v1/admin' });
@@ -126,5 +129,6 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(caseRoutes);
   await app.register(staffCaseRoutes);
   await app.register(reportRoutes);
+  await app.register(staffAccessRoutes);
   return app;
 }

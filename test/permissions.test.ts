@@ -129,6 +129,12 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   // Security alerts are read like the System Log they come with.
   'GET /api/v1/alerts': READERS,
   'GET /api/v1/alerts/:id': READERS,
+  // Support access: read like the log, decided by the admins who manage the organization.
+  'GET /api/v1/support-access/grants': READERS,
+  'GET /api/v1/support-access/grants/:grantId': READERS,
+  'POST /api/v1/support-access/grants/:grantId/approve': MANAGERS,
+  'POST /api/v1/support-access/grants/:grantId/deny': MANAGERS,
+  'POST /api/v1/support-access/grants/:grantId/revoke': MANAGERS,
 
   'GET /api/v1/policies': READERS,
   'GET /api/v1/policies/:id': READERS,

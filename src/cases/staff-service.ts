@@ -1,4 +1,4 @@
-import type { Db, Tx } from '#src/db/database.ts';
+import type { Db, Executor, Tx } from '#src/db/database.ts';
 import type { HelpCenterUser } from '#src/helpcenter/sessions.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
@@ -140,4 +140,9 @@ export async function changeCaseStatus(ctx: StaffContext, id: string, status: Ca
     await logCaseChange(tx, ctx, row, 'bulwark.support.case.status', 'Support case status changed', { from: row.status, to: status });
     return { ...row, status, lastUpdated: now, closed: status === 'CLOSED' ? now : null };
   });
+}
+
+/** A case of the cell, unlogged, for a service that logs its own use of it (an access request is against a case). */
+export function cellCase(db: Executor, cell: string, id: string, lock = false): Promise<QueuedCase | undefined> {
+  return findQueuedCase(db, cell, id, lock);
 }

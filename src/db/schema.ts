@@ -436,6 +436,35 @@ export type HelpCenterUserVersionsTable = {
   last_sign_in: Ts;
 };
 
+type TextNull = ColumnType<string | null, string | null | undefined, string | null>;
+
+export type SupportAccessGrantsTable = {
+  tenant_id: string;
+  id: string;
+  case_id: string;
+  cell: string;
+  plane_id: string;
+  staff_id: string;
+  staff_subject: string;
+  staff_name: string;
+  staff_email: string | null;
+  justification: string;
+  scopes: string[];
+  duration_minutes: number;
+  status: string;
+  requested: Ts;
+  decide_by: Ts;
+  decided_by: TextNull;
+  decided_by_name: TextNull;
+  decided: TsNull;
+  decision_note: TextNull;
+  expires: TsNull;
+  revoked_by: TextNull;
+  revoked_by_name: TextNull;
+  revoked_by_kind: TextNull;
+  revoked: TsNull;
+};
+
 export type ReportRunsTable = {
   tenant_id: string;
   id: string;
@@ -584,4 +613,5 @@ export type Database = {
   help_center_user_versions: HelpCenterUserVersionsTable;
   report_runs: ReportRunsTable;
   report_downloads: ReportDownloadsTable;
+  support_access_grants: SupportAccessGrantsTable;
 };

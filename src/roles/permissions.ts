@@ -25,14 +25,18 @@ export const PERMISSIONS = [
   'policies.manage',
   /** the tenant's admin session settings: timeouts, network binding, protected actions */
   'settings.manage',
+  /** see support's requests for access to the tenant and the grants given */
+  'support.read',
+  /** approve, deny and revoke them */
+  'support.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<RoleType, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS,
-  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage'],
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage', 'support.read', 'support.manage'],
   HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'groups.read'],
-  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read'],
+  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read', 'support.read'],
 };
 
 export function permissionsOf(roles: Iterable<RoleType>): Set<Permission> {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
-import type { Clock } from '../../src/lib/clock.ts';
-import { createSupportPlane } from '../../src/tenants/service.ts';
+import { openCase } from '../../src/cases/service.ts';
+import { currentHelpCenterSession, startHelpCenterSession, type Identity } from '../../src/helpcenter/sessions.ts';
+import { systemClock, type Clock } from '../../src/lib/clock.ts';
+import { requestAccess } from '../../src/support-access/service.ts';
+import type { SupportScope } from '../../src/support-access/scopes.ts';
+import { createSupportPlane, findTenant, findTenantOfId, operatorContext, supportPlaneSlug } from '../../src/tenants/service.ts';
 import { apiClient, type Api, type TestServer } from '../helpers.ts';
 import { newSession, newUser, ok, profileOf, unique, type Fixture, type SessionRef } from './fixtures.ts';
 import { hostClient, type HostClient, type HostResponse } from './host-client.ts';
@@ -80,4 +84,37 @@ export async function newStaffMember(server: TestServer, p: SupportPlane, cell: 
   const { end } = await signInThrough(hc, web, p.slug, '/help/staff/signin');
   assert.equal(end?.status, 303, end?.text);
   return { hc, id: created.body.id as string };
+}
+
+/** The support plane of the fixture tenant's cell, made if there is none yet. */
+async function planeOf(f: Fixture, cell: string): Promise<string> {
+  const found = await findTenant(f.db, supportPlaneSlug(cell));
+  if (found) return found.id;
+  return createSupportPlane(f.db, systemClock, { cell, adminEmail: `it@staff-${cell}.example.com` })
+    .then((p) => p.tenant.id, async () => (await findTenant(f.db, supportPlaneSlug(cell)))?.id as string);
+}
+
+/**
+ * A request for support access to the fixture's tenant, waiting for its admins, made as the Help Center makes
+ * one: a customer of the tenant signs in to the Help Center and opens a case, an agent of the cell's support
+ * plane signs in and asks for `scopes` against it. Through the services, without the browsers' sign-ins.
+ */
+export async function newAccessRequest(f: Fixture, scopes: SupportScope[] = ['okta.users.read']): Promise<{ id: string; caseId: string; planeId: string }> {
+  const tenant = await findTenantOfId(f.db, f.tenantId);
+  if (!tenant) throw new Error('fixture: no tenant');
+  const { cell } = tenant;
+  const planeId = await planeOf(f, cell);
+  const lifetimes = { idleMinutes: 30, maxHours: 12 };
+  const audit = () => operatorContext('fixture-support-access');
+  const signIn = async (tenantId: string, identity: Omit<Identity, 'amr' | 'contact'>) => {
+    const { token } = await startHelpCenterSession(f.db, systemClock, lifetimes, { cell, tenantId, identity: { ...identity, amr: ['pwd'], contact: { username: null, timeZone: null, phone: null, address: null } }, audit });
+    const current = await currentHelpCenterSession(f.db, systemClock, lifetimes, cell, token);
+    if (current.kind !== 'live') throw new Error('fixture: no Help Center session');
+    return current.user;
+  };
+  const customer = await signIn(f.tenantId, { subject: unique('00ucust'), name: 'Fixture Customer', email: `${unique('customer')}@example.com`, adminRoles: [], staffRoles: [] });
+  const opened = await openCase({ db: f.db, clock: systemClock, cell, user: customer, audit: audit() }, { title: 'Users cannot sign in', description: 'Since this morning.', severity: 'SEV2', productArea: 'SIGN_IN' });
+  const agent = await signIn(planeId, { subject: unique('00uagent'), name: 'Fixture Agent', email: `${unique('agent')}@staff.example.com`, adminRoles: [], staffRoles: ['AGENT'] });
+  const grant = await requestAccess({ db: f.db, clock: systemClock, cell, planeId, user: agent, audit }, opened.id, { scopes, justification: 'The customer cannot sign in; I need to look at their user.' });
+  return { id: grant.id, caseId: opened.id, planeId };
 }

@@ -16,6 +16,7 @@ import { WEB_DIST } from '../../src/web/routes.ts';
 import type { HostClient } from './host-client.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 import { adminSignIn, newAdminBrowser, newDeviceKey, newPasskeyAdmin } from './admin-session.ts';
+import { newAccessRequest } from './help-center.ts';
 import {
   activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newPasskeyUser, newSession, openedEnrollment,
   newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
@@ -200,6 +201,12 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /api/v1/logs': read(fixed('/api/v1/logs'), { query: true }),
   'GET /api/v1/alerts': read(fixed('/api/v1/alerts'), { query: true }),
   'GET /api/v1/alerts/:id': read(async (f) => ({ path: `/api/v1/alerts/${(await newAlert(f)).id}` })),
+
+  'GET /api/v1/support-access/grants': read(fixed('/api/v1/support-access/grants'), { query: true }),
+  'GET /api/v1/support-access/grants/:grantId': read(async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}` })),
+  'POST /api/v1/support-access/grants/:grantId/approve': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/approve`, body: { note: 'Go ahead' } }), { body: true }),
+  'POST /api/v1/support-access/grants/:grantId/deny': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/deny`, body: { note: 'Not now' } }), { body: true }),
+  'POST /api/v1/support-access/grants/:grantId/revoke': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/revoke` })),
 
   'GET /api/v1/policies': read(fixed('/api/v1/policies?type=PASSWORD'), { query: true }),
   'GET /api/v1/policies/:id': read(async (f) => ({ path: `/api/v1/policies/${await passwordPolicyId(f)}` })),

@@ -18,6 +18,7 @@ import * as supportStaff from './2026-11-29T03-00_support-staff.ts';
 import * as caseAttachments from './2026-11-29T04-00_case-attachments.ts';
 import * as supportReports from './2026-11-29T05-00_support-reports.ts';
 import * as caseAssignment from './2026-11-29T06-00_case-assignment.ts';
+import * as supportAccess from './2026-11-29T07-00_support-access.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T04-00_case-attachments': caseAttachments,
   '2026-11-29T05-00_support-reports': supportReports,
   '2026-11-29T06-00_case-assignment': caseAssignment,
+  '2026-11-29T07-00_support-access': supportAccess,
 };

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { protectedActionRefusal } from '#src/admin/protected-actions.ts';
+import { principalOf, serviceContextOf } from '#src/http/request-context.ts';
+import { toPublicGrant } from './dto.ts';
+import { decisionBody, grantIdParams, listQuery } from './schemas.ts';
+import { decide, revokeAccess, tenantGrant, tenantGrants, type Decision } from './service.ts';
+
+type GrantParams = { Params: { grantId: string } };
+
+/**
+ * /api/v1/support-access (a Bulwark addition): support's requests for access to the tenant and the grants its
+ * admins gave. Approving is a protected action (a passkey within the tenant's window, in the admin console);
+ * denying and revoking are not, so that nothing slows down closing the door.
+ */
+export async function supportAccessRoutes(app: FastifyInstance): Promise<void> {
+  const { clock } = app.deps;
+  const adminOf = (request: Parameters<typeof principalOf>[0]) => {
+    const { user } = principalOf(request);
+    return { id: user.id, name: user.displayName };
+  };
+
+  app.get<{ Querystring: { limit: number } }>('/grants', { config: { permission: 'support.read' }, schema: { querystring: listQuery } }, async (request) => {
+    const now = clock.now();
+    return (await tenantGrants(serviceContextOf(request), request.query.limit)).map((g) => toPublicGrant(g, now));
+  });
+
+  app.get<GrantParams>('/grants/:grantId', { config: { permission: 'support.read' }, schema: { params: grantIdParams } }, async (request) =>
+    toPublicGrant(await tenantGrant(serviceContextOf(request), request.params.grantId), clock.now()));
+
+  app.post<GrantParams & { Body: Decision }>('/grants/:grantId/approve', { config: { permission: 'support.manage' }, schema: { params: grantIdParams, body: decisionBody } }, async (request) => {
+    const refusal = await protectedActionRefusal(request, 'approving support access');
+    if (refusal) throw refusal;
+    return toPublicGrant(await decide(serviceContextOf(request), request.params.grantId, adminOf(request), 'APPROVED', request.body), clock.now());
+  });
+
+  app.post<GrantParams & { Body: Decision }>('/grants/:grantId/deny', { config: { permission: 'support.manage' }, schema: { params: grantIdParams, body: decisionBody } }, async (request) =>
+    toPublicGrant(await decide(serviceContextOf(request), request.params.grantId, adminOf(request), 'DENIED', request.body), clock.now()));
+
+  app.post<GrantParams>('/grants/:grantId/revoke', { config: { permission: 'support.manage' }, schema: { params: grantIdParams } }, async (request) =>
+    toPublicGrant(await revokeAccess(serviceContextOf(request), request.params.grantId, adminOf(request)), clock.now()));
+}

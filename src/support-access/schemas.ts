@@ -1,0 +1,30 @@
+import { MAX_MINUTES, MIN_MINUTES, SCOPE_NAMES } from './scopes.ts';
+
+const scopes = { type: 'array', items: { type: 'string', enum: SCOPE_NAMES }, minItems: 1, maxItems: SCOPE_NAMES.length, uniqueItems: true } as const;
+const minutes = { type: 'integer', minimum: MIN_MINUTES, maximum: MAX_MINUTES } as const;
+
+export const accessRequestBody = {
+  type: 'object',
+  properties: { scopes, durationMinutes: minutes, justification: { type: 'string', minLength: 10, maxLength: 2000, pattern: '\\S' } },
+  required: ['scopes', 'justification'],
+  additionalProperties: false,
+} as const;
+
+export const decisionBody = {
+  type: 'object',
+  properties: { scopes, durationMinutes: minutes, note: { type: 'string', maxLength: 2000 } },
+  additionalProperties: false,
+} as const;
+
+export const grantIdParams = {
+  type: 'object',
+  properties: { grantId: { type: 'string', pattern: '^sag[0-9A-Za-z]{17}$' } },
+  required: ['grantId'],
+  additionalProperties: false,
+} as const;
+
+export const listQuery = {
+  type: 'object',
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,21 @@
+/**
+ * What support staff may ask to do in a tenant. Read scopes see what the management API shows an admin (never a
+ * secret: no hashes, seeds, recovery codes or tokens are in it); write scopes act only on users who hold no
+ * admin role, so that no grant reaches the accounts an attacker wants most.
+ */
+export const SUPPORT_SCOPES = {
+  'okta.users.read': { label: 'Read users and their groups', write: false },
+  'okta.logs.read': { label: 'Read the System Log', write: false },
+  'okta.policies.read': { label: 'Read sign-on and password policies', write: false },
+  'okta.users.factors.reset': { label: 'Reset the factors of users who hold no admin role', write: true },
+  'okta.users.passwords.reset': { label: 'Reset the passwords of users who hold no admin role', write: true },
+} as const;
+
+export type SupportScope = keyof typeof SUPPORT_SCOPES;
+export const SCOPE_NAMES = Object.keys(SUPPORT_SCOPES) as SupportScope[];
+
+/** How long a grant lasts unless asked otherwise, and at most; how long a request waits for a decision. */
+export const DEFAULT_MINUTES = 240;
+export const MAX_MINUTES = 480;
+export const MIN_MINUTES = 15;
+export const DECIDE_WITHIN_MS = 12 * 3_600_000;

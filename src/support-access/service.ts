@@ -1,0 +1,137 @@
+import { raiseAlert } from '#src/alerts/service.ts';
+import { caseTarget } from '#src/cases/service.ts';
+import { cellCase, logInPlane, staffActor, type StaffContext } from '#src/cases/staff-service.ts';
+import type { Tx } from '#src/db/database.ts';
+import { OktaErrors } from '#src/http/errors.ts';
+import { newId } from '#src/lib/ids.ts';
+import type { ServiceContext } from '#src/service-context.ts';
+import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
+import { recordEvent } from '#src/syslog/service.ts';
+import { DECIDE_WITHIN_MS, DEFAULT_MINUTES, type SupportScope } from './scopes.ts';
+import { decideGrant, findGrant, findStaffGrant, grantsOfStaff, grantsOfTenant, insertGrant, revokeGrant, type GrantRow } from './store.ts';
+
+export type { GrantRow };
+
+export type AccessRequest = { scopes: SupportScope[]; durationMinutes?: number; justification: string };
+
+/** What a grant is now: a request not decided in time, or a grant past its end, has expired. */
+export function grantStatus(grant: GrantRow, now: Date): GrantRow['status'] | 'EXPIRED' {
+  if (grant.status === 'PENDING' && now >= grant.decideBy) return 'EXPIRED';
+  if (grant.status === 'APPROVED' && grant.expires !== null && now >= grant.expires) return 'EXPIRED';
+  return grant.status;
+}
+
+export function grantTarget(grant: GrantRow): LogTarget {
+  return { id: grant.id, type: 'SupportAccessGrant', alternateId: grant.staff.email ?? grant.staff.subject, displayName: grant.staff.name, detailEntry: { caseId: grant.caseId, scopes: grant.scopes.join(' ') } };
+}
+
+const details = (grant: GrantRow) => ({
+  grantId: grant.id, caseId: grant.caseId, cell: grant.cell, staff: grant.staff.name, scopes: grant.scopes, durationMinutes: grant.durationMinutes,
+  expires: grant.expires?.toISOString() ?? null,
+});
+
+const invalid = (field: string, detail: string) => OktaErrors.validation('support access', [`${field}: ${detail}`]);
+
+/**
+ * A staff member asks for access to the tenant of an open case of their cell. The tenant's admins see the
+ * request in their System Log and as an alert; the support plane's log has it too. Nothing is granted yet.
+ */
+export async function requestAccess(ctx: StaffContext, caseId: string, request: AccessRequest): Promise<GrantRow> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const found = await cellCase(tx, ctx.cell, caseId, true);
+    if (!found) throw OktaErrors.notFound(`${caseId} (Case)`);
+    if (found.status === 'CLOSED') throw invalid('case', 'access is asked for against an open case; this one is closed');
+    const grant: GrantRow = {
+      tenantId: found.tenantId, id: newId('sag'), caseId: found.id, cell: ctx.cell, planeId: ctx.planeId,
+      staff: { id: ctx.user.id, subject: ctx.user.subject, name: ctx.user.name, email: ctx.user.email },
+      justification: request.justification.trim(), scopes: [...new Set(request.scopes)], durationMinutes: request.durationMinutes ?? DEFAULT_MINUTES,
+      status: 'PENDING', requested: now, decideBy: new Date(now.getTime() + DECIDE_WITHIN_MS), decision: null, expires: null, revocation: null,
+    };
+    await insertGrant(tx, grant);
+    const debugData = { ...details(grant), justification: grant.justification, decideBy: grant.decideBy.toISOString() };
+    const event: EventInput = { eventType: 'bulwark.support.access.request', displayMessage: 'Support staff asked for access to the organization', target: [grantTarget(grant), caseTarget(found)], debugData };
+    await recordEvent(tx, ctx.clock, grant.tenantId, ctx.audit(staffActor(ctx)), event);
+    await logInPlane(tx, ctx, event.eventType, event.displayMessage, event.target ?? [], debugData);
+    await raiseAlert(tx, grant.tenantId, { type: 'SUPPORT_ACCESS_REQUESTED', severity: 'MEDIUM', userId: null, created: now, details: debugData });
+    return grant;
+  });
+}
+
+export const staffGrants = (ctx: StaffContext, limit: number): Promise<GrantRow[]> => grantsOfStaff(ctx.db, ctx.planeId, ctx.user.id, limit);
+
+/** An event of a grant's life, in the tenant's System Log and the support plane's, in one transaction. */
+async function logBoth(tx: Tx, ctx: { clock: ServiceContext['clock'] }, grant: GrantRow, audit: ServiceContext['audit'], event: EventInput): Promise<void> {
+  await recordEvent(tx, ctx.clock, grant.tenantId, audit, event);
+  await recordEvent(tx, ctx.clock, grant.planeId, audit, event);
+}
+
+/** The staff member ends their own grant (or withdraws their request) before its time. */
+export async function endOwnGrant(ctx: StaffContext, id: string): Promise<GrantRow> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const grant = await findStaffGrant(tx, ctx.planeId, ctx.user.id, id, true);
+    if (!grant) throw OktaErrors.notFound(`${id} (SupportAccessGrant)`);
+    const status = grantStatus(grant, now);
+    if (status !== 'APPROVED' && status !== 'PENDING') throw invalid('status', `the grant is ${status}`);
+    await revokeGrant(tx, grant.tenantId, grant.id, { by: ctx.user.id, byName: ctx.user.name, kind: 'STAFF', at: now });
+    await logBoth(tx, ctx, grant, ctx.audit(staffActor(ctx)), {
+      eventType: 'user.session.impersonation.end', displayMessage: 'End impersonation session', target: [grantTarget(grant)], debugData: { ...details(grant), endedBy: 'STAFF', was: status },
+    });
+    return { ...grant, status: 'REVOKED', revocation: { by: ctx.user.id, byName: ctx.user.name, kind: 'STAFF', at: now } };
+  });
+}
+
+export const tenantGrants = (ctx: ServiceContext, limit: number): Promise<GrantRow[]> => grantsOfTenant(ctx.db, ctx.tenantId, limit);
+
+export async function tenantGrant(ctx: ServiceContext, id: string): Promise<GrantRow> {
+  const grant = await findGrant(ctx.db, ctx.tenantId, id);
+  if (!grant) throw OktaErrors.notFound(`${id} (SupportAccessGrant)`);
+  return grant;
+}
+
+export type Decision = { scopes?: SupportScope[]; durationMinutes?: number; note?: string };
+
+/**
+ * The tenant's admin decides: an approval may narrow the scopes and shorten the time, never widen them; the
+ * grant runs from the approval. Only a request still waiting (within its 12 hours) can be decided.
+ */
+export async function decide(ctx: ServiceContext, id: string, admin: { id: string; name: string }, outcome: 'APPROVED' | 'DENIED', decision: Decision): Promise<GrantRow> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const grant = await findGrant(tx, ctx.tenantId, id, true);
+    if (!grant) throw OktaErrors.notFound(`${id} (SupportAccessGrant)`);
+    const status = grantStatus(grant, now);
+    if (status !== 'PENDING') throw invalid('status', `the request is ${status}, not waiting for a decision`);
+    const scopes = decision.scopes === undefined ? grant.scopes : [...new Set(decision.scopes)];
+    const wider = scopes.filter((s) => !grant.scopes.includes(s));
+    if (wider.length > 0) throw invalid('scopes', `an approval can only narrow what was asked for; not asked: ${wider.join(', ')}`);
+    const durationMinutes = decision.durationMinutes ?? grant.durationMinutes;
+    if (durationMinutes > grant.durationMinutes) throw invalid('durationMinutes', `an approval can only shorten the ${grant.durationMinutes} minutes asked for`);
+    const expires = outcome === 'APPROVED' ? new Date(now.getTime() + durationMinutes * 60_000) : null;
+    const note = decision.note?.trim() || null;
+    await decideGrant(tx, ctx.tenantId, id, { status: outcome, by: admin.id, byName: admin.name, at: now, note, scopes, durationMinutes, expires });
+    const decided: GrantRow = { ...grant, status: outcome, scopes, durationMinutes, expires, decision: { by: admin.id, byName: admin.name, at: now, note } };
+    const debugData = { ...details(decided), asked: { scopes: grant.scopes, durationMinutes: grant.durationMinutes }, note };
+    await logBoth(tx, ctx, decided, ctx.audit, outcome === 'APPROVED'
+      ? { eventType: 'user.session.impersonation.grant', legacyEventType: 'core.user.impersonation.grant.enabled', displayMessage: 'Enable impersonation grant', target: [grantTarget(decided)], debugData }
+      : { eventType: 'bulwark.support.access.deny', displayMessage: 'Support access request denied', outcome: { result: 'DENY', reason: note }, target: [grantTarget(decided)], debugData });
+    return decided;
+  });
+}
+
+/** The tenant's admin takes a grant back (or turns down a request still waiting): it ends at once. */
+export async function revokeAccess(ctx: ServiceContext, id: string, admin: { id: string; name: string }): Promise<GrantRow> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const grant = await findGrant(tx, ctx.tenantId, id, true);
+    if (!grant) throw OktaErrors.notFound(`${id} (SupportAccessGrant)`);
+    const status = grantStatus(grant, now);
+    if (status !== 'APPROVED' && status !== 'PENDING') throw invalid('status', `the grant is ${status}`);
+    await revokeGrant(tx, ctx.tenantId, id, { by: admin.id, byName: admin.name, kind: 'ADMIN', at: now });
+    await logBoth(tx, ctx, grant, ctx.audit, {
+      eventType: 'user.session.impersonation.revoke', displayMessage: 'Revoke impersonation grant', target: [grantTarget(grant)], debugData: { ...details(grant), was: status },
+    });
+    return { ...grant, status: 'REVOKED', revocation: { by: admin.id, byName: admin.name, kind: 'ADMIN', at: now } };
+  });
+}

@@ -1,0 +1,77 @@
+import type { Selectable } from 'kysely';
+import type { Executor, Tx } from '#src/db/database.ts';
+import type { SupportAccessGrantsTable } from '#src/db/schema.ts';
+import type { SupportScope } from './scopes.ts';
+
+export type GrantStatus = 'PENDING' | 'APPROVED' | 'DENIED' | 'REVOKED';
+
+export type GrantRow = {
+  tenantId: string;
+  id: string;
+  caseId: string;
+  cell: string;
+  planeId: string;
+  staff: { id: string; subject: string; name: string; email: string | null };
+  justification: string;
+  scopes: SupportScope[];
+  durationMinutes: number;
+  status: GrantStatus;
+  requested: Date;
+  decideBy: Date;
+  decision: { by: string; byName: string; at: Date; note: string | null } | null;
+  expires: Date | null;
+  revocation: { by: string; byName: string; kind: 'ADMIN' | 'STAFF'; at: Date } | null;
+};
+
+const toGrant = (r: Selectable<SupportAccessGrantsTable>): GrantRow => ({
+  tenantId: r.tenant_id, id: r.id, caseId: r.case_id, cell: r.cell, planeId: r.plane_id,
+  staff: { id: r.staff_id, subject: r.staff_subject, name: r.staff_name, email: r.staff_email },
+  justification: r.justification, scopes: r.scopes as SupportScope[], durationMinutes: r.duration_minutes, status: r.status as GrantStatus,
+  requested: r.requested, decideBy: r.decide_by,
+  decision: r.decided_by === null || r.decided === null ? null : { by: r.decided_by, byName: r.decided_by_name ?? '', at: r.decided, note: r.decision_note },
+  expires: r.expires,
+  revocation: r.revoked_by === null || r.revoked === null ? null : { by: r.revoked_by, byName: r.revoked_by_name ?? '', kind: r.revoked_by_kind as 'ADMIN' | 'STAFF', at: r.revoked },
+});
+
+export async function insertGrant(tx: Tx, g: GrantRow): Promise<void> {
+  await tx.insertInto('support_access_grants').values({
+    tenant_id: g.tenantId, id: g.id, case_id: g.caseId, cell: g.cell, plane_id: g.planeId, staff_id: g.staff.id, staff_subject: g.staff.subject,
+    staff_name: g.staff.name, staff_email: g.staff.email, justification: g.justification, scopes: g.scopes, duration_minutes: g.durationMinutes,
+    status: g.status, requested: g.requested, decide_by: g.decideBy,
+  }).execute();
+}
+
+export async function findGrant(db: Executor, tenantId: string, id: string, lock = false): Promise<GrantRow | undefined> {
+  let q = db.selectFrom('support_access_grants').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row && toGrant(row);
+}
+
+/** A staff member's grant by its id alone (staff work across tenants), locked when `lock`. */
+export async function findStaffGrant(db: Executor, planeId: string, staffId: string, id: string, lock = false): Promise<GrantRow | undefined> {
+  let q = db.selectFrom('support_access_grants').selectAll().where('plane_id', '=', planeId).where('staff_id', '=', staffId).where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row && toGrant(row);
+}
+
+export async function grantsOfTenant(db: Executor, tenantId: string, limit: number): Promise<GrantRow[]> {
+  return (await db.selectFrom('support_access_grants').selectAll().where('tenant_id', '=', tenantId).orderBy('requested', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toGrant);
+}
+
+export async function grantsOfStaff(db: Executor, planeId: string, staffId: string, limit: number): Promise<GrantRow[]> {
+  return (await db.selectFrom('support_access_grants').selectAll().where('plane_id', '=', planeId).where('staff_id', '=', staffId)
+    .orderBy('requested', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toGrant);
+}
+
+export async function decideGrant(tx: Tx, tenantId: string, id: string, d: { status: 'APPROVED' | 'DENIED'; by: string; byName: string; at: Date; note: string | null; scopes: readonly string[]; durationMinutes: number; expires: Date | null }): Promise<void> {
+  await tx.updateTable('support_access_grants').set({
+    status: d.status, decided_by: d.by, decided_by_name: d.byName, decided: d.at, decision_note: d.note, scopes: [...d.scopes], duration_minutes: d.durationMinutes, expires: d.expires,
+  }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+export async function revokeGrant(tx: Tx, tenantId: string, id: string, r: { by: string; byName: string; kind: 'ADMIN' | 'STAFF'; at: Date }): Promise<void> {
+  await tx.updateTable('support_access_grants').set({ status: 'REVOKED', revoked_by: r.by, revoked_by_name: r.byName, revoked_by_kind: r.kind, revoked: r.at })
+    .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}

@@ -1,0 +1,150 @@
+/**
+ * Support access grants (docs/support-access.md), their life over real HTTP: support staff ask for access to a
+ * tenant against one of its open cases from the Help Center; the tenant's admins see the request (System Log,
+ * alert) and approve it (a protected action in the admin console), narrower if they like, or deny it; it lapses
+ * undecided after 12 hours, ends at its time, and either side can end it sooner. Every step is in the tenant's
+ * log and the support plane's.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { manualClock } from '../src/lib/clock.ts';
+import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
+import { newPasskeyAdmin, startAdminSession } from './support/admin-session.ts';
+import { ok, unique, type Fixture } from './support/fixtures.ts';
+import { helpCenterCustomer, newStaffMember, newSupportPlane, type SupportPlane } from './support/help-center.ts';
+import { hostClient, type HostClient } from './support/host-client.ts';
+import { eventsAfterOf, lastSeqOf } from './support/sign-on.ts';
+import { SoftAuthenticator } from './support/soft-authenticator.ts';
+
+const HA = 'high-assurance';
+const MINUTE = 60_000;
+type Grant = { id: string; status: string; scopes: { name: string; write: boolean }[]; durationMinutes: number; expiresAt: string | null; staff: { name: string }; caseId: string };
+type Event = { eventType: string; legacyEventType: string | null; outcome: { result: string }; actor: { type: string; displayName: string }; target: { type: string; id: string }[]; debugContext: { debugData: Record<string, unknown> } };
+
+describe('support access grants', () => {
+  const clock = manualClock(new Date());
+  let server: TestServer;
+  let tenant: TestTenant;
+  let other: TestTenant;
+  let f: Fixture;
+  let plane: SupportPlane;
+  let agent: { hc: HostClient; id: string };
+  let caseId: string;
+
+  before(async () => {
+    server = await startTestServer({ clock });
+    tenant = await createTestTenant(server.db);
+    other = await createTestTenant(server.db);
+    f = { db: server.db, tenantId: tenant.id, api: apiClient(server.url, tenant.token) };
+    plane = await newSupportPlane(server, clock, 'commercial');
+    await newSupportPlane(server, clock, HA);
+    agent = await newStaffMember(server, plane, 'commercial', 'Support agents');
+    const customer = await helpCenterCustomer(server, f, tenant.slug);
+    caseId = ok(await customer.hc('POST', '/help/v1/cases', { title: unique('Locked out'), description: 'Nobody can sign in.', severity: 'SEV1', productArea: 'SIGN_IN' }), 'case').body.id as string;
+  });
+  after(() => server.close());
+
+  const ask = (body: Record<string, unknown> = {}) => agent.hc('POST', `/help/v1/staff/cases/${caseId}/access-requests`, {
+    scopes: ['okta.users.read', 'okta.logs.read', 'okta.users.factors.reset'], durationMinutes: 240, justification: 'The customer cannot sign in; I need to see the user and the log.', ...body,
+  });
+
+  it('takes a request against an open case and shows it to the tenant: its log, an alert, and the support plane\'s log', async () => {
+    const seq = await lastSeqOf(server.db, tenant.id);
+    const planeSeq = await lastSeqOf(server.db, plane.id);
+    const asked = ok(await ask(), 'ask').body as Grant;
+    assert.equal(asked.status, 'PENDING');
+    assert.deepEqual(asked.scopes.map((s) => [s.name, s.write]), [['okta.users.read', false], ['okta.logs.read', false], ['okta.users.factors.reset', true]]);
+    const seen = ok(await f.api('GET', `/api/v1/support-access/grants/${asked.id}`), 'admin reads').body as Grant;
+    assert.deepEqual([seen.status, seen.caseId, seen.staff.name], ['PENDING', caseId, asked.staff.name]);
+    const [event] = await eventsAfterOf<Event>(server.db, tenant.id, seq, 'bulwark.support.access.request');
+    assert.deepEqual([event?.actor.type, event?.target.map((t) => t.type)], ['SupportStaff', ['SupportAccessGrant', 'SupportCase']]);
+    assert.equal((await eventsAfterOf<Event>(server.db, plane.id, planeSeq, 'bulwark.support.access.request')).length, 1);
+    const alerts = ok(await f.api('GET', '/api/v1/alerts?limit=200'), 'alerts').body as { type: string; details: { grantId: string } }[];
+    assert.ok(alerts.some((a) => a.type === 'SUPPORT_ACCESS_REQUESTED' && a.details.grantId === asked.id));
+    const mine = ok(await agent.hc('GET', '/help/v1/staff/access-grants'), 'mine').body as Grant[];
+    assert.ok(mine.some((g) => g.id === asked.id));
+  });
+
+  it('refuses requests that are malformed, too long, against a closed case, another cell\'s case, or from staff who do not work cases', async () => {
+    const seq = await lastSeqOf(server.db, tenant.id);
+    assertOktaError(await ask({ scopes: [] }), 400, 'E0000001');
+    assertOktaError(await ask({ scopes: ['okta.users.manage'] }), 400, 'E0000001');
+    assertOktaError(await ask({ durationMinutes: 481 }), 400, 'E0000001');
+    assertOktaError(await ask({ justification: 'pls' }), 400, 'E0000001');
+    const security = await newStaffMember(server, plane, 'commercial', 'Support security');
+    assertOktaError(await security.hc('POST', `/help/v1/staff/cases/${caseId}/access-requests`, { scopes: ['okta.users.read'], justification: 'Security wants to look around.' }), 403, 'E0000006');
+    const ha = await createTestTenant(server.db, undefined, HA);
+    const haCustomer = await helpCenterCustomer(server, { db: server.db, tenantId: ha.id, api: apiClient(server.url, ha.token) }, ha.slug, { cell: HA });
+    const haCase = ok(await haCustomer.hc('POST', '/help/v1/cases', { title: 'HA', description: 'x', severity: 'SEV3', productArea: 'SSO' }), 'ha case').body.id as string;
+    assertOktaError(await agent.hc('POST', `/help/v1/staff/cases/${haCase}/access-requests`, { scopes: ['okta.users.read'], justification: 'Another cell\'s case.' }), 404, 'E0000007');
+    const customer = await helpCenterCustomer(server, f, tenant.slug);
+    const closing = ok(await customer.hc('POST', '/help/v1/cases', { title: 'Done soon', description: 'x', severity: 'SEV4', productArea: 'OTHER' }), 'case').body.id as string;
+    ok(await customer.hc('POST', `/help/v1/cases/${closing}/lifecycle/close`), 'close');
+    const closed = await agent.hc('POST', `/help/v1/staff/cases/${closing}/access-requests`, { scopes: ['okta.users.read'], justification: 'The case is closed already.' });
+    assertOktaError(closed, 400, 'E0000001');
+    assert.match(JSON.stringify(closed.body), /against an open case/);
+    assert.deepEqual((await eventsAfterOf<Event>(server.db, tenant.id, seq)).map((e) => e.eventType).filter((t) => t.startsWith('bulwark.support.access')), [], 'nothing asked, nothing logged');
+  });
+
+  it('approves only as narrow or narrower, from the admin console with a recent passkey, and logs the grant in both logs', async () => {
+    const asked = ok(await ask(), 'ask').body as Grant;
+    const wider = await f.api('POST', `/api/v1/support-access/grants/${asked.id}/approve`, { scopes: ['okta.users.read', 'okta.users.passwords.reset'] });
+    assertOktaError(wider, 400, 'E0000001');
+    assert.match(JSON.stringify(wider.body), /only narrow.*okta.users.passwords.reset/);
+    assertOktaError(await f.api('POST', `/api/v1/support-access/grants/${asked.id}/approve`, { durationMinutes: 300 }), 400, 'E0000001');
+
+    const authenticator = new SoftAuthenticator();
+    await newPasskeyAdmin(f, authenticator);
+    const admin = await startAdminSession(hostClient(server.url, tenant.slug), authenticator);
+    clock.advance(6 * MINUTE);
+    const stale = await admin('POST', `/api/v1/support-access/grants/${asked.id}/approve`, {});
+    assertOktaError(stale, 403, 'E0000006');
+    assert.equal(stale.body.errorSummary, 'This is a protected action. Please perform step-up authentication.');
+
+    const fresh = await startAdminSession(hostClient(server.url, tenant.slug), authenticator);
+    const seq = await lastSeqOf(server.db, tenant.id);
+    const planeSeq = await lastSeqOf(server.db, plane.id);
+    const approved = ok(await fresh('POST', `/api/v1/support-access/grants/${asked.id}/approve`, { scopes: ['okta.users.read'], durationMinutes: 60, note: 'Read only, one hour' }), 'approve').body as Grant;
+    assert.deepEqual([approved.status, approved.scopes.map((s) => s.name), approved.durationMinutes], ['APPROVED', ['okta.users.read'], 60]);
+    assert.equal(Date.parse(approved.expiresAt ?? ''), clock.now().getTime() + 60 * MINUTE);
+    for (const [tenantId, from] of [[tenant.id, seq], [plane.id, planeSeq]] as const) {
+      const [grant] = await eventsAfterOf<Event>(server.db, tenantId, from, 'user.session.impersonation.grant');
+      assert.deepEqual([grant?.legacyEventType, grant?.actor.type, grant?.debugContext.debugData['scopes']], ['core.user.impersonation.grant.enabled', 'User', ['okta.users.read']]);
+    }
+    assertOktaError(await f.api('POST', `/api/v1/support-access/grants/${asked.id}/deny`, {}), 400, 'E0000001');
+
+    clock.advance(61 * MINUTE);
+    assert.equal((ok(await f.api('GET', `/api/v1/support-access/grants/${asked.id}`), 'read').body as Grant).status, 'EXPIRED', 'over at its time');
+    assertOktaError(await f.api('POST', `/api/v1/support-access/grants/${asked.id}/revoke`), 400, 'E0000001');
+  });
+
+  it('lets a request lapse after 12 hours undecided, and either side end a grant sooner', async () => {
+    agent = await newStaffMember(server, plane, 'commercial', 'Support agents');
+    const lapsing = ok(await ask(), 'ask').body as Grant;
+    const denied = ok(await ask(), 'ask').body as Grant;
+    const revoked = ok(await ask(), 'ask').body as Grant;
+    const ended = ok(await ask(), 'ask').body as Grant;
+    const seq = await lastSeqOf(server.db, tenant.id);
+    assert.equal((ok(await f.api('POST', `/api/v1/support-access/grants/${denied.id}/deny`, { note: 'Use the HAR instead' }), 'deny').body as Grant).status, 'DENIED');
+    ok(await f.api('POST', `/api/v1/support-access/grants/${revoked.id}/approve`, {}), 'approve');
+    assert.equal((ok(await f.api('POST', `/api/v1/support-access/grants/${revoked.id}/revoke`), 'revoke').body as Grant).status, 'REVOKED');
+    ok(await f.api('POST', `/api/v1/support-access/grants/${ended.id}/approve`, {}), 'approve');
+    assert.equal((ok(await agent.hc('POST', `/help/v1/staff/access-grants/${ended.id}/end`), 'end').body as Grant).status, 'REVOKED');
+    assertOktaError(await agent.hc('POST', `/help/v1/staff/access-grants/${ended.id}/end`), 400, 'E0000001');
+    const events = (await eventsAfterOf<Event>(server.db, tenant.id, seq)).map((e) => [e.eventType, e.outcome.result]);
+    assert.deepEqual(events, [
+      ['bulwark.support.access.deny', 'DENY'],
+      ['user.session.impersonation.grant', 'SUCCESS'],
+      ['user.session.impersonation.revoke', 'SUCCESS'],
+      ['user.session.impersonation.grant', 'SUCCESS'],
+      ['user.session.impersonation.end', 'SUCCESS'],
+    ]);
+    clock.advance(12 * 60 * MINUTE);
+    assert.equal((ok(await f.api('GET', `/api/v1/support-access/grants/${lapsing.id}`), 'read').body as Grant).status, 'EXPIRED');
+    assertOktaError(await f.api('POST', `/api/v1/support-access/grants/${lapsing.id}/approve`, {}), 400, 'E0000001');
+
+    const stranger = apiClient(server.url, other.token);
+    assertOktaError(await stranger('GET', `/api/v1/support-access/grants/${lapsing.id}`), 404, 'E0000007');
+    assert.ok(!(ok(await stranger('GET', '/api/v1/support-access/grants'), 'list').body as Grant[]).some((g) => g.id === lapsing.id), 'another organization sees none of it');
+  });
+});
