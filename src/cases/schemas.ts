@@ -1,14 +1,10 @@
+import { idParams, LIMIT } from '#src/http/schemas.ts';
 import { CASE_STATUSES, PRODUCT_AREAS, SEVERITIES } from './store.ts';
 
 /** Text a person typed: at least one character that is not a space, at most `max`. */
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '\\S' }) as const;
 
-export const caseIdParams = {
-  type: 'object',
-  properties: { caseId: { type: 'string', pattern: '^cas[0-9A-Za-z]{17}$' } },
-  required: ['caseId'],
-  additionalProperties: false,
-} as const;
+export const caseIdParams = idParams('caseId', 'cas');
 
 export const newCaseBody = {
   type: 'object',
@@ -33,7 +29,7 @@ export const caseListQuery = {
   type: 'object',
   properties: {
     status: { type: 'string', enum: CASE_STATUSES },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    limit: LIMIT,
   },
   additionalProperties: false,
 } as const;
@@ -44,7 +40,7 @@ export const queueQuery = {
     status: { type: 'string', enum: CASE_STATUSES },
     q: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
     assignee: { type: 'string', enum: ['me', 'nobody'] },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    limit: LIMIT,
   },
   additionalProperties: false,
 } as const;

@@ -1,3 +1,4 @@
+import { idParams } from '#src/http/schemas.ts';
 import { TEMPLATES, USER_TYPES } from './templates.ts';
 
 const FIELD_NAMES = [...new Set(TEMPLATES.flatMap((t) => t.fields.map((f) => f.name)))];
@@ -26,19 +27,8 @@ export const runBody = {
   additionalProperties: false,
 } as const;
 
-export const runIdParams = {
-  type: 'object',
-  properties: { runId: { type: 'string', pattern: '^rrn[0-9A-Za-z]{17}$' } },
-  required: ['runId'],
-  additionalProperties: false,
-} as const;
-
-export const downloadIdParams = {
-  type: 'object',
-  properties: { downloadId: { type: 'string', pattern: '^rdl[0-9A-Za-z]{17}$' } },
-  required: ['downloadId'],
-  additionalProperties: false,
-} as const;
+export const runIdParams = idParams('runId', 'rrn');
+export const downloadIdParams = idParams('downloadId', 'rdl');
 
 export const decisionBody = {
   type: 'object',
@@ -53,11 +43,7 @@ export const downloadQuery = {
   additionalProperties: false,
 } as const;
 
-export const listQuery = {
-  type: 'object',
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-  additionalProperties: false,
-} as const;
+export { limitQuery as listQuery } from '#src/http/schemas.ts';
 
 export const reconcileBody = {
   type: 'object',

@@ -1,3 +1,4 @@
+import { idParams } from '#src/http/schemas.ts';
 import { MAX_MINUTES, MIN_MINUTES, SCOPE_NAMES } from './scopes.ts';
 
 const scopes = { type: 'array', items: { type: 'string', enum: SCOPE_NAMES }, minItems: 1, maxItems: SCOPE_NAMES.length, uniqueItems: true } as const;
@@ -16,15 +17,5 @@ export const decisionBody = {
   additionalProperties: false,
 } as const;
 
-export const grantIdParams = {
-  type: 'object',
-  properties: { grantId: { type: 'string', pattern: '^sag[0-9A-Za-z]{17}$' } },
-  required: ['grantId'],
-  additionalProperties: false,
-} as const;
-
-export const listQuery = {
-  type: 'object',
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-  additionalProperties: false,
-} as const;
+export const grantIdParams = idParams('grantId', 'sag');
+export { limitQuery as listQuery } from '#src/http/schemas.ts';
