@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { newPasskeyAdmin, startAdminSession } from './support/admin-session.ts';
-import { ok, unique, type Fixture } from './support/fixtures.ts';
+import { grant, newTotpUser, ok, unique, type Fixture } from './support/fixtures.ts';
 import { helpCenterCustomer, newStaffMember, newSupportPlane, type SupportPlane } from './support/help-center.ts';
 import { hostClient, type HostClient } from './support/host-client.ts';
 import { eventsAfterOf, lastSeqOf } from './support/sign-on.ts';
@@ -146,5 +146,68 @@ describe('support access grants', () => {
     const stranger = apiClient(server.url, other.token);
     assertOktaError(await stranger('GET', `/api/v1/support-access/grants/${lapsing.id}`), 404, 'E0000007');
     assert.ok(!(ok(await stranger('GET', '/api/v1/support-access/grants'), 'list').body as Grant[]).some((g) => g.id === lapsing.id), 'another organization sees none of it');
+  });
+
+  it('lets staff act under an approved grant only as its scopes say, on non-admins only, and not a request after it ends', async () => {
+    agent = await newStaffMember(server, plane, 'commercial', 'Support agents');
+    const asked = ok(await ask({ scopes: ['okta.users.read', 'okta.users.factors.reset'] }), 'ask').body as Grant;
+    assertOktaError(await agent.hc('POST', `/help/v1/staff/access-grants/${asked.id}/token`), 400, 'E0000001');
+    ok(await f.api('POST', `/api/v1/support-access/grants/${asked.id}/approve`, { durationMinutes: 120 }), 'approve');
+    const seq = await lastSeqOf(server.db, tenant.id);
+    const issued = ok(await agent.hc('POST', `/help/v1/staff/access-grants/${asked.id}/token`), 'token').body as { token: string; expiresAt: string; api: string };
+    assert.equal(Date.parse(issued.expiresAt), clock.now().getTime() + 60 * MINUTE, 'an hour at most');
+    assert.match(issued.api, new RegExp(`^http://${tenant.slug}\\.`));
+    const web = hostClient(server.url, tenant.slug);
+    const as = (method: string, path: string, body?: unknown) => web(method, path, body, { authorization: `Support ${issued.token}` });
+
+    const user = await newTotpUser(f);
+    const admin = await newTotpUser(f);
+    await grant(f, admin.user.id, 'ORG_ADMIN');
+    assert.equal((await as('GET', `/api/v1/users/${user.user.id}`)).status, 200, 'read users');
+    assertOktaError(await as('GET', '/api/v1/logs'), 403, 'E0000006');
+    assertOktaError(await as('POST', `/api/v1/users/${user.user.id}/lifecycle/reset_password?sendEmail=false`), 403, 'E0000006');
+    assertOktaError(await as('GET', '/api/v1/api-tokens'), 403, 'E0000006');
+    assertOktaError(await as('POST', `/api/v1/users/${admin.user.id}/lifecycle/reset_factors`), 403, 'E0000006');
+    const initiated = (await eventsAfterOf<Event>(server.db, tenant.id, seq)).find((e) => e.eventType === 'user.session.impersonation.initiate');
+    assert.equal(initiated?.actor.type, 'SupportStaff');
+    const beforeReset = await lastSeqOf(server.db, tenant.id);
+    assert.equal((await as('POST', `/api/v1/users/${user.user.id}/lifecycle/reset_factors`)).status, 200, 'a non-admin\'s factors');
+    const reset = await eventsAfterOf<Event & { transaction: { detail: Record<string, string> } }>(server.db, tenant.id, beforeReset);
+    assert.ok(reset.length > 0);
+    for (const e of reset) {
+      assert.equal(e.actor.type, 'SupportStaff');
+      assert.deepEqual(e.transaction.detail, { caseId, supportAccessGrantId: asked.id });
+    }
+
+    const elsewhere = await hostClient(server.url, other.slug)('GET', '/api/v1/users', undefined, { authorization: `Support ${issued.token}` });
+    assertOktaError(elsewhere, 401, 'E0000011');
+    ok(await f.api('POST', `/api/v1/support-access/grants/${asked.id}/revoke`), 'revoke');
+    assertOktaError(await as('GET', `/api/v1/users/${user.user.id}`), 401, 'E0000011');
+    assertOktaError(await web('GET', '/api/v1/users', undefined, { authorization: 'Support nope' }), 401, 'E0000011');
+  });
+
+  it('ends a grant\'s use when its case closes, its time is up, or the staff member is deactivated in the support plane', async () => {
+    const use = async (open: (caseId: string) => Promise<void>, made: (staffId: string) => void = () => {}) => {
+      const customer = await helpCenterCustomer(server, f, tenant.slug);
+      const staff = await newStaffMember(server, plane, 'commercial', 'Support agents');
+      made(staff.id);
+      const kase = ok(await customer.hc('POST', '/help/v1/cases', { title: unique('Help'), description: 'x', severity: 'SEV2', productArea: 'MFA' }), 'case').body.id as string;
+      const asked = ok(await staff.hc('POST', `/help/v1/staff/cases/${kase}/access-requests`, { scopes: ['okta.users.read'], justification: 'Looking at the user record.' }), 'ask').body as Grant;
+      ok(await f.api('POST', `/api/v1/support-access/grants/${asked.id}/approve`, { durationMinutes: 30 }), 'approve');
+      const { token } = ok(await staff.hc('POST', `/help/v1/staff/access-grants/${asked.id}/token`), 'token').body as { token: string };
+      const call = () => hostClient(server.url, tenant.slug)('GET', '/api/v1/users?limit=1', undefined, { authorization: `Support ${token}` });
+      assert.equal((await call()).status, 200);
+      await open(kase);
+      assertOktaError(await call(), 401, 'E0000011');
+      return staff;
+    };
+    await use(async (kase) => {
+      const closer = await helpCenterCustomer(server, f, tenant.slug, { admin: true });
+      ok(await closer.hc('POST', `/help/v1/cases/${kase}/lifecycle/close`), 'close');
+    });
+    let staffId = '';
+    const deactivated = await use(async () => { ok(await plane.api('POST', `/api/v1/users/${staffId}/lifecycle/deactivate`), 'deactivate'); }, (id) => { staffId = id; });
+    assert.ok(deactivated);
+    await use(async () => { clock.advance(31 * MINUTE); });
   });
 });

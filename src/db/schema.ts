@@ -465,6 +465,8 @@ export type SupportAccessGrantsTable = {
   revoked: TsNull;
 };
 
+export type SupportAccessTokensTable = { tenant_id: string; id: string; grant_id: string; token_hash: string; created: Ts; expires: Ts };
+
 export type ReportRunsTable = {
   tenant_id: string;
   id: string;
@@ -614,4 +616,5 @@ export type Database = {
   report_runs: ReportRunsTable;
   report_downloads: ReportDownloadsTable;
   support_access_grants: SupportAccessGrantsTable;
+  support_access_tokens: SupportAccessTokensTable;
 };

@@ -157,14 +157,14 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     return toPublicFactor(await getFactor(ctx.db, ctx.tenantId, user.id, request.params.factorId), base, user.alternateId ?? '');
   });
 
-  app.post<{ Params: UserParams }>('/:id/lifecycle/reset_factors', { config: { permission: 'users.helpdesk' }, schema: { params: userParams } }, async (request) => {
+  app.post<{ Params: UserParams }>('/:id/lifecycle/reset_factors', { config: { permission: 'users.factors.reset' }, schema: { params: userParams } }, async (request) => {
     await assertProtectedIfAdmin(request, request.params.id, 'resetting the factors');
     const { ctx, user } = await theirs(request, true);
     await ctx.db.transaction().execute((tx) => resetAllFactors(tx, ctx.clock, ctx.tenantId, ctx.audit, user));
     return {};
   });
 
-  app.delete<{ Params: UserParams & FactorParams }>('/:id/factors/:factorId', { config: { permission: 'users.helpdesk' }, schema: { params: userFactorParams } }, async (request, reply) => {
+  app.delete<{ Params: UserParams & FactorParams }>('/:id/factors/:factorId', { config: { permission: 'users.factors.reset' }, schema: { params: userFactorParams } }, async (request, reply) => {
     await assertProtectedIfAdmin(request, request.params.id, 'resetting a factor');
     const { ctx, user } = await theirs(request, true);
     await removeFactor(ctx, user, request.params.factorId);

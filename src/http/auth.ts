@@ -4,6 +4,7 @@ import { protectedActionRefusal } from '#src/admin/protected-actions.ts';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { permissionsOf, ROLE_TYPES, type RoleType } from '#src/roles/permissions.ts';
+import { authenticateSupport, presentsSupportToken } from '#src/support-access/authenticate.ts';
 import { findTokenOwner } from '#src/tokens/store.ts';
 import { hashToken } from '#src/tokens/token-secret.ts';
 import { displayNameOf } from '#src/users/profile.ts';
@@ -109,7 +110,7 @@ function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyRepl
 
   const bucket = request.url.startsWith('/api/v1/logs') ? 'logs' : 'core';
   const limit = bucket === 'logs' ? Math.max(1, Math.floor(config.rateLimitPerMinute / 10)) : config.rateLimitPerMinute;
-  const via = principal.via.kind === 'token' ? principal.via.tokenId : principal.via.sessionId;
+  const via = principal.via.kind === 'session' ? principal.via.sessionId : principal.via.tokenId;
   const decision = rateLimiter.hit(`${principal.tenant.id}/${via}/${bucket}`, limit);
   if (!decision.allowed) return OktaErrors.rateLimited(decision.headers);
   reply.headers(decision.headers);
@@ -138,6 +139,10 @@ export function installAuth(app: FastifyInstance): void {
       return;
     }
     if (route.auth === 'admin-session') return done(sessionEnded('no admin session; sign in to the admin console'));
+    if (presentsSupportToken(request.headers.authorization)) {
+      authenticateSupport(app.deps.db, app.deps.clock, request.headers.authorization).then((principal) => admit(app, request, reply, route, principal)).then(done, done);
+      return;
+    }
     const found = app.deps.authenticator.authenticate(request.headers.authorization);
     if (found instanceof Promise) found.then((principal) => admit(app, request, reply, route, principal)).then(done, done);
     else done(admit(app, request, reply, route, found));

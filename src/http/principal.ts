@@ -7,7 +7,9 @@ import type { Permission, RoleType } from '#src/roles/permissions.ts';
 export type Principal = {
   tenant: { id: string; slug: string; cell: string };
   user: { id: string; login: string; displayName: string };
-  via: { kind: 'token'; tokenId: string } | { kind: 'session'; sessionId: string; lastPhishingResistant: Date | null };
+  via: { kind: 'token'; tokenId: string } | { kind: 'session'; sessionId: string; lastPhishingResistant: Date | null }
+    /** Support staff under a grant of the tenant (docs/support-access.md). */
+    | { kind: 'support'; tokenId: string; grantId: string; caseId: string; cell: string };
   roles: ReadonlySet<RoleType>;
   permissions: ReadonlySet<Permission>;
 };

@@ -13,13 +13,22 @@ export function principalOf(request: FastifyRequest): Principal {
 /** Who, from where, in which request: what every System Log event of this request carries. */
 export function auditContextOf(request: FastifyRequest): AuditContext {
   const p = principalOf(request);
+  const { via } = p;
+  // Support staff under a grant are named as what they are, with the grant and the case they act under.
+  const support = via.kind === 'support';
   return {
     // Actor and transaction keys in RFC 8785 order, as build-event.ts explains.
-    actor: { alternateId: p.user.login, detailEntry: null, displayName: p.user.displayName, id: p.user.id, type: 'User' },
+    actor: {
+      alternateId: p.user.login, detailEntry: support ? { caseId: via.caseId, supportAccessGrantId: via.grantId, supportPlane: via.cell } : null,
+      displayName: p.user.displayName, id: p.user.id, type: support ? 'SupportStaff' : 'User',
+    },
     ipAddress: request.ip,
     ...ipChainOf(request),
     userAgent: request.headers['user-agent'] ?? null,
-    transaction: { detail: p.via.kind === 'token' ? { requestApiTokenId: p.via.tokenId } : {}, id: request.id, type: 'WEB' },
+    transaction: {
+      detail: via.kind === 'token' ? { requestApiTokenId: via.tokenId } : support ? { caseId: via.caseId, supportAccessGrantId: via.grantId } : {},
+      id: request.id, type: 'WEB',
+    },
     requestUri: request.url.split('?')[0] ?? request.url,
     ...(p.via.kind === 'session' ? { sessionId: p.via.sessionId } : {}),
   };

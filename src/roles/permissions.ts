@@ -5,8 +5,10 @@ export type RoleType = (typeof ROLE_TYPES)[number];
 export const PERMISSIONS = [
   'users.read',
   'users.manage',
-  /** unlock, reset and expire passwords: the help desk's whole job */
+  /** unlock, reset and expire passwords, end a user's sessions: the help desk's job */
   'users.helpdesk',
+  /** reset a user's factors (one or all): the help desk's too, apart so that support access can grant one without the other */
+  'users.factors.reset',
   'groups.read',
   'groups.manage',
   /** see the tenant's OpenID Connect apps, their secrets' metadata and their assignments */
@@ -34,8 +36,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<RoleType, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS,
-  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage', 'support.read', 'support.manage'],
-  HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'groups.read'],
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'users.factors.reset', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage', 'support.read', 'support.manage'],
+  HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'users.factors.reset', 'groups.read'],
   READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read', 'support.read'],
 };
 

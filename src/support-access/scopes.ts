@@ -1,15 +1,22 @@
+import type { Permission } from '#src/roles/permissions.ts';
+
 /**
  * What support staff may ask to do in a tenant. Read scopes see what the management API shows an admin (never a
  * secret: no hashes, seeds, recovery codes or tokens are in it); write scopes act only on users who hold no
  * admin role, so that no grant reaches the accounts an attacker wants most.
  */
 export const SUPPORT_SCOPES = {
-  'okta.users.read': { label: 'Read users and their groups', write: false },
-  'okta.logs.read': { label: 'Read the System Log', write: false },
-  'okta.policies.read': { label: 'Read sign-on and password policies', write: false },
-  'okta.users.factors.reset': { label: 'Reset the factors of users who hold no admin role', write: true },
-  'okta.users.passwords.reset': { label: 'Reset the passwords of users who hold no admin role', write: true },
-} as const;
+  'okta.users.read': { label: 'Read users and their groups', write: false, permissions: ['users.read', 'groups.read'] },
+  'okta.logs.read': { label: 'Read the System Log', write: false, permissions: ['logs.read'] },
+  'okta.policies.read': { label: 'Read sign-on and password policies', write: false, permissions: ['policies.read'] },
+  'okta.users.factors.reset': { label: 'Reset the factors of users who hold no admin role', write: true, permissions: ['users.factors.reset'] },
+  'okta.users.passwords.reset': { label: 'Reset, expire and unlock the passwords of users who hold no admin role, and end their sessions', write: true, permissions: ['users.helpdesk'] },
+} as const satisfies Record<string, { label: string; write: boolean; permissions: readonly Permission[] }>;
+
+/** What a grant of `scopes` lets its holder do on the management API. */
+export function permissionsOfScopes(scopes: readonly SupportScope[]): Set<Permission> {
+  return new Set(scopes.flatMap((s) => SUPPORT_SCOPES[s].permissions));
+}
 
 export type SupportScope = keyof typeof SUPPORT_SCOPES;
 export const SCOPE_NAMES = Object.keys(SUPPORT_SCOPES) as SupportScope[];

@@ -8,7 +8,9 @@ import type { ServiceContext } from '#src/service-context.ts';
 import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { DECIDE_WITHIN_MS, DEFAULT_MINUTES, type SupportScope } from './scopes.ts';
-import { decideGrant, findGrant, findStaffGrant, grantsOfStaff, grantsOfTenant, insertGrant, revokeGrant, type GrantRow } from './store.ts';
+import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
+import { findTenantOfId } from '#src/tenants/service.ts';
+import { decideGrant, findGrant, findStaffGrant, grantsOfStaff, grantsOfTenant, insertAccessToken, insertGrant, revokeGrant, type GrantRow } from './store.ts';
 
 export type { GrantRow };
 
@@ -79,6 +81,36 @@ export async function endOwnGrant(ctx: StaffContext, id: string): Promise<GrantR
       eventType: 'user.session.impersonation.end', displayMessage: 'End impersonation session', target: [grantTarget(grant)], debugData: { ...details(grant), endedBy: 'STAFF', was: status },
     });
     return { ...grant, status: 'REVOKED', revocation: { by: ctx.user.id, byName: ctx.user.name, kind: 'STAFF', at: now } };
+  });
+}
+
+/** How long one support token lasts at most (never past its grant). */
+const TOKEN_MINUTES = 60;
+
+/**
+ * The credential a staff member acts with under an approved grant of theirs, for an hour at most and never past
+ * the grant: `Authorization: Support {token}` on the tenant's management API. Stored only as its hash. Each
+ * one opens an impersonation session, logged in the tenant's log and the plane's.
+ */
+export async function issueAccessToken(ctx: StaffContext, id: string): Promise<{ token: string; expires: Date; tenantSlug: string; grant: GrantRow }> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const grant = await findStaffGrant(tx, ctx.planeId, ctx.user.id, id, true);
+    if (!grant) throw OktaErrors.notFound(`${id} (SupportAccessGrant)`);
+    const status = grantStatus(grant, now);
+    if (status !== 'APPROVED' || grant.expires === null) throw invalid('status', `the grant is ${status}; only an approved grant can be used`);
+    const found = await cellCase(tx, ctx.cell, grant.caseId);
+    if (!found || found.status === 'CLOSED') throw invalid('case', 'the case of this grant is closed; the grant cannot be used');
+    const tenant = await findTenantOfId(ctx.db, grant.tenantId);
+    if (!tenant) throw OktaErrors.notFound(`${grant.tenantId} (Org)`);
+    const token = newSecret(32);
+    const expires = new Date(Math.min(grant.expires.getTime(), now.getTime() + TOKEN_MINUTES * 60_000));
+    await insertAccessToken(tx, { tenantId: grant.tenantId, id: newId('sat'), grantId: grant.id, tokenHash: sha256Hex(token), created: now, expires });
+    await logBoth(tx, ctx, grant, ctx.audit(staffActor(ctx)), {
+      eventType: 'user.session.impersonation.initiate', displayMessage: 'Initiate impersonation session', target: [grantTarget(grant)],
+      debugData: { ...details(grant), tokenExpires: expires.toISOString() },
+    });
+    return { token, expires, tenantSlug: tenant.slug, grant };
   });
 }
 

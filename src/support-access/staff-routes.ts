@@ -3,7 +3,7 @@ import { staffContexts } from '#src/cases/staff-routes.ts';
 import { caseIdParams } from '#src/cases/schemas.ts';
 import { toPublicGrant } from './dto.ts';
 import { accessRequestBody, grantIdParams, listQuery } from './schemas.ts';
-import { endOwnGrant, requestAccess, staffGrants, type AccessRequest } from './service.ts';
+import { endOwnGrant, issueAccessToken, requestAccess, staffGrants, type AccessRequest } from './service.ts';
 
 /** Staff who work cases ask for access; security staff do not act in tenants. */
 const WORKERS = ['AGENT', 'SENIOR_AGENT'] as const;
@@ -23,6 +23,18 @@ export async function staffAccessRoutes(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'no-store');
     const now = clock.now();
     return (await staffGrants(ctx, request.query.limit)).map((g) => toPublicGrant(g, now));
+  });
+
+  app.post<{ Params: { grantId: string } }>('/help/v1/staff/access-grants/:grantId/token', { schema: { params: grantIdParams } }, async (request, reply) => {
+    const ctx = await contextOf(request, WORKERS, true);
+    const issued = await issueAccessToken(ctx, request.params.grantId);
+    reply.header('cache-control', 'no-store');
+    const { baseDomain } = app.deps.config;
+    const port = /:\d+$/.test(baseDomain) ? '' : (/:(\d+)$/.exec(request.host)?.[0] ?? '');
+    return reply.code(201).send({
+      token: issued.token, tokenType: 'Support', expiresAt: issued.expires.toISOString(),
+      api: `${request.protocol}://${issued.tenantSlug}.${baseDomain}${port}/api/v1`, grant: toPublicGrant(issued.grant, clock.now()),
+    });
   });
 
   app.post<{ Params: { grantId: string } }>('/help/v1/staff/access-grants/:grantId/end', { schema: { params: grantIdParams } }, async (request) => {

@@ -75,3 +75,37 @@ export async function revokeGrant(tx: Tx, tenantId: string, id: string, r: { by:
   await tx.updateTable('support_access_grants').set({ status: 'REVOKED', revoked_by: r.by, revoked_by_name: r.byName, revoked_by_kind: r.kind, revoked: r.at })
     .where('tenant_id', '=', tenantId).where('id', '=', id).execute();
 }
+
+export async function insertAccessToken(tx: Tx, t: { tenantId: string; id: string; grantId: string; tokenHash: string; created: Date; expires: Date }): Promise<void> {
+  await tx.insertInto('support_access_tokens').values({ tenant_id: t.tenantId, id: t.id, grant_id: t.grantId, token_hash: t.tokenHash, created: t.created, expires: t.expires }).execute();
+}
+
+/**
+ * What a support token stands for, checked whole at every request: its grant and that grant's case, the
+ * organization, and the staff member's own account in the support plane.
+ */
+export type TokenFacts = {
+  tokenId: string;
+  tokenExpires: Date;
+  grant: GrantRow;
+  tenant: { id: string; slug: string; cell: string };
+  caseStatus: string;
+  staffStatus: string | null;
+};
+
+export async function tokenFacts(db: Executor, tokenHash: string): Promise<TokenFacts | undefined> {
+  const row = await db.selectFrom('support_access_tokens as t')
+    .innerJoin('support_access_grants as g', (j) => j.onRef('g.tenant_id', '=', 't.tenant_id').onRef('g.id', '=', 't.grant_id'))
+    .innerJoin('support_cases as c', (j) => j.onRef('c.tenant_id', '=', 'g.tenant_id').onRef('c.id', '=', 'g.case_id'))
+    .innerJoin('tenants as tn', 'tn.id', 'g.tenant_id')
+    .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'g.plane_id').onRef('u.id', '=', 'g.staff_subject'))
+    .selectAll('g')
+    .select(['t.id as token_id', 't.expires as token_expires', 'tn.slug as tenant_slug', 'tn.cell as tenant_cell', 'c.status as case_status', 'u.status as staff_status'])
+    .where('t.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    tokenId: row.token_id, tokenExpires: row.token_expires, grant: toGrant(row), tenant: { id: row.tenant_id, slug: row.tenant_slug, cell: row.tenant_cell },
+    caseStatus: row.case_status, staffStatus: row.staff_status,
+  };
+}

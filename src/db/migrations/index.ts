@@ -19,6 +19,7 @@ import * as caseAttachments from './2026-11-29T04-00_case-attachments.ts';
 import * as supportReports from './2026-11-29T05-00_support-reports.ts';
 import * as caseAssignment from './2026-11-29T06-00_case-assignment.ts';
 import * as supportAccess from './2026-11-29T07-00_support-access.ts';
+import * as supportAccessTokens from './2026-11-29T08-00_support-access-tokens.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T05-00_support-reports': supportReports,
   '2026-11-29T06-00_case-assignment': caseAssignment,
   '2026-11-29T07-00_support-access': supportAccess,
+  '2026-11-29T08-00_support-access-tokens': supportAccessTokens,
 };
