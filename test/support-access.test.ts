@@ -11,7 +11,7 @@ import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, assertOktaError, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { newPasskeyAdmin, startAdminSession } from './support/admin-session.ts';
 import { grant, newTotpUser, ok, unique, type Fixture } from './support/fixtures.ts';
-import { helpCenterCustomer, newStaffMember, newSupportPlane, type SupportPlane } from './support/help-center.ts';
+import { helpCenterCustomer, newCaseOf, newStaffMember, newSupportPlane, type SupportPlane } from './support/help-center.ts';
 import { hostClient, type HostClient } from './support/host-client.ts';
 import { eventsAfterOf, lastSeqOf } from './support/sign-on.ts';
 import { SoftAuthenticator } from './support/soft-authenticator.ts';
@@ -209,5 +209,65 @@ describe('support access grants', () => {
     const deactivated = await use(async () => { ok(await plane.api('POST', `/api/v1/users/${staffId}/lifecycle/deactivate`), 'deactivate'); }, (id) => { staffId = id; });
     assert.ok(deactivated);
     await use(async () => { clock.advance(31 * MINUTE); });
+  });
+
+  it('replays 2022: a hijacked staff session aimed at 50 organizations resets nothing, and every try is logged and alerted', async () => {
+    const stolen = await newStaffMember(server, plane, 'commercial', 'Support agents');
+    const targets: { f: Fixture; slug: string; caseId: string; user: string; seq: number }[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = await createTestTenant(server.db);
+      const tf = { db: server.db, tenantId: t.id, api: apiClient(server.url, t.token) };
+      const user = await newTotpUser(tf);
+      targets.push({ f: tf, slug: t.slug, caseId: (await newCaseOf(tf)).id, user: user.user.id, seq: await lastSeqOf(server.db, t.id) });
+    }
+    const planeSeq = await lastSeqOf(server.db, plane.id);
+    const asked: (Grant | undefined)[] = [];
+    for (const target of targets) {
+      // Straight at the organization's API: the staff session is no credential there, and no token can be made up.
+      const web = hostClient(server.url, target.slug);
+      for (const [name, value] of stolen.hc.cookies) web.cookies.set(name, value);
+      assertOktaError(await web('POST', `/api/v1/users/${target.user}/lifecycle/reset_factors`), 401, 'E0000011');
+      assertOktaError(await web('POST', `/api/v1/users/${target.user}/lifecycle/reset_factors`, undefined, { authorization: `Support ${'A'.repeat(43)}` }), 401, 'E0000011');
+      const request = await stolen.hc('POST', `/help/v1/staff/cases/${target.caseId}/access-requests`, { scopes: ['okta.users.factors.reset'], justification: 'Resetting MFA as the customer asked.' });
+      asked.push(request.status === 201 ? request.body as Grant : undefined);
+      if (request.status !== 201) assertOktaError(request, 429, 'E0000047');
+      const grantId = asked.at(-1)?.id;
+      if (grantId) assertOktaError(await stolen.hc('POST', `/help/v1/staff/access-grants/${grantId}/token`), 400, 'E0000001');
+    }
+    assert.equal(asked.filter(Boolean).length, 20, 'twenty organizations an hour at most; the other thirty refused');
+
+    for (const [i, target] of targets.entries()) {
+      const events = await eventsAfterOf<Event>(server.db, target.f.tenantId, target.seq);
+      assert.ok(!events.some((e) => e.eventType.startsWith('user.mfa.factor')), `nothing reset in organization ${i}`);
+      const types = events.map((e) => `${e.eventType} ${e.outcome.result}`);
+      if (asked[i]) assert.deepEqual(types, ['bulwark.support.access.request SUCCESS', 'user.session.impersonation.initiate DENY'], `organization ${i} sees the request and the try to use it`);
+    }
+    const inPlane = (await eventsAfterOf<Event>(server.db, plane.id, planeSeq)).map((e) => `${e.eventType} ${e.outcome.result}`);
+    assert.equal(inPlane.filter((t) => t === 'bulwark.support.access.request SUCCESS').length, 20);
+    assert.equal(inPlane.filter((t) => t === 'user.session.impersonation.initiate DENY').length, 20);
+    assert.equal(inPlane.filter((t) => t === 'bulwark.support.access.request DENY').length, 30, 'each refused request logged');
+    const alerts = await server.db.selectFrom('security_alerts').select(['type', 'severity']).where('tenant_id', '=', plane.id).where('type', '=', 'SUPPORT_STAFF_MANY_TENANTS').execute();
+    assert.deepEqual(alerts.map((a) => a.severity), ['HIGH'], 'one alert to the plane\'s security staff when the sixth organization was asked for');
+
+    // One organization approves read-only access: a reset is still refused.
+    const [first, second] = targets;
+    const readOnly = ok(await stolen.hc('POST', `/help/v1/staff/cases/${first?.caseId}/access-requests`, { scopes: ['okta.users.read'], justification: 'Only to look at the user.' }), 'ask').body as Grant;
+    ok(await first!.f.api('POST', `/api/v1/support-access/grants/${readOnly.id}/approve`, {}), 'approve read');
+    const readToken = (ok(await stolen.hc('POST', `/help/v1/staff/access-grants/${readOnly.id}/token`), 'token').body as { token: string }).token;
+    const asReader = (path: string, method = 'POST') => hostClient(server.url, first!.slug)(method, path, undefined, { authorization: `Support ${readToken}` });
+    assert.equal((await asReader(`/api/v1/users/${first!.user}`, 'GET')).status, 200);
+    assertOktaError(await asReader(`/api/v1/users/${first!.user}/lifecycle/reset_factors`), 403, 'E0000006');
+    // Another approves resets: only its non-admins, and only until the grant ends.
+    const resetGrant = asked[1] as Grant;
+    const admin = await newTotpUser(second!.f);
+    await grant(second!.f, admin.user.id, 'SUPER_ADMIN');
+    ok(await second!.f.api('POST', `/api/v1/support-access/grants/${resetGrant.id}/approve`, { durationMinutes: 15 }), 'approve reset');
+    const resetToken = (ok(await stolen.hc('POST', `/help/v1/staff/access-grants/${resetGrant.id}/token`), 'token').body as { token: string }).token;
+    const asResetter = (user: string) => hostClient(server.url, second!.slug)('POST', `/api/v1/users/${user}/lifecycle/reset_factors`, undefined, { authorization: `Support ${resetToken}` });
+    assertOktaError(await asResetter(admin.user.id), 403, 'E0000006');
+    assert.equal((await asResetter(second!.user)).status, 200, 'a non-admin, while the grant lasts');
+    assertOktaError(await hostClient(server.url, first!.slug)('POST', `/api/v1/users/${first!.user}/lifecycle/reset_factors`, undefined, { authorization: `Support ${resetToken}` }), 401, 'E0000011');
+    clock.advance(16 * MINUTE);
+    assertOktaError(await asResetter(second!.user), 401, 'E0000011');
   });
 });

@@ -114,6 +114,11 @@ function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyRepl
   const decision = rateLimiter.hit(`${principal.tenant.id}/${via}/${bucket}`, limit);
   if (!decision.allowed) return OktaErrors.rateLimited(decision.headers);
   reply.headers(decision.headers);
+  // Support staff are limited across every organization they hold a grant in, not only within each.
+  if (principal.via.kind === 'support') {
+    const across = rateLimiter.hit(`support/${principal.via.cell}/${principal.user.id}`, Math.max(1, Math.floor(config.rateLimitPerMinute / 5)));
+    if (!across.allowed) return OktaErrors.rateLimited(across.headers);
+  }
 
   if (request.is404) return undefined;
   if (route.auth === 'admin-session') return principal.via.kind === 'session' ? undefined : OktaErrors.forbidden();

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { protectedActionRefusal } from '#src/admin/protected-actions.ts';
 import { principalOf, serviceContextOf } from '#src/http/request-context.ts';
 import { toPublicGrant } from './dto.ts';
-import { decisionBody, grantIdParams, listQuery } from './schemas.ts';
+import { decisionBody, denialBody, grantIdParams, listQuery } from './schemas.ts';
 import { decide, revokeAccess, tenantGrant, tenantGrants, type Decision } from './service.ts';
 
 type GrantParams = { Params: { grantId: string } };
@@ -33,8 +33,8 @@ export async function supportAccessRoutes(app: FastifyInstance): Promise<void> {
     return toPublicGrant(await decide(serviceContextOf(request), request.params.grantId, adminOf(request), 'APPROVED', request.body), clock.now());
   });
 
-  app.post<GrantParams & { Body: Decision }>('/grants/:grantId/deny', { config: { permission: 'support.manage' }, schema: { params: grantIdParams, body: decisionBody } }, async (request) =>
-    toPublicGrant(await decide(serviceContextOf(request), request.params.grantId, adminOf(request), 'DENIED', request.body), clock.now()));
+  app.post<GrantParams & { Body: { note?: string } }>('/grants/:grantId/deny', { config: { permission: 'support.manage' }, schema: { params: grantIdParams, body: denialBody } }, async (request) =>
+    toPublicGrant(await decide(serviceContextOf(request), request.params.grantId, adminOf(request), 'DENIED', { ...(request.body.note === undefined ? {} : { note: request.body.note }) }), clock.now()));
 
   app.post<GrantParams>('/grants/:grantId/revoke', { config: { permission: 'support.manage' }, schema: { params: grantIdParams } }, async (request) =>
     toPublicGrant(await revokeAccess(serviceContextOf(request), request.params.grantId, adminOf(request)), clock.now()));

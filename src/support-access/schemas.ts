@@ -11,9 +11,13 @@ export const accessRequestBody = {
   additionalProperties: false,
 } as const;
 
+const note = { type: 'string', maxLength: 2000 } as const;
+
+export const denialBody = { type: 'object', properties: { note }, additionalProperties: false } as const;
+
 export const decisionBody = {
   type: 'object',
-  properties: { scopes, durationMinutes: minutes, note: { type: 'string', maxLength: 2000 } },
+  properties: { scopes, durationMinutes: minutes, note },
   additionalProperties: false,
 } as const;
 

@@ -26,3 +26,10 @@ export const DEFAULT_MINUTES = 240;
 export const MAX_MINUTES = 480;
 export const MIN_MINUTES = 15;
 export const DECIDE_WITHIN_MS = 12 * 3_600_000;
+
+/**
+ * A staff member asking for access to more organizations than this within an hour raises an alert to the
+ * support plane's security staff; past the hard limit the request is refused. In 2022 one session touched 366.
+ */
+export const TENANTS_PER_HOUR_ALERT = 5;
+export const TENANTS_PER_HOUR_LIMIT = 20;

@@ -7,10 +7,10 @@ import { newId } from '#src/lib/ids.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
-import { DECIDE_WITHIN_MS, DEFAULT_MINUTES, type SupportScope } from './scopes.ts';
+import { DECIDE_WITHIN_MS, DEFAULT_MINUTES, TENANTS_PER_HOUR_ALERT, TENANTS_PER_HOUR_LIMIT, type SupportScope } from './scopes.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
 import { findTenantOfId } from '#src/tenants/service.ts';
-import { decideGrant, findGrant, findStaffGrant, grantsOfStaff, grantsOfTenant, insertAccessToken, insertGrant, revokeGrant, type GrantRow } from './store.ts';
+import { decideGrant, findGrant, findStaffGrant, grantsOfStaff, grantsOfTenant, insertAccessToken, insertGrant, revokeGrant, tenantsAskedSince, type GrantRow } from './store.ts';
 
 export type { GrantRow };
 
@@ -37,13 +37,16 @@ const invalid = (field: string, detail: string) => OktaErrors.validation('suppor
 /**
  * A staff member asks for access to the tenant of an open case of their cell. The tenant's admins see the
  * request in their System Log and as an alert; the support plane's log has it too. Nothing is granted yet.
+ * Asking for many organizations in an hour alerts the plane's security staff, and past a limit is refused.
  */
 export async function requestAccess(ctx: StaffContext, caseId: string, request: AccessRequest): Promise<GrantRow> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
+  const outcome = await ctx.db.transaction().execute(async (tx) => {
     const found = await cellCase(tx, ctx.cell, caseId, true);
     if (!found) throw OktaErrors.notFound(`${caseId} (Case)`);
     if (found.status === 'CLOSED') throw invalid('case', 'access is asked for against an open case; this one is closed');
+    const spread = await tenantsAskedSince(tx, ctx.planeId, ctx.user.id, new Date(now.getTime() - 3_600_000), found.tenantId);
+    if (spread > TENANTS_PER_HOUR_LIMIT) return { refused: spread } as const;
     const grant: GrantRow = {
       tenantId: found.tenantId, id: newId('sag'), caseId: found.id, cell: ctx.cell, planeId: ctx.planeId,
       staff: { id: ctx.user.id, subject: ctx.user.subject, name: ctx.user.name, email: ctx.user.email },
@@ -56,8 +59,18 @@ export async function requestAccess(ctx: StaffContext, caseId: string, request: 
     await recordEvent(tx, ctx.clock, grant.tenantId, ctx.audit(staffActor(ctx)), event);
     await logInPlane(tx, ctx, event.eventType, event.displayMessage, event.target ?? [], debugData);
     await raiseAlert(tx, grant.tenantId, { type: 'SUPPORT_ACCESS_REQUESTED', severity: 'MEDIUM', userId: null, created: now, details: debugData });
+    if (spread === TENANTS_PER_HOUR_ALERT + 1) {
+      await raiseAlert(tx, ctx.planeId, { type: 'SUPPORT_STAFF_MANY_TENANTS', severity: 'HIGH', userId: ctx.user.subject, created: now, details: { staff: ctx.user.name, tenantsInLastHour: spread, grantId: grant.id } });
+    }
     return grant;
   });
+  if ('refused' in outcome) {
+    await ctx.db.transaction().execute((tx) => logInPlane(tx, ctx, 'bulwark.support.access.request', 'Support access request refused: too many organizations in an hour', [], {
+      caseId, tenantsInLastHour: outcome.refused, limit: TENANTS_PER_HOUR_LIMIT,
+    }, { result: 'DENY', reason: 'TENANT_SPREAD' }));
+    throw OktaErrors.rateLimited({ 'x-rate-limit-limit': String(TENANTS_PER_HOUR_LIMIT), 'x-rate-limit-remaining': '0' });
+  }
+  return outcome;
 }
 
 export const staffGrants = (ctx: StaffContext, limit: number): Promise<GrantRow[]> => grantsOfStaff(ctx.db, ctx.planeId, ctx.user.id, limit);
@@ -94,17 +107,25 @@ const TOKEN_MINUTES = 60;
  */
 export async function issueAccessToken(ctx: StaffContext, id: string): Promise<{ token: string; expires: Date; tenantSlug: string; grant: GrantRow }> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
+  const outcome = await ctx.db.transaction().execute(async (tx) => {
     const grant = await findStaffGrant(tx, ctx.planeId, ctx.user.id, id, true);
     if (!grant) throw OktaErrors.notFound(`${id} (SupportAccessGrant)`);
     const status = grantStatus(grant, now);
-    if (status !== 'APPROVED' || grant.expires === null) throw invalid('status', `the grant is ${status}; only an approved grant can be used`);
     const found = await cellCase(tx, ctx.cell, grant.caseId);
-    if (!found || found.status === 'CLOSED') throw invalid('case', 'the case of this grant is closed; the grant cannot be used');
+    // A try to use a grant that cannot be used is what a stolen session does: both sides see it.
+    const refusal = status !== 'APPROVED' || grant.expires === null ? invalid('status', `the grant is ${status}; only an approved grant can be used`)
+      : !found || found.status === 'CLOSED' ? invalid('case', 'the case of this grant is closed; the grant cannot be used') : undefined;
+    if (refusal) {
+      await logBoth(tx, ctx, grant, ctx.audit(staffActor(ctx)), {
+        eventType: 'user.session.impersonation.initiate', displayMessage: 'Initiate impersonation session', outcome: { result: 'DENY', reason: refusal.causes[0] ?? null },
+        target: [grantTarget(grant)], debugData: { ...details(grant), status },
+      });
+      return { refusal };
+    }
     const tenant = await findTenantOfId(ctx.db, grant.tenantId);
     if (!tenant) throw OktaErrors.notFound(`${grant.tenantId} (Org)`);
     const token = newSecret(32);
-    const expires = new Date(Math.min(grant.expires.getTime(), now.getTime() + TOKEN_MINUTES * 60_000));
+    const expires = new Date(Math.min((grant.expires as Date).getTime(), now.getTime() + TOKEN_MINUTES * 60_000));
     await insertAccessToken(tx, { tenantId: grant.tenantId, id: newId('sat'), grantId: grant.id, tokenHash: sha256Hex(token), created: now, expires });
     await logBoth(tx, ctx, grant, ctx.audit(staffActor(ctx)), {
       eventType: 'user.session.impersonation.initiate', displayMessage: 'Initiate impersonation session', target: [grantTarget(grant)],
@@ -112,6 +133,8 @@ export async function issueAccessToken(ctx: StaffContext, id: string): Promise<{
     });
     return { token, expires, tenantSlug: tenant.slug, grant };
   });
+  if ('refusal' in outcome) throw outcome.refusal;
+  return outcome;
 }
 
 export const tenantGrants = (ctx: ServiceContext, limit: number): Promise<GrantRow[]> => grantsOfTenant(ctx.db, ctx.tenantId, limit);
@@ -128,17 +151,17 @@ export type Decision = { scopes?: SupportScope[]; durationMinutes?: number; note
  * The tenant's admin decides: an approval may narrow the scopes and shorten the time, never widen them; the
  * grant runs from the approval. Only a request still waiting (within its 12 hours) can be decided.
  */
-export async function decide(ctx: ServiceContext, id: string, admin: { id: string; name: string }, outcome: 'APPROVED' | 'DENIED', decision: Decision): Promise<GrantRow> {
+export async function decide(ctx: ServiceContext, id: string, admin: { id: string; name: string }, outcome: 'APPROVED' | 'DENIED', decision: Decision | { note?: string }): Promise<GrantRow> {
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
     const grant = await findGrant(tx, ctx.tenantId, id, true);
     if (!grant) throw OktaErrors.notFound(`${id} (SupportAccessGrant)`);
     const status = grantStatus(grant, now);
     if (status !== 'PENDING') throw invalid('status', `the request is ${status}, not waiting for a decision`);
-    const scopes = decision.scopes === undefined ? grant.scopes : [...new Set(decision.scopes)];
+    const scopes = !('scopes' in decision) || decision.scopes === undefined ? grant.scopes : [...new Set(decision.scopes)];
     const wider = scopes.filter((s) => !grant.scopes.includes(s));
     if (wider.length > 0) throw invalid('scopes', `an approval can only narrow what was asked for; not asked: ${wider.join(', ')}`);
-    const durationMinutes = decision.durationMinutes ?? grant.durationMinutes;
+    const durationMinutes = ('durationMinutes' in decision ? decision.durationMinutes : undefined) ?? grant.durationMinutes;
     if (durationMinutes > grant.durationMinutes) throw invalid('durationMinutes', `an approval can only shorten the ${grant.durationMinutes} minutes asked for`);
     const expires = outcome === 'APPROVED' ? new Date(now.getTime() + durationMinutes * 60_000) : null;
     const note = decision.note?.trim() || null;

@@ -56,6 +56,13 @@ export async function findStaffGrant(db: Executor, planeId: string, staffId: str
   return row && toGrant(row);
 }
 
+/** The organizations a staff member asked for access to since `since`, the one asked for now included. */
+export async function tenantsAskedSince(db: Executor, planeId: string, staffId: string, since: Date, now: string): Promise<number> {
+  const rows = await db.selectFrom('support_access_grants').select('tenant_id').distinct()
+    .where('plane_id', '=', planeId).where('staff_id', '=', staffId).where('requested', '>=', since).execute();
+  return new Set([...rows.map((r) => r.tenant_id), now]).size;
+}
+
 export async function grantsOfTenant(db: Executor, tenantId: string, limit: number): Promise<GrantRow[]> {
   return (await db.selectFrom('support_access_grants').selectAll().where('tenant_id', '=', tenantId).orderBy('requested', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toGrant);
 }

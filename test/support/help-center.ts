@@ -94,27 +94,35 @@ async function planeOf(f: Fixture, cell: string): Promise<string> {
     .then((p) => p.tenant.id, async () => (await findTenant(f.db, supportPlaneSlug(cell)))?.id as string);
 }
 
+const FIXTURE_LIFETIMES = { idleMinutes: 30, maxHours: 12 };
+const fixtureAudit = () => operatorContext('fixture-support-access');
+
+/** A Help Center user of `tenantId` signed in through the services (no browser), as the Help Center records them. */
+async function helpCenterUserOf(db: Fixture['db'], cell: string, tenantId: string, identity: Omit<Identity, 'amr' | 'contact'>) {
+  const { token } = await startHelpCenterSession(db, systemClock, FIXTURE_LIFETIMES, { cell, tenantId, identity: { ...identity, amr: ['pwd'], contact: { username: null, timeZone: null, phone: null, address: null } }, audit: fixtureAudit });
+  const current = await currentHelpCenterSession(db, systemClock, FIXTURE_LIFETIMES, cell, token);
+  if (current.kind !== 'live') throw new Error('fixture: no Help Center session');
+  return current.user;
+}
+
+/** An open case of the fixture's tenant, opened by a customer of it in its cell's Help Center, through the services. */
+export async function newCaseOf(f: Fixture): Promise<{ id: string; cell: string }> {
+  const tenant = await findTenantOfId(f.db, f.tenantId);
+  if (!tenant) throw new Error('fixture: no tenant');
+  const customer = await helpCenterUserOf(f.db, tenant.cell, f.tenantId, { subject: unique('00ucust'), name: 'Fixture Customer', email: `${unique('customer')}@example.com`, adminRoles: [], staffRoles: [] });
+  const opened = await openCase({ db: f.db, clock: systemClock, cell: tenant.cell, user: customer, audit: fixtureAudit() }, { title: 'Users cannot sign in', description: 'Since this morning.', severity: 'SEV2', productArea: 'SIGN_IN' });
+  return { id: opened.id, cell: tenant.cell };
+}
+
 /**
  * A request for support access to the fixture's tenant, waiting for its admins, made as the Help Center makes
  * one: a customer of the tenant signs in to the Help Center and opens a case, an agent of the cell's support
  * plane signs in and asks for `scopes` against it. Through the services, without the browsers' sign-ins.
  */
 export async function newAccessRequest(f: Fixture, scopes: SupportScope[] = ['okta.users.read']): Promise<{ id: string; caseId: string; planeId: string }> {
-  const tenant = await findTenantOfId(f.db, f.tenantId);
-  if (!tenant) throw new Error('fixture: no tenant');
-  const { cell } = tenant;
-  const planeId = await planeOf(f, cell);
-  const lifetimes = { idleMinutes: 30, maxHours: 12 };
-  const audit = () => operatorContext('fixture-support-access');
-  const signIn = async (tenantId: string, identity: Omit<Identity, 'amr' | 'contact'>) => {
-    const { token } = await startHelpCenterSession(f.db, systemClock, lifetimes, { cell, tenantId, identity: { ...identity, amr: ['pwd'], contact: { username: null, timeZone: null, phone: null, address: null } }, audit });
-    const current = await currentHelpCenterSession(f.db, systemClock, lifetimes, cell, token);
-    if (current.kind !== 'live') throw new Error('fixture: no Help Center session');
-    return current.user;
-  };
-  const customer = await signIn(f.tenantId, { subject: unique('00ucust'), name: 'Fixture Customer', email: `${unique('customer')}@example.com`, adminRoles: [], staffRoles: [] });
-  const opened = await openCase({ db: f.db, clock: systemClock, cell, user: customer, audit: audit() }, { title: 'Users cannot sign in', description: 'Since this morning.', severity: 'SEV2', productArea: 'SIGN_IN' });
-  const agent = await signIn(planeId, { subject: unique('00uagent'), name: 'Fixture Agent', email: `${unique('agent')}@staff.example.com`, adminRoles: [], staffRoles: ['AGENT'] });
-  const grant = await requestAccess({ db: f.db, clock: systemClock, cell, planeId, user: agent, audit }, opened.id, { scopes, justification: 'The customer cannot sign in; I need to look at their user.' });
+  const opened = await newCaseOf(f);
+  const planeId = await planeOf(f, opened.cell);
+  const agent = await helpCenterUserOf(f.db, opened.cell, planeId, { subject: unique('00uagent'), name: 'Fixture Agent', email: `${unique('agent')}@staff.example.com`, adminRoles: [], staffRoles: ['AGENT'] });
+  const grant = await requestAccess({ db: f.db, clock: systemClock, cell: opened.cell, planeId, user: agent, audit: fixtureAudit }, opened.id, { scopes, justification: 'The customer cannot sign in; I need to look at their user.' });
   return { id: grant.id, caseId: opened.id, planeId };
 }

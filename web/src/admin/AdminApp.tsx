@@ -20,6 +20,7 @@ const Policies = lazy(() => import('./pages/Policies.tsx'));
 const Settings = lazy(() => import('./pages/Settings.tsx'));
 const Alerts = lazy(() => import('./pages/Alerts.tsx'));
 const Logs = lazy(() => import('./pages/Logs.tsx'));
+const SupportAccess = lazy(() => import('./pages/SupportAccess.tsx'));
 
 const NAV = [
   { area: 'users', label: 'Users' },
@@ -28,12 +29,13 @@ const NAV = [
   { area: 'policies', label: 'Policies' },
   { area: 'logs', label: 'System Log' },
   { area: 'alerts', label: 'Alerts' },
+  { area: 'support-access', label: 'Support access' },
   { area: 'tokens', label: 'API tokens' },
   { area: 'settings', label: 'Settings' },
 ] as const;
 
-/** The page for a path under /admin, and the navigation entry it belongs to. */
-function route(path: string): { area: string; page: ReactNode } {
+/** The page for a path under /admin, and the navigation entry it belongs to; `permissions` hide what the admin may not do. */
+function route(path: string, permissions: readonly string[]): { area: string; page: ReactNode } {
   const [, , area = 'users', id] = path.replace(/\/+$/, '').split('/');
   const decoded = id === undefined ? undefined : decodeURIComponent(id);
   switch (area) {
@@ -45,6 +47,7 @@ function route(path: string): { area: string; page: ReactNode } {
     case 'settings': return { area, page: <Settings /> };
     case 'alerts': return { area, page: <Alerts /> };
     case 'logs': return { area, page: <Logs /> };
+    case 'support-access': return { area, page: <SupportAccess canManage={permissions.includes('support.manage')} /> };
     default: return { area: '', page: <NotFound /> };
   }
 }
@@ -111,7 +114,7 @@ export function AdminApp() {
     );
   }
 
-  const { area, page } = route(path);
+  const { area, page } = route(path, session.permissions);
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
