@@ -5,7 +5,7 @@ import { ApproveDialog, DenyDialog, Email, formatDuration, WriteBadge, type Gran
 import { ErrorBanner, Notice } from '../ui/Banner.tsx';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
-import { PageHeader } from '../ui/Page.tsx';
+import { Facts, PageHeader } from '../ui/Page.tsx';
 import { useLoad } from '../ui/useLoad.ts';
 
 /** The list as the server answers it: newest first, at most 200 (the endpoint has no further pages). */
@@ -180,14 +180,5 @@ function Dates({ grant: g }: { grant: Grant }) {
   const items: [string, string][] = [['Requested', formatDate(g.requested)]];
   if (g.status === 'PENDING' || (g.status === 'EXPIRED' && g.decision === null)) items.push([g.status === 'PENDING' ? 'Decide by' : 'Lapsed', formatDate(g.decideBy)]);
   if (g.expiresAt) items.push([g.status === 'APPROVED' ? 'Expires' : g.status === 'EXPIRED' ? 'Expired' : 'Was to expire', formatDate(g.expiresAt)]);
-  return (
-    <dl className="support-dates">
-      {items.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Facts items={items} className="support-dates" />;
 }

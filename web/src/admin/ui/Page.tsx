@@ -49,9 +49,9 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status.toLowerCase().replace(/_/g, '-')}`}>{statusLabel(status)}</span>;
 }
 
-export function Facts({ items }: { items: readonly [string, ReactNode][] }) {
+export function Facts({ items, className = 'facts' }: { items: readonly [string, ReactNode][]; className?: string }) {
   return (
-    <dl className="facts">
+    <dl className={className}>
       {items.map(([term, value]) => (
         <div key={term}>
           <dt>{term}</dt>
