@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Executor, Tx } from '#src/db/database.ts';
+import { prepare, runPrepared, type Executor, type Tx } from '#src/db/database.ts';
 import type { SupportAccessGrantsTable } from '#src/db/schema.ts';
 import type { SupportScope } from './scopes.ts';
 
@@ -100,16 +100,19 @@ export type TokenFacts = {
   staffStatus: string | null;
 };
 
+/** Prepared: every support request runs it (docs/support-access.md); planning it anew would cost more than running it. */
+const tokenFactsQuery = prepare('support_access_tokens.facts', (db, param: (key: 'tokenHash') => string) => db
+  .selectFrom('support_access_tokens as t')
+  .innerJoin('support_access_grants as g', (j) => j.onRef('g.tenant_id', '=', 't.tenant_id').onRef('g.id', '=', 't.grant_id'))
+  .innerJoin('support_cases as c', (j) => j.onRef('c.tenant_id', '=', 'g.tenant_id').onRef('c.id', '=', 'g.case_id'))
+  .innerJoin('tenants as tn', 'tn.id', 'g.tenant_id')
+  .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'g.plane_id').onRef('u.id', '=', 'g.staff_subject'))
+  .selectAll('g')
+  .select(['t.id as token_id', 't.expires as token_expires', 'tn.slug as tenant_slug', 'tn.cell as tenant_cell', 'c.status as case_status', 'u.status as staff_status'])
+  .where('t.token_hash', '=', param('tokenHash')));
+
 export async function tokenFacts(db: Executor, tokenHash: string): Promise<TokenFacts | undefined> {
-  const row = await db.selectFrom('support_access_tokens as t')
-    .innerJoin('support_access_grants as g', (j) => j.onRef('g.tenant_id', '=', 't.tenant_id').onRef('g.id', '=', 't.grant_id'))
-    .innerJoin('support_cases as c', (j) => j.onRef('c.tenant_id', '=', 'g.tenant_id').onRef('c.id', '=', 'g.case_id'))
-    .innerJoin('tenants as tn', 'tn.id', 'g.tenant_id')
-    .leftJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'g.plane_id').onRef('u.id', '=', 'g.staff_subject'))
-    .selectAll('g')
-    .select(['t.id as token_id', 't.expires as token_expires', 'tn.slug as tenant_slug', 'tn.cell as tenant_cell', 'c.status as case_status', 'u.status as staff_status'])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const [row] = await runPrepared(db, tokenFactsQuery, { tokenHash });
   if (!row) return undefined;
   return {
     tokenId: row.token_id, tokenExpires: row.token_expires, grant: toGrant(row), tenant: { id: row.tenant_id, slug: row.tenant_slug, cell: row.tenant_cell },
