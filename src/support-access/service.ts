@@ -9,7 +9,7 @@ import type { EventInput, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { DECIDE_WITHIN_MS, DEFAULT_MINUTES, TENANTS_PER_HOUR_ALERT, TENANTS_PER_HOUR_LIMIT, type SupportScope } from './scopes.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
-import { findTenantOfId } from '#src/tenants/service.ts';
+import { findTenantOfId, listTenants } from '#src/tenants/service.ts';
 import { decideGrant, findGrant, findStaffGrant, grantsOfStaff, grantsOfTenant, insertAccessToken, insertGrant, revokeGrant, tenantsAskedSince, type GrantRow } from './store.ts';
 
 export type { GrantRow };
@@ -73,7 +73,12 @@ export async function requestAccess(ctx: StaffContext, caseId: string, request: 
   return outcome;
 }
 
-export const staffGrants = (ctx: StaffContext, limit: number): Promise<GrantRow[]> => grantsOfStaff(ctx.db, ctx.planeId, ctx.user.id, limit);
+/** A staff member's grants, each with the organization it is for (staff work across the cell's organizations). */
+export async function staffGrants(ctx: StaffContext, limit: number): Promise<(GrantRow & { organization: { slug: string; name: string } })[]> {
+  const grants = await grantsOfStaff(ctx.db, ctx.planeId, ctx.user.id, limit);
+  const tenants = new Map((await listTenants(ctx.db)).map((t) => [t.id, { slug: t.slug, name: t.name }]));
+  return grants.map((g) => ({ ...g, organization: tenants.get(g.tenantId) ?? { slug: '', name: '' } }));
+}
 
 /** An event of a grant's life, in the tenant's System Log and the support plane's, in one transaction. */
 async function logBoth(tx: Tx, ctx: { clock: ServiceContext['clock'] }, grant: GrantRow, audit: ServiceContext['audit'], event: EventInput): Promise<void> {

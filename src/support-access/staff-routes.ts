@@ -22,7 +22,7 @@ export async function staffAccessRoutes(app: FastifyInstance): Promise<void> {
     const ctx = await contextOf(request, WORKERS, false);
     reply.header('cache-control', 'no-store');
     const now = clock.now();
-    return (await staffGrants(ctx, request.query.limit)).map((g) => toPublicGrant(g, now));
+    return (await staffGrants(ctx, request.query.limit)).map((g) => toPublicGrant(g, now, g.organization));
   });
 
   app.post<{ Params: { grantId: string } }>('/help/v1/staff/access-grants/:grantId/token', { schema: { params: grantIdParams } }, async (request, reply) => {

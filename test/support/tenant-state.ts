@@ -56,6 +56,20 @@ export async function tenantState(db: Db, tenantId: string): Promise<Record<stri
 }
 
 /**
+ * The same comparison as tenantState, as one digest the database computes: per table, the row count and a
+ * hash of the sorted hashes of its rows as text, all tables in one statement. For the matrix tests, which
+ * compare before and after thousands of refused calls on a tenant whose log keeps growing; when two differ,
+ * tenantState says what changed.
+ */
+export async function tenantFingerprint(db: Db, tenantId: string): Promise<string> {
+  const parts = (await tenantTables(db)).map((table) => sql<{ t: string; d: string }>`
+    select ${table}::text as t, count(*)::text || ':' || coalesce(md5(string_agg(md5(x::text), '' order by md5(x::text))), '') as d
+    from ${sql.table(table)} x where ${sql.ref(`x.${table === 'tenants' ? 'id' : 'tenant_id'}`)} = ${tenantId}`);
+  const { rows } = await sql<{ t: string; d: string }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  return rows.map((r) => `${r.t}=${r.d}`).sort().join('\n');
+}
+
+/**
  * Every id, login and name of the tenant's objects: text that must never appear in another tenant's answers.
  * Its password policy's id too: `00p` and the tenant id without its prefix, which a search for the tenant id
  * itself would not find.

@@ -4,9 +4,10 @@ import { AREA_WORDS, removalSummary, sizeWords, STAFF_STATUS_WORDS, STATUS_WORDS
 
 /**
  * A case's details and its conversation, with a form to add to it unless it is closed or `canSend` is false.
- * Staff see who has the case, and `controls` (taking, assigning, moving it along) below its details.
+ * Staff see who has the case, `controls` (taking, assigning, moving it along) below its details, and `after`
+ * (asking for access to the organization) below the conversation.
  */
-export function Conversation({ value, label, onSend, staffView, canSend = true, attachmentUrl, controls }: { value: CaseWithComments; label: string; onSend: (body: string) => Promise<void>; staffView: boolean; canSend?: boolean; attachmentUrl: (id: string) => string; controls?: ReactNode }) {
+export function Conversation({ value, label, onSend, staffView, canSend = true, attachmentUrl, controls, after }: { value: CaseWithComments; label: string; onSend: (body: string) => Promise<void>; staffView: boolean; canSend?: boolean; attachmentUrl: (id: string) => string; controls?: ReactNode; after?: ReactNode }) {
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -65,6 +66,7 @@ export function Conversation({ value, label, onSend, staffView, canSend = true, 
           <button type="submit" disabled={busy}>{busy ? 'Sending…' : 'Send'}</button>
         </form>
       )}
+      {after}
     </article>
   );
 }

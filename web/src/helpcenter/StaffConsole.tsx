@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { call } from '../api.ts';
+import { AccessRequest, MyAccess } from './AccessGrants.tsx';
 import { Conversation } from './Conversation.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import { STAFF_STATUS_WORDS, type CaseStatus, type CaseWithComments, type CaseWorker, type StaffMember, type SupportCase } from './types.ts';
@@ -11,6 +12,7 @@ const ReportDownloads = lazy(() => import('./ReportDownloads.tsx'));
 /** The console's areas and the staff roles that open each (the server checks again). */
 const AREAS = [
   { area: 'queue', label: 'Case queue', roles: ['AGENT', 'SENIOR_AGENT', 'SECURITY'] },
+  { area: 'access', label: 'My access', roles: ['AGENT', 'SENIOR_AGENT'] },
   { area: 'reports', label: 'Reports', roles: ['AGENT', 'SENIOR_AGENT', 'SECURITY', 'REPORT_ADMIN'] },
   { area: 'approvals', label: 'Report approvals', roles: ['SECURITY'] },
   { area: 'downloads', label: 'Report downloads', roles: ['SECURITY'] },
@@ -44,6 +46,7 @@ export function StaffConsole({ me }: { me: StaffMember }) {
         </nav>
       )}
       {area === 'queue' && (open === undefined ? <Queue filter={filter} onFilter={setFilter} onOpen={setOpen} /> : <StaffCase id={open} me={me} onBack={() => setOpen(undefined)} />)}
+      {area === 'access' && <MyAccess onOpenCase={(id) => { setOpen(id); setArea('queue'); }} />}
       <Suspense fallback={<p className="loading">Loading…</p>}>
         {area === 'reports' && <Reports />}
         {area === 'approvals' && <ReportApprovals />}
@@ -129,6 +132,7 @@ function StaffCase({ id, me, onBack }: { id: string; me: StaffMember; onBack: ()
       {value && (
         <Conversation value={value} canSend={canWork} attachmentUrl={(a) => `/help/v1/staff/cases/${id}/attachments/${a}`} label="Reply to the customer" staffView
           controls={canWork && <CaseWork value={value} me={me} onChanged={changed} onRefused={load} />}
+          after={canWork && <AccessRequest value={value} />}
           onSend={async (body) => { await call('POST', `/help/v1/staff/cases/${id}/comments`, { body }); await load(); }} />
       )}
     </>

@@ -200,3 +200,53 @@ export function shortHash(hash: string | null): string {
 export const DOWNLOAD_STATUS_WORDS: Record<string, string> = {
   SERVING: 'Being served', COMPLETE: 'Complete', ABORTED: 'Cut short (the client went away)',
 };
+
+/**
+ * Support access (docs/support-access.md): what staff may ask to do in a tenant, as src/support-access/scopes.ts
+ * names and labels it (test/support-access-request-web.test.ts checks the two agree). Write scopes act only on
+ * users who hold no admin role.
+ */
+export type AccessScope = { name: string; label: string; write: boolean };
+
+export const ACCESS_SCOPES: readonly AccessScope[] = [
+  { name: 'okta.users.read', label: 'Read users and their groups', write: false },
+  { name: 'okta.logs.read', label: 'Read the System Log', write: false },
+  { name: 'okta.policies.read', label: 'Read sign-on and password policies', write: false },
+  { name: 'okta.users.factors.reset', label: 'Reset the factors of users who hold no admin role', write: true },
+  { name: 'okta.users.passwords.reset', label: 'Reset, expire and unlock the passwords of users who hold no admin role, and end their sessions', write: true },
+];
+
+/** How long a grant may be asked for (the server takes 15 to 480 minutes; 240 unless asked otherwise). */
+export const ACCESS_DURATIONS = [{ minutes: 60, words: '1 hour' }, { minutes: 120, words: '2 hours' }, { minutes: 240, words: '4 hours' }, { minutes: 480, words: '8 hours' }] as const;
+export const DEFAULT_ACCESS_MINUTES = 240;
+
+export type AccessGrantStatus = 'PENDING' | 'APPROVED' | 'DENIED' | 'REVOKED' | 'EXPIRED';
+
+/** A grant as both sides see it (src/support-access/dto.ts). `decision` is an approval when `expiresAt` is set. */
+export type AccessGrant = {
+  id: string;
+  status: AccessGrantStatus;
+  caseId: string;
+  cell: string;
+  staff: { name: string; email: string | null };
+  justification: string;
+  scopes: AccessScope[];
+  durationMinutes: number;
+  requested: string;
+  decideBy: string;
+  decision: { by: { id: string; name: string }; at: string; note: string | null } | null;
+  expiresAt: string | null;
+  revocation: { by: { name: string }; kind: 'ADMIN' | 'STAFF'; at: string } | null;
+};
+
+/** POST /help/v1/staff/access-grants/{id}/token: shown once; the server keeps only its hash. */
+export type SupportToken = { token: string; tokenType: 'Support'; expiresAt: string; api: string; grant: AccessGrant };
+
+export const GRANT_STATUS_WORDS: Record<AccessGrantStatus, string> = {
+  PENDING: 'Pending', APPROVED: 'Approved', DENIED: 'Denied', REVOKED: 'Ended', EXPIRED: 'Expired',
+};
+
+export function minutesWords(minutes: number): string {
+  if (minutes % 60 !== 0) return `${minutes} minutes`;
+  return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
+}
