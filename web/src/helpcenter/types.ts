@@ -1,4 +1,5 @@
 import { ApiError } from '../api.ts';
+import type { AccessGrant, AccessGrantStatus } from '../support-access.ts';
 
 /** The wire shapes of the Help Center's case routes (src/cases/dto.ts, src/cases/staff-routes.ts). */
 export type CaseStatus = 'OPEN' | 'IN_PROGRESS' | 'WAITING_ON_CUSTOMER' | 'CLOSED';
@@ -220,24 +221,7 @@ export const ACCESS_SCOPES: readonly AccessScope[] = [
 export const ACCESS_DURATIONS = [{ minutes: 60, words: '1 hour' }, { minutes: 120, words: '2 hours' }, { minutes: 240, words: '4 hours' }, { minutes: 480, words: '8 hours' }] as const;
 export const DEFAULT_ACCESS_MINUTES = 240;
 
-export type AccessGrantStatus = 'PENDING' | 'APPROVED' | 'DENIED' | 'REVOKED' | 'EXPIRED';
-
-/** A grant as both sides see it (src/support-access/dto.ts). `decision` is an approval when `expiresAt` is set. */
-export type AccessGrant = {
-  id: string;
-  status: AccessGrantStatus;
-  caseId: string;
-  cell: string;
-  staff: { name: string; email: string | null };
-  justification: string;
-  scopes: AccessScope[];
-  durationMinutes: number;
-  requested: string;
-  decideBy: string;
-  decision: { by: { id: string; name: string }; at: string; note: string | null } | null;
-  expiresAt: string | null;
-  revocation: { by: { name: string }; kind: 'ADMIN' | 'STAFF'; at: string } | null;
-};
+export type { AccessGrant, AccessGrantStatus };
 
 /** POST /help/v1/staff/access-grants/{id}/token: shown once; the server keeps only its hash. */
 export type SupportToken = { token: string; tokenType: 'Support'; expiresAt: string; api: string; grant: AccessGrant };

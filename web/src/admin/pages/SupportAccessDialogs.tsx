@@ -7,23 +7,9 @@ import { ErrorBanner } from '../ui/Banner.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { FormActions, NumberField, TextAreaField } from '../ui/Fields.tsx';
 import { Facts } from '../ui/Page.tsx';
+import type { AccessGrant as Grant } from '../../support-access.ts';
 
-/** A support access grant as /api/v1/support-access answers it (src/support-access/dto.ts, docs/support-access.md). */
-export type Grant = {
-  id: string;
-  status: 'PENDING' | 'APPROVED' | 'DENIED' | 'REVOKED' | 'EXPIRED';
-  caseId: string;
-  cell: string;
-  staff: { name: string; email: string | null };
-  justification: string;
-  scopes: { name: string; label: string; write: boolean }[];
-  durationMinutes: number;
-  requested: string;
-  decideBy: string;
-  decision: { by: { id: string; name: string }; at: string; note: string | null } | null;
-  expiresAt: string | null;
-  revocation: { by: { name: string }; kind: 'ADMIN' | 'STAFF'; at: string } | null;
-};
+export type { Grant };
 
 /** The shortest grant the server accepts (src/support-access/scopes.ts). */
 const MIN_MINUTES = 15;
