@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { FILTER_SQL, type FilterName, type ReportField, type ReportTemplate } from './templates.ts';
-import { canaryOf, markerOf, type Canary } from './watermark.ts';
+import { canaryOf, markerOf } from './watermark.ts';
 
 /** A filter as the database applies it: the organization is its tenant id, anything else as given. */
 export type AppliedFilter = { name: FilterName; value: string };
@@ -13,8 +13,8 @@ export type RenderSpec = {
   fields: readonly ReportField[];
   /** The moment the rows are read as of: every version valid then, and no other. */
   asOf: Date;
-  /** The download's watermark (canary row and marker); null for counting alone. */
-  watermark: string | null;
+  /** The download's watermark, from which its canary row and marker follow. */
+  watermark: string;
   /** The name of the one organization the filters keep to, for the canary. */
   organizationName: string | null;
 };
@@ -81,15 +81,14 @@ const headerLine = (labels: readonly string[]): string => `${labels.join(',')}\n
 
 /**
  * The file's rows, as COPY … (FORMAT csv) statements whose output follows one another: PostgreSQL writes CSV
- * much faster than any row-by-row writer in JavaScript (bench/report.ts). With a watermark, the canary goes
+ * much faster than any row-by-row writer in JavaScript (bench/report.ts). The canary (bound as a setting) goes
  * between the real rows before it and after it in (created, id) order: three statements, each an ordered
  * range of the index, rather than one union that the database would sort whole.
  */
-function copyStatements(spec: RenderSpec, canary: Canary | null): { statement: string; real: boolean }[] {
+function copyStatements(spec: RenderSpec): { statement: string; real: boolean }[] {
   const columns = spec.fields.map((f) => f.sql).join(', ');
   const real = (range: string): string =>
     `copy (select ${columns} from help_center_user_versions v where ${conditions(spec)}${range} order by v.created, v.id) to stdout with (format csv)`;
-  if (canary === null) return [{ statement: real(''), real: true }];
   const key = `(${setting('canary', 'jsonb')} ->> 'created')::timestamptz, ${setting('canary', 'jsonb')} ->> 'id'`;
   const fake = `copy (select ${spec.fields.map((f) => `${setting('canary', 'jsonb')} -> 'values' ->> '${f.name}'`).join(', ')}) to stdout with (format csv)`;
   return [
@@ -101,25 +100,23 @@ function copyStatements(spec: RenderSpec, canary: Canary | null): { statement: s
 
 /**
  * Streams a run's file as CSV to `consume`, within one repeatable-read transaction. The header carries the
- * marker and the rows the canary when there is a watermark. Answers what `consume` did and how many real rows
- * were sent (as COPY counted them; `rowsSent` tells `consume` so far). When `consume` fails (the client went away), the connection is given up
- * rather than reused mid-COPY.
+ * marker and the rows the canary. Answers what `consume` did and how many real rows were sent (as COPY counted
+ * them; `rowsSent` tells `consume` so far). When `consume` fails (the client went away), the connection is
+ * given up rather than reused mid-COPY.
  */
 export async function renderCsv<T>(client: pg.ClientBase, spec: RenderSpec, consume: (bytes: AsyncIterable<Buffer>, rowsSent: () => number) => Promise<T>): Promise<{ result: T; rows: number }> {
   await client.query('begin isolation level repeatable read read only');
   // The same text on every server (times), the sort of a large export in memory, and one core for it.
   await client.query(`set local datestyle = 'ISO, YMD'; set local work_mem = '128MB'; set local max_parallel_workers_per_gather = 0`);
   await bindSelection(client, spec);
-  const ends = spec.watermark === null ? null : await endsOf(client, spec);
-  const canary = spec.watermark === null || ends === null ? null : canaryOf(spec.watermark, {
-    asOf: spec.asOf, minCreated: ends.minCreated, maxCreated: ends.maxCreated, companyName: spec.organizationName ?? ends.companyName,
-  });
-  if (canary) await bind(client, { canary: JSON.stringify({ values: canary.values, created: canary.created.toISOString(), id: canary.id }) });
-  const labels = spec.fields.map((f, i) => (i === 0 && spec.watermark !== null ? f.label + markerOf(spec.watermark) : f.label));
+  const ends = await endsOf(client, spec);
+  const canary = canaryOf(spec.watermark, { asOf: spec.asOf, minCreated: ends.minCreated, maxCreated: ends.maxCreated, companyName: spec.organizationName ?? ends.companyName });
+  await bind(client, { canary: JSON.stringify({ values: canary.values, created: canary.created.toISOString(), id: canary.id }) });
+  const labels = spec.fields.map((f, i) => (i === 0 ? f.label + markerOf(spec.watermark) : f.label));
   let rows = 0;
   async function* bytes(): AsyncIterable<Buffer> {
     yield Buffer.from(headerLine(labels));
-    for (const { statement, real } of copyStatements(spec, canary)) {
+    for (const { statement, real } of copyStatements(spec)) {
       const copy = client.query(copyTo(statement));
       for await (const chunk of copy) yield chunk as Buffer;
       if (real) rows += copy.rowCount;

@@ -88,7 +88,7 @@ function chosenFields(template: ReportTemplate, asked: readonly string[] | undef
   return template.fields.filter((f) => asked.includes(f.name)).map((f) => f.name);
 }
 
-function specOf(ctx: StaffContext, template: ReportTemplate, fields: readonly string[], filters: { filters: AppliedFilter[]; organizationName: string | null }, asOf: Date, watermark: string | null): RenderSpec {
+function specOf(ctx: StaffContext, template: ReportTemplate, fields: readonly string[], filters: { filters: AppliedFilter[]; organizationName: string | null }, asOf: Date, watermark: string): RenderSpec {
   return { cell: ctx.cell, template, fields: template.fields.filter((f) => fields.includes(f.name)), filters: filters.filters, organizationName: filters.organizationName, asOf, watermark };
 }
 
@@ -154,28 +154,32 @@ export function effectiveStatus(run: RunRow, now: Date): RunRow['status'] | 'EXP
 export async function decide(ctx: StaffContext, id: string, decision: 'APPROVED' | 'DENIED', note: string): Promise<RunRow> {
   const now = ctx.clock.now();
   const eventType = decision === 'APPROVED' ? 'bulwark.support.report.export.approve' : 'bulwark.support.report.export.deny';
-  const outcome = await ctx.db.transaction().execute(async (tx) => {
+  type Outcome = { kind: 'missing' } | { kind: 'self'; run: RunRow } | { kind: 'not pending'; status: string } | { kind: 'decided'; run: RunRow };
+  const outcome = await ctx.db.transaction().execute(async (tx): Promise<Outcome> => {
     const run = await findRun(tx, ctx.planeId, id, true);
-    if (!run) return 'missing' as const;
+    if (!run) return { kind: 'missing' };
+    if (run.requestedBy === ctx.user.id) return { kind: 'self', run };
+    const status = effectiveStatus(run, now);
+    if (status !== 'PENDING_APPROVAL') return { kind: 'not pending', status };
     const debugData = { runId: run.id, template: run.template, filters: run.filters, fields: run.fields, rows: run.rows, requestedBy: run.requestedByName, note };
-    if (run.requestedBy === ctx.user.id) return 'self' as const;
-    if (effectiveStatus(run, now) !== 'PENDING_APPROVAL') return effectiveStatus(run, now);
     const expires = decision === 'APPROVED' ? new Date(now.getTime() + RUN_TTL_MS) : now;
     await decideRun(tx, ctx.planeId, id, { status: decision, by: ctx.user.id, byName: ctx.user.name, at: now, note, expires });
     await logInPlane(tx, ctx, eventType, decision === 'APPROVED' ? 'Bulk export approved' : 'Bulk export denied', [runTarget(run)], debugData, { result: decision === 'APPROVED' ? 'ALLOW' : 'DENY' });
-    return { ...run, status: decision, decidedBy: ctx.user.id, decidedByName: ctx.user.name, decided: now, decisionNote: note, expires };
+    return { kind: 'decided', run: { ...run, status: decision, decidedBy: ctx.user.id, decidedByName: ctx.user.name, decided: now, decisionNote: note, expires } };
   });
-  if (outcome === 'missing') throw OktaErrors.notFound(`${id} (Report run)`);
-  if (outcome === 'self') {
-    return refuse(ctx, async (tx) => {
-      const run = await findRun(tx, ctx.planeId, id) as RunRow;
-      const details = { runId: id, template: run.template, filters: run.filters, fields: run.fields, rows: run.rows, decision };
-      await logInPlane(tx, ctx, eventType, 'Decision on one\'s own bulk export refused', [runTarget(run)], details, { result: 'DENY', reason: 'SELF_APPROVAL' });
-      await raiseAlert(tx, ctx.planeId, { type: 'SUPPORT_EXPORT_SELF_APPROVAL', severity: 'HIGH', userId: ctx.user.subject, created: now, details });
-    }, ReportErrors.selfApproval());
+  switch (outcome.kind) {
+    case 'missing': throw OktaErrors.notFound(`${id} (Report run)`);
+    case 'not pending': throw ReportErrors.notPending(outcome.status);
+    case 'decided': return outcome.run;
+    case 'self': {
+      const { run } = outcome;
+      return refuse(ctx, async (tx) => {
+        const details = { runId: id, template: run.template, filters: run.filters, fields: run.fields, rows: run.rows, decision };
+        await logInPlane(tx, ctx, eventType, 'Decision on one\'s own bulk export refused', [runTarget(run)], details, { result: 'DENY', reason: 'SELF_APPROVAL' });
+        await raiseAlert(tx, ctx.planeId, { type: 'SUPPORT_EXPORT_SELF_APPROVAL', severity: 'HIGH', userId: ctx.user.subject, created: now, details });
+      }, ReportErrors.selfApproval());
+    }
   }
-  if (typeof outcome === 'string') throw ReportErrors.notPending(outcome);
-  return outcome;
 }
 
 type Digest = { hash: Hash; bytes: number };
@@ -200,7 +204,8 @@ export type Served = { stream: Readable; fileName: string; contentType: string }
 export async function startDownload(ctx: StaffContext, runId: string, format: 'csv' | 'xlsx'): Promise<Served> {
   const found = await findRun(ctx.db, ctx.planeId, runId);
   if (!found || found.requestedBy !== ctx.user.id) throw OktaErrors.notFound(`${runId} (Report run)`);
-  const run = found;
+  // Narrowed once for the closures below, which TypeScript does not narrow.
+  const run: RunRow = found;
   const now = ctx.clock.now();
   const status = effectiveStatus(run, now);
   const denied = (reason: string, details: Record<string, unknown>, error: Error, alert: boolean): Promise<never> => refuse(ctx, async (tx) => {

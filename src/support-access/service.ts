@@ -56,8 +56,7 @@ export async function requestAccess(ctx: StaffContext, caseId: string, request: 
     await insertGrant(tx, grant);
     const debugData = { ...details(grant), justification: grant.justification, decideBy: grant.decideBy.toISOString() };
     const event: EventInput = { eventType: 'bulwark.support.access.request', displayMessage: 'Support staff asked for access to the organization', target: [grantTarget(grant), caseTarget(found)], debugData };
-    await recordEvent(tx, ctx.clock, grant.tenantId, ctx.audit(staffActor(ctx)), event);
-    await logInPlane(tx, ctx, event.eventType, event.displayMessage, event.target ?? [], debugData);
+    await logBoth(tx, ctx, grant, ctx.audit(staffActor(ctx)), event);
     await raiseAlert(tx, grant.tenantId, { type: 'SUPPORT_ACCESS_REQUESTED', severity: 'MEDIUM', userId: null, created: now, details: debugData });
     if (spread === TENANTS_PER_HOUR_ALERT + 1) {
       await raiseAlert(tx, ctx.planeId, { type: 'SUPPORT_STAFF_MANY_TENANTS', severity: 'HIGH', userId: ctx.user.subject, created: now, details: { staff: ctx.user.name, tenantsInLastHour: spread, grantId: grant.id } });
