@@ -64,6 +64,8 @@ describe('the Help Center, in Chromium', () => {
     ({ page } = await pageWithAuthenticator(context));
     await enrollPasskeyByLink(page, origin, activation.body.activationUrl as string);
     await grant(f, adminId, 'SUPER_ADMIN');
+    // Off the account page first: signed out under it, its script would navigate to the sign-in page while the test navigates elsewhere.
+    await page.goto('about:blank');
     await context.clearCookies();
 
     // demo's policy: the Help Center only with a phishing-resistant factor.
