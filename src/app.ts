@@ -32,6 +32,7 @@ import { oidcRoutes } from './oidc/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { staffCaseRoutes } from './cases/staff-routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { supportActivityRoutes } from './support-access/activity-routes.ts';
 import { supportAccessRoutes } from './support-access/routes.ts';
 import { staffAccessRoutes } from './support-access/staff-routes.ts';
 import { helpCenterRoutes } from './helpcenter/routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(logRoutes, { prefix: '/api/v1/logs' });
   await app.register(alertRoutes, { prefix: '/api/v1/alerts' });
   await app.register(supportAccessRoutes, { prefix: '/api/v1/support-access' });
+  await app.register(supportActivityRoutes, { prefix: '/api/v1/support-access' });
   await app.register(policyRoutes, { prefix: '/api/v1/policies' });
   await app.register(zoneRoutes, { prefix: '/api/v1/zones' });
   await app.register(adminRoutes, { prefix: '/api/v1/admin' });

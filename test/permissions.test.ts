@@ -135,6 +135,8 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'POST /api/v1/support-access/grants/:grantId/approve': MANAGERS,
   'POST /api/v1/support-access/grants/:grantId/deny': MANAGERS,
   'POST /api/v1/support-access/grants/:grantId/revoke': MANAGERS,
+  'GET /api/v1/support-access/activity': READERS,
+  'GET /api/v1/support-access/history': READERS,
 
   'GET /api/v1/policies': READERS,
   'GET /api/v1/policies/:id': READERS,

@@ -61,6 +61,16 @@ export async function withConnection<T>(db: Db, work: (client: pg.PoolClient) =>
   }
 }
 
+/**
+ * A connection of its own, outside the pool, with the pool's settings: for a LISTEN that stays open for the
+ * life of the process and must not take one of the pool's connections away from queries.
+ */
+export function dedicatedClient(db: Db, applicationName: string): pg.Client {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('dedicatedClient needs a database made by openDatabase');
+  return new pg.Client({ ...pool.options, application_name: applicationName });
+}
+
 /** Builds and compiles queries without a connection, for statements compiled once when their module loads. */
 const builder = new Kysely<Database>({
   dialect: {

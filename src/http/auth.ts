@@ -4,12 +4,14 @@ import { protectedActionRefusal } from '#src/admin/protected-actions.ts';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { permissionsOf, ROLE_TYPES, type RoleType } from '#src/roles/permissions.ts';
+import { recordSupportRead } from '#src/support-access/activity.ts';
 import { authenticateSupport, presentsSupportToken } from '#src/support-access/authenticate.ts';
 import { findTokenOwner } from '#src/tokens/store.ts';
 import { hashToken } from '#src/tokens/token-secret.ts';
 import { displayNameOf } from '#src/users/profile.ts';
 import { OktaErrors, type AppError } from './errors.ts';
 import type { Principal } from './principal.ts';
+import { auditContextOf } from './request-context.ts';
 
 /** A user whose token may act: the states in which Okta still lets an admin work. */
 const ACTING_STATUSES = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY', 'LOCKED_OUT']);
@@ -145,7 +147,16 @@ export function installAuth(app: FastifyInstance): void {
     }
     if (route.auth === 'admin-session') return done(sessionEnded('no admin session; sign in to the admin console'));
     if (presentsSupportToken(request.headers.authorization)) {
-      authenticateSupport(app.deps.db, app.deps.clock, request.headers.authorization).then((principal) => admit(app, request, reply, route, principal)).then(done, done);
+      authenticateSupport(app.deps.db, app.deps.clock, request.headers.authorization).then(async (principal) => {
+        const error = admit(app, request, reply, route, principal);
+        if (error === undefined && principal && !request.is404 && (request.method === 'GET' || request.method === 'HEAD')) {
+          const query = request.url.indexOf('?');
+          await recordSupportRead(app.deps.db, app.deps.clock, principal.tenant.id, auditContextOf(request), {
+            method: request.method, route: request.routeOptions.url ?? request.url, query: query < 0 ? '' : request.url.slice(query + 1),
+          });
+        }
+        return error;
+      }).then(done, done);
       return;
     }
     const found = app.deps.authenticator.authenticate(request.headers.authorization);

@@ -4,6 +4,7 @@ import type { Clock } from '#src/lib/clock.ts';
 import { buildEvent } from './build-event.ts';
 import { canonicalJson } from './chain.ts';
 import type { AuditContext, EventInput, LogEvent } from './log-event.ts';
+import { announced, isSupportActivity } from './live.ts';
 import { appendCall, createChainHead, type StoredEventRow } from './store.ts';
 
 /** Events from one actor, as one part of a change. */
@@ -23,6 +24,12 @@ function built(clock: Clock, batches: readonly EventBatch[]): { published: Date;
   return { published, events, rows };
 }
 
+/** The append of `rows`, announced to live viewers when support activity is among them (live.ts). */
+function append(tenantId: string, built: { published: Date; events: LogEvent[]; rows: StoredEventRow[] }) {
+  const call = appendCall(tenantId, built.published, built.rows);
+  return built.events.some(isSupportActivity) ? announced(tenantId, call, built.rows.length) : call;
+}
+
 /**
  * Appends events to the tenant's System Log inside the caller's transaction, so the change and its events
  * commit or roll back together. Call it after the change's own writes: the chain head stays locked until
@@ -30,9 +37,9 @@ function built(clock: Clock, batches: readonly EventBatch[]): { published: Date;
  */
 export async function recordEvents(tx: Tx, clock: Clock, tenantId: string, ctx: AuditContext, inputs: readonly EventInput[]): Promise<LogEvent[]> {
   if (inputs.length === 0) return [];
-  const { published, events, rows } = built(clock, [{ audit: ctx, inputs }]);
-  await sql`select ${appendCall(tenantId, published, rows)}`.execute(tx);
-  return events;
+  const made = built(clock, [{ audit: ctx, inputs }]);
+  await sql`select ${append(tenantId, made)}`.execute(tx);
+  return made.events;
 }
 
 /**
@@ -45,10 +52,10 @@ export async function recordEvents(tx: Tx, clock: Clock, tenantId: string, ctx: 
 export async function recordChangeWithEvents(db: Executor, clock: Clock, tenantId: string, changes: readonly (readonly [string, OperationNodeSource])[], batches: readonly EventBatch[]): Promise<boolean> {
   const last = changes.at(-1)?.[0];
   if (last === undefined) throw new Error('a change needs at least one statement');
-  const { published, rows } = built(clock, batches);
+  const made = built(clock, batches);
   const parts = sql.join(changes.map(([name, change]) => sql`${sql.id(name)} as (${change})`));
-  const append = rows.length === 0 ? sql`1` : appendCall(tenantId, published, rows);
-  const result = await sql`with ${parts} select ${append} as appended where exists (select 1 from ${sql.id(last)})`.execute(db);
+  const appended = made.rows.length === 0 ? sql`1` : append(tenantId, made);
+  const result = await sql`with ${parts} select ${appended} as appended where exists (select 1 from ${sql.id(last)})`.execute(db);
   return result.rows.length > 0;
 }
 

@@ -207,6 +207,8 @@ export const ROUTES: Record<string, RouteEntry> = {
   'POST /api/v1/support-access/grants/:grantId/approve': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/approve`, body: { note: 'Go ahead' } }), { body: true }),
   'POST /api/v1/support-access/grants/:grantId/deny': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/deny`, body: { note: 'Not now' } }), { body: true }),
   'POST /api/v1/support-access/grants/:grantId/revoke': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/revoke` })),
+  'GET /api/v1/support-access/activity': read(fixed('/api/v1/support-access/activity?after=0'), { query: true }),
+  'GET /api/v1/support-access/history': read(fixed('/api/v1/support-access/history?format=ndjson'), { query: true }),
 
   'GET /api/v1/policies': read(fixed('/api/v1/policies?type=PASSWORD'), { query: true }),
   'GET /api/v1/policies/:id': read(async (f) => ({ path: `/api/v1/policies/${await passwordPolicyId(f)}` })),
