@@ -23,7 +23,8 @@ const TENANTS = sized(200, 50);
 const GRANTS_PER_TENANT = sized(10, 4);
 const CHECKS = sized(20_000, 4_000);
 const CELL = 'commercial';
-const LIFETIMES = { idleMinutes: 30, maxHours: 12 };
+const LIFETIMES = { idleMinutes: 30, maxHours: 12, staffIdleMinutes: 15 };
+const NO_NETWORK = { ip: null, asn: null, asOrg: null, country: null };
 const audit = () => operatorContext('bench-grant-check');
 
 await runBench('grant-check', async () => {
@@ -35,7 +36,7 @@ await runBench('grant-check', async () => {
     profile: { login: 'agent@staff.bench.example.com', email: 'agent@staff.bench.example.com', firstName: 'Bench', lastName: 'Agent' }, password: 'Quartz-Lantern-Orbit-93', activate: true, expirePassword: false, groupIds: [],
   });
   const signIn = async (tenantId: string, identity: Omit<Identity, 'amr' | 'contact'>) => {
-    const { token } = await startHelpCenterSession(db, clock, LIFETIMES, { cell: CELL, tenantId, identity: { ...identity, amr: ['hwk'], contact: { username: null, timeZone: null, phone: null, address: null } }, audit });
+    const { token } = await startHelpCenterSession(db, clock, LIFETIMES, { cell: CELL, tenantId, identity: { ...identity, amr: ['hwk'], contact: { username: null, timeZone: null, phone: null, address: null } }, network: NO_NETWORK, audit });
     const current = await currentHelpCenterSession(db, clock, LIFETIMES, CELL, token);
     if (current.kind !== 'live') throw new Error('no Help Center session');
     return current.user;

@@ -43,6 +43,7 @@ import { tokenRoutes } from './tokens/routes.ts';
 import { myAccountRoutes } from './users/my-account.ts';
 import { userRoutes } from './users/routes.ts';
 import { configurePasswordHashing } from './users/password.ts';
+import { verificationLinkRoutes, verificationRoutes } from './verification/routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -117,6 +118,8 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(myAccountRoutes, { prefix: '/idp/myaccount' });
   await app.register(groupRoutes, { prefix: '/api/v1/groups' });
   await app.register(userGroupRoutes, { prefix: '/api/v1/users' });
+  await app.register(verificationRoutes, { prefix: '/api/v1/users' });
+  await app.register(verificationLinkRoutes, { prefix: '/api/v1/verifications' });
   await app.register(appRoutes, { prefix: '/api/v1/apps' });
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
   await app.register(logRoutes, { prefix: '/api/v1/logs' });

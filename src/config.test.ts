@@ -34,6 +34,8 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'verbose'],
     ['BULWARK_CHECKPOINT_INTERVAL_SECONDS', '301'],
     ['BULWARK_SEED_DEMO', 'maybe'],
+    ['BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES', '0'],
+    ['BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES', '121'],
   ] as const) {
     it(`rejects ${name}=${value} with one line naming the variable`, () => {
       const r = loadConfig({ [name]: value });
@@ -44,6 +46,18 @@ describe('configuration', () => {
       }
     });
   }
+
+  it('gives support staff a Help Center idle timeout of 15 minutes, never longer than customers\'', () => {
+    const defaults = loadConfig({});
+    assert.ok(defaults.ok);
+    assert.deepEqual(defaults.config.helpCenterSession, { idleMinutes: 30, maxHours: 8, staffIdleMinutes: 15 });
+    const set = loadConfig({ BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES: '5' });
+    assert.ok(set.ok);
+    assert.equal(set.config.helpCenterSession.staffIdleMinutes, 5);
+    const stricterCustomers = loadConfig({ BULWARK_HELP_CENTER_IDLE_MINUTES: '10' });
+    assert.ok(stricterCustomers.ok);
+    assert.equal(stricterCustomers.config.helpCenterSession.staffIdleMinutes, 10);
+  });
 
   it('stops npm start with exit code 2 and one line on stderr when a value is bad', () => {
     const r = spawnSync(process.execPath, ['src/main.ts'], { env: { ...process.env, PORT: 'abc' }, encoding: 'utf8', timeout: 20_000 });

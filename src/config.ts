@@ -45,6 +45,7 @@ const envSchema = z.object({
   BULWARK_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(12),
   BULWARK_HELP_CENTER_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   BULWARK_HELP_CENTER_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(8),
+  BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
 });
 
 export type Config = Readonly<{
@@ -70,8 +71,11 @@ export type Config = Readonly<{
   lockout: Readonly<{ attempts: number; minutes: number }>;
   /** Default session lifetimes, until sign-on policies set them per app. */
   session: Readonly<{ idleMinutes: number; maxHours: number }>;
-  /** The Help Centers' own sessions, apart from any tenant's: idle and maximum lifetimes. */
-  helpCenterSession: Readonly<{ idleMinutes: number; maxHours: number }>;
+  /**
+   * The Help Centers' own sessions, apart from any tenant's: idle and maximum lifetimes; support staff's idle
+   * lifetime, never longer than customers'.
+   */
+  helpCenterSession: Readonly<{ idleMinutes: number; maxHours: number; staffIdleMinutes: number }>;
   /** The key that seals TOTP secrets; unset: the key file in the data dir. */
   secretsKey: Buffer | undefined;
 }>;
@@ -111,7 +115,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     argon2: Object.freeze({ memoryKib: e.BULWARK_ARGON2_MEMORY_KIB, iterations: e.BULWARK_ARGON2_ITERATIONS, parallelism: e.BULWARK_ARGON2_PARALLELISM }),
     lockout: Object.freeze({ attempts: e.BULWARK_LOCKOUT_ATTEMPTS, minutes: e.BULWARK_LOCKOUT_MINUTES }),
     session: Object.freeze({ idleMinutes: e.BULWARK_SESSION_IDLE_MINUTES, maxHours: e.BULWARK_SESSION_MAX_HOURS }),
-    helpCenterSession: Object.freeze({ idleMinutes: e.BULWARK_HELP_CENTER_IDLE_MINUTES, maxHours: e.BULWARK_HELP_CENTER_MAX_HOURS }),
+    helpCenterSession: Object.freeze({
+      idleMinutes: e.BULWARK_HELP_CENTER_IDLE_MINUTES,
+      maxHours: e.BULWARK_HELP_CENTER_MAX_HOURS,
+      staffIdleMinutes: Math.min(e.BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES, e.BULWARK_HELP_CENTER_IDLE_MINUTES),
+    }),
     secretsKey: e.BULWARK_SECRETS_KEY === undefined ? undefined : Buffer.from(e.BULWARK_SECRETS_KEY, 'base64'),
   };
   return { ok: true, config: Object.freeze(config) };

@@ -13,7 +13,11 @@ export type ServiceContext = {
   clock: Clock;
   tenantId: string;
   audit: AuditContext;
-  actor: { userId: string | null; roles: ReadonlySet<RoleType> };
+  /**
+   * `support`: support staff under a grant (docs/support-access.md), who act as the help desk does but never on a
+   * user who holds an admin role, verified or not.
+   */
+  actor: { userId: string | null; roles: ReadonlySet<RoleType>; support?: true };
   /** Called after a change that can alter what a token may do (tokens, roles, an admin's status). */
   authChanged(): void;
 };

@@ -63,6 +63,8 @@ const AT_OTHER_HOST: Record<string, readonly [number, string] | OwnChallenge> = 
   'POST /api/v1/authn/recovery/password': { ownChallenge: 'RECOVERY_CHALLENGE' },
   'POST /api/v1/authn/recovery/factors/:factorType/verify': [401, 'E0000011'],
   'POST /api/v1/authn/credentials/reset_password': [401, 'E0000011'],
+  'POST /api/v1/verifications/challenge': [404, 'E0000007'],
+  'POST /api/v1/verifications/verify': [404, 'E0000007'],
   'POST /api/v1/admin/session': [401, 'E0000004'],
   'GET /api/v1/admin/session': [401, 'E0000005'],
   'DELETE /api/v1/admin/session': [401, 'E0000005'],

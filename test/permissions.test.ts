@@ -38,6 +38,7 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /account': EVERYONE,
   'GET /account/*': EVERYONE,
   'GET /welcome': EVERYONE,
+  'GET /verify': EVERYONE,
   'GET /admin': EVERYONE,
   'GET /admin/*': EVERYONE,
   'GET /assets/:file': EVERYONE,
@@ -72,6 +73,11 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /api/v1/users/:id/factors/:factorId': ADMINS,
   'DELETE /api/v1/users/:id/factors/:factorId': HELPERS,
   'POST /api/v1/users/:id/lifecycle/reset_factors': HELPERS,
+  // Verification of the person: asked for by whoever may do the reset; attested or denied by a second admin.
+  'POST /api/v1/users/:id/verifications': HELPERS,
+  'GET /api/v1/users/:id/verifications/:verificationId': ADMINS,
+  'POST /api/v1/users/:id/verifications/:verificationId/attest': MANAGERS,
+  'POST /api/v1/users/:id/verifications/:verificationId/deny': MANAGERS,
 
   'POST /api/v1/sessions': MANAGERS,
   'GET /api/v1/sessions/:id': MANAGERS,
@@ -110,6 +116,8 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'POST /api/v1/authn/recovery/password': BY_HOST,
   'POST /api/v1/authn/recovery/factors/:factorType/verify': BY_HOST,
   'POST /api/v1/authn/credentials/reset_password': BY_HOST,
+  'POST /api/v1/verifications/challenge': BY_HOST,
+  'POST /api/v1/verifications/verify': BY_HOST,
 
   'GET /api/v1/groups': ADMINS,
   'POST /api/v1/groups': MANAGERS,
@@ -135,6 +143,10 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'POST /api/v1/support-access/grants/:grantId/approve': MANAGERS,
   'POST /api/v1/support-access/grants/:grantId/deny': MANAGERS,
   'POST /api/v1/support-access/grants/:grantId/revoke': MANAGERS,
+  'POST /api/v1/support-access/grants/:grantId/extension/approve': MANAGERS,
+  'POST /api/v1/support-access/grants/:grantId/extension/deny': MANAGERS,
+  'GET /api/v1/support-access/policy': READERS,
+  'PUT /api/v1/support-access/policy': MANAGERS,
   'GET /api/v1/support-access/activity': READERS,
   'GET /api/v1/support-access/history': READERS,
 
@@ -288,16 +300,32 @@ describe('who may act on whom', () => {
     assert.deepEqual(await tenantState(server.db, tenant.id), before, `${method} ${path} changed nothing`);
   }
 
-  it('keeps the help desk away from the passwords and locks of anyone holding an admin role', async () => {
+  /**
+   * A help-desk reset of a user who holds an admin role without a verification of the person
+   * (docs/privileged-verification.md): 403 E0000006 saying how to ask for one, nothing changed, and the refusal
+   * alone written to the System Log.
+   */
+  async function assertRefusedUnverified(api: Api, method: string, path: string, action: string): Promise<void> {
+    const { log_events: logBefore = [], log_chain_heads: _headBefore, ...before } = await tenantState(server.db, tenant.id);
+    const res = await api(method, path);
+    assertOktaError(res, 403, 'E0000006');
+    assert.match(res.body.errorCauses[0].errorSummary, /POST \/api\/v1\/users\/\S+\/verifications/);
+    const { log_events: logAfter = [], log_chain_heads: _headAfter, ...after } = await tenantState(server.db, tenant.id);
+    assert.deepEqual(after, before, `${method} ${path} changed nothing`);
+    const added = logAfter.filter((r) => !logBefore.includes(r)).map((r) => JSON.parse(JSON.parse(r).event as string));
+    assert.deepEqual(added.map((e) => [e.eventType, e.outcome.result, e.debugContext.debugData.action]), [['bulwark.user.verification.use', 'DENY', action]], `${method} ${path} logged its refusal`);
+  }
+
+  it('keeps the help desk away from the passwords and locks of anyone holding an admin role, its resets refused and logged until the person is verified', async () => {
     const helpDesk = await as('HELP_DESK_ADMIN');
     for (const role of ['READ_ONLY_ADMIN', 'HELP_DESK_ADMIN', 'ORG_ADMIN', 'SUPER_ADMIN']) {
       const active = await newUser(setup, 'ACTIVE');
       await grant(setup, active.id, role);
       const locked = await newUser(setup, 'LOCKED_OUT');
       await grant(setup, locked.id, role);
-      await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/reset_password`);
+      await assertRefusedUnverified(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/reset_password`, 'RESET_PASSWORD');
       await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/expire_password`);
-      await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/expire_password_with_temp_password`);
+      await assertRefusedUnverified(helpDesk.api, 'POST', `/api/v1/users/${active.id}/lifecycle/expire_password_with_temp_password`, 'RESET_PASSWORD');
       await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${locked.id}/lifecycle/unlock`);
     }
   });
@@ -359,7 +387,7 @@ describe('who may act on whom', () => {
     assert.equal((await orgAdmin.api('DELETE', `/api/v1/sessions/${peer.id}`)).status, 204);
   });
 
-  it("keeps the help desk away from the factors of anyone holding an admin role, and an org admin away from a super admin's", async () => {
+  it("keeps the help desk away from the factors of anyone holding an admin role until the person is verified, and an org admin away from a super admin's", async () => {
     const helpDesk = await as('HELP_DESK_ADMIN');
     const orgAdmin = await as('ORG_ADMIN');
     const factorsOf = async (userId: string) => ((await setup.api('GET', `/api/v1/users/${userId}/factors`)).body as { id: string }[]).map((x) => x.id);
@@ -367,8 +395,8 @@ describe('who may act on whom', () => {
       const admin = await newTotpUser(setup);
       await grant(setup, admin.user.id, role);
       for (const id of [admin.user.id, admin.user.login]) {
-        await assertRefused(helpDesk.api, 'POST', `/api/v1/users/${id}/lifecycle/reset_factors`);
-        await assertRefused(helpDesk.api, 'DELETE', `/api/v1/users/${id}/factors/${admin.factorId}`);
+        await assertRefusedUnverified(helpDesk.api, 'POST', `/api/v1/users/${id}/lifecycle/reset_factors`, 'RESET_FACTORS');
+        await assertRefusedUnverified(helpDesk.api, 'DELETE', `/api/v1/users/${id}/factors/${admin.factorId}`, 'RESET_FACTORS');
       }
       // Seeing them is users.read, not acting on the admin.
       const seen = await helpDesk.api('GET', `/api/v1/users/${admin.user.id}/factors/${admin.factorId}`);

@@ -5,7 +5,8 @@
  * through the plane with a passkey (Chromium's virtual authenticator), asks for access to the tenant from the
  * case, the server's refusal of a blank justification shown in place first, and sees the request pending. The
  * tenant's admin approves it through the API; the agent finds it approved under My access, gets a token (shown
- * once), and the token reads the tenant's users over HTTP; the agent ends the access and the token is refused.
+ * once), and the token reads the tenant's users over HTTP; the agent asks for more time (a blank reason refused in
+ * place), the admin gives less than asked and the grant's end moves; the agent ends the access and the token is refused.
  * axe-core finds nothing serious on each view.
  *
  * The `it`s share one signed-in agent and run in order.
@@ -30,6 +31,7 @@ type Grant = {
   justification: string;
   expiresAt: string | null;
   revocation: { kind: string } | null;
+  extension: { status: string; durationMinutes: number } | null;
 };
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -191,6 +193,40 @@ describe('asking for support access from the support console, in Chromium', () =
     await page.getByRole('navigation', { name: 'Support console' }).getByRole('button', { name: 'My access' }).click();
     await grantCard().getByRole('button', { name: 'Get a token' }).waitFor();
     assert.equal(await page.getByLabel('Token', { exact: true }).count(), 0, 'the token is not shown again');
+  });
+
+  it('asks for more time on the running grant, and shows the admins\' answer', { timeout: 60_000 }, async () => {
+    const card = grantCard();
+    const before = await grantOf();
+    await card.getByRole('button', { name: 'Ask for more time' }).click();
+    const form = card.getByRole('form', { name: 'Ask for more time' });
+    const howMuch = form.getByLabel('How much more');
+    assert.ok(await howMuch.evaluate((el) => el === document.activeElement), 'the form opens on its first field');
+    assert.deepEqual(await accessibilityProblems(page), [], 'the form for more time');
+
+    await form.getByLabel('Why you need it').fill(' '.repeat(12));
+    await form.getByRole('button', { name: 'Ask for more time' }).click();
+    const refused = form.getByRole('alert');
+    await refused.waitFor();
+    assert.match(await refused.textContent() ?? '', /justification/);
+    assert.equal((await grantOf()).extension, null, 'nothing was asked');
+
+    await howMuch.selectOption({ label: '2 hours' });
+    await form.getByLabel('Why you need it').fill('The factor resets for Sales are not finished yet.');
+    await form.getByRole('button', { name: 'Ask for more time' }).click();
+    await page.getByRole('status').filter({ hasText: /^Asked for 2 hours more\. .* decide before the grant ends/ }).waitFor();
+    assert.match((await details(card.locator('dl').first()))['More time'] ?? '', /^2 hours more asked .*waiting for the organization’s admins/);
+    assert.equal(await card.getByRole('button', { name: 'Ask for more time' }).count(), 0, 'one request for more time at a time');
+    assert.deepEqual([(await grantOf()).extension?.status, (await grantOf()).extension?.durationMinutes], ['PENDING', 120]);
+
+    ok(await f.api('POST', `/api/v1/support-access/grants/${grantId}/extension/approve`, { durationMinutes: 60, note: 'One hour' }), 'the tenant\'s admin gives one hour');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await card.getByText(/^1 hour more approved by .*: “One hour”\.$/).waitFor();
+    const extended = await grantOf();
+    assert.equal(Date.parse(extended.expiresAt ?? ''), Date.parse(before.expiresAt ?? '') + 60 * 60_000);
+    assert.equal((await asSupport('/api/v1/users')).status, 200, 'the token in hand still works');
+    await card.getByRole('button', { name: 'Ask for more time' }).waitFor();
+    assert.deepEqual(await accessibilityProblems(page), [], 'the extended grant');
   });
 
   it('ends the access after asking, and the token no longer works', { timeout: 60_000 }, async () => {

@@ -5,7 +5,9 @@
  * support's requests with those waiting first; approves one narrower and shorter, the console asking for the
  * passkey again because the last check is 6 minutes old; sees the server's refusal of a request decided
  * meanwhile in the dialog; revokes a grant and denies a request. A read-only admin sees the page without the
- * buttons, and axe-core finds nothing serious on the page or in the dialogs.
+ * buttons, and axe-core finds nothing serious on the page or in the dialogs. Support's requests for more time on
+ * running grants wait at the top too: the admin approves one shorter (a protected action, the passkey again)
+ * and denies another; and sets a pre-approval rule (read scopes only; a protected action).
  *
  * The `it`s share one signed-in admin and run in order: the clock only moves forward.
  */
@@ -16,7 +18,7 @@ import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
 import { grant, ok, unique, type Fixture } from './support/fixtures.ts';
-import { newAccessRequest } from './support/help-center.ts';
+import { newAccessRequest, newExtensionRequest } from './support/help-center.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
 const MINUTE = 60_000;
@@ -29,6 +31,7 @@ type Grant = {
   expiresAt: string | null;
   decision: { by: { name: string }; note: string | null } | null;
   revocation: { by: { name: string }; kind: string } | null;
+  extension: { status: string; durationMinutes: number; extendedFrom: string | null; decision: { by: { name: string }; note: string | null } | null } | null;
 };
 type Request = { id: string; caseId: string };
 
@@ -225,5 +228,80 @@ describe('the admin console\'s Support access page, in Chromium', () => {
     } finally {
       await other.close();
     }
+  });
+  it('approves more time on a running grant, shorter than asked, asking for the passkey again', async () => {
+    const longer = await newExtensionRequest(f, 60);
+    const asked = await grantOf(longer);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row(longer).getByText('More time asked: 1 h').waitFor();
+    assert.ok(await row(longer).evaluate((tr) => tr.classList.contains('support-pending')), 'it waits for a decision and stands out');
+    await page.getByText(/1 request for more time/).waitFor();
+
+    clock.advance(6 * MINUTE);
+    const seq = await lastSeqOf(server.db, tenant.id);
+    await row(longer).getByRole('button', { name: /^Approve more time/ }).click();
+    const approve = page.getByRole('dialog', { name: 'More time for Fixture Agent' });
+    const minutes = approve.getByLabel('More time (minutes)');
+    assert.equal(await minutes.getAttribute('max'), '60', 'never more than asked');
+    await minutes.fill('30');
+    await approve.getByLabel('Note (optional)').fill('Half an hour more.');
+    assert.deepEqual((await accessibilityProblems(page)).map((p) => `the more-time dialog: ${p}`), []);
+    await approve.getByRole('button', { name: 'Approve more time' }).click();
+    await page.getByRole('dialog', { name: 'Confirm it is you' }).getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').filter({ hasText: `More time for Fixture Agent (case ${longer.caseId}) was approved` }).waitFor();
+    await approve.waitFor({ state: 'detached' });
+
+    const extended = await grantOf(longer);
+    assert.deepEqual([extended.extension?.status, extended.extension?.durationMinutes, extended.extension?.decision?.note], ['APPROVED', 30, 'Half an hour more.']);
+    assert.equal(Date.parse(extended.expiresAt ?? ''), Date.parse(asked.expiresAt ?? '') + 30 * MINUTE, 'added to the grant\'s end');
+    await row(longer).getByText(/Extended by 30 min by/).waitFor();
+    assert.equal(await row(longer).getByRole('button', { name: /more time/ }).count(), 0);
+    assert.equal((await eventsAfterOf<Logged>(server.db, tenant.id, seq, 'security.protected_action.attempt')).length, 1);
+    assert.equal((await eventsAfterOf<Logged>(server.db, tenant.id, seq, 'user.session.impersonation.extend')).length, 1);
+  });
+
+  it('denies more time with a note, the grant keeping its end', async () => {
+    const refusedMore = await newExtensionRequest(f, 120);
+    const asked = await grantOf(refusedMore);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row(refusedMore).getByRole('button', { name: /^Deny more time/ }).click();
+    const deny = page.getByRole('dialog', { name: 'Deny more time for Fixture Agent' });
+    await deny.getByLabel('Note (optional)').fill('Finish it tomorrow.');
+    assert.deepEqual((await accessibilityProblems(page)).map((p) => `the deny-more-time dialog: ${p}`), []);
+    await deny.getByRole('button', { name: 'Deny more time' }).click();
+    await page.getByRole('status').filter({ hasText: `More time for Fixture Agent (case ${refusedMore.caseId}) was denied` }).waitFor();
+    const denied = await grantOf(refusedMore);
+    assert.deepEqual([denied.status, denied.expiresAt, denied.extension?.status, denied.extension?.decision?.note], ['APPROVED', asked.expiresAt, 'DENIED', 'Finish it tomorrow.']);
+    await row(refusedMore).getByText(/More time denied by/).waitFor();
+    assert.equal(await row(refusedMore).getByRole('button', { name: /^Revoke/ }).count(), 1, 'still running, so it can be revoked');
+  });
+
+  it('sets a pre-approval rule of read scopes, asking for the passkey again, and shows it', async () => {
+    const rules = page.getByRole('region', { name: 'Pre-approval rules' });
+    await rules.getByText('No pre-approval rules').waitFor();
+    clock.advance(6 * MINUTE);
+    const seq = await lastSeqOf(server.db, tenant.id);
+    await rules.getByRole('button', { name: 'Edit rules' }).click();
+    const edit = page.getByRole('dialog', { name: 'Pre-approval rules' });
+    await edit.getByRole('button', { name: 'Add a rule' }).click();
+    const rule = edit.getByRole('group', { name: /^Rule 1/ });
+    await rule.getByLabel('Name').fill('Severity 1: read users and logs');
+    assert.equal(await rule.getByRole('checkbox', { name: /Reset/ }).count(), 0, 'no write scope is offered');
+    await rule.getByRole('checkbox', { name: 'Read the System Log' }).check();
+    await rule.getByRole('checkbox', { name: 'Severity 2' }).check();
+    await rule.getByLabel('Longest duration (minutes)').fill('90');
+    assert.deepEqual((await accessibilityProblems(page)).map((p) => `the rules dialog: ${p}`), []);
+    await edit.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByRole('dialog', { name: 'Confirm it is you' }).getByRole('button', { name: 'Confirm' }).click();
+    await rules.getByRole('status').filter({ hasText: 'The pre-approval rules were saved.' }).waitFor();
+    await edit.waitFor({ state: 'detached' });
+
+    const saved = ok(await f.api('GET', '/api/v1/support-access/policy'), 'read the policy').body as { rules: unknown[] };
+    assert.deepEqual(saved.rules, [{ name: 'Severity 1: read users and logs', scopes: ['okta.users.read', 'okta.logs.read'], severities: ['SEV1', 'SEV2'], maxDurationMinutes: 90 }]);
+    const shown = await rules.locator('tbody tr').first().textContent() ?? '';
+    for (const words of ['Severity 1: read users and logs', 'Read users and their groups', 'Read the System Log', 'Severity 1, Severity 2', '1 h 30 min']) assert.ok(shown.includes(words), `${words} in ${shown}`);
+    assert.equal((await eventsAfterOf<Logged>(server.db, tenant.id, seq, 'security.protected_action.attempt')).length, 1);
+    assert.equal((await eventsAfterOf<Logged>(server.db, tenant.id, seq, 'bulwark.support.access.policy.update')).length, 1);
+    assert.deepEqual(await accessibilityProblems(page), [], 'the page with its rules');
   });
 });

@@ -8,7 +8,8 @@ import { recordEvent } from '#src/syslog/service.ts';
 import { CaseErrors } from './errors.ts';
 import { attachmentsOf, commentsOf, findCase, insertCase, insertComment, listCases, setCaseStatus, type AttachmentRow, type CaseRow, type CaseStatus, type CommentRow, type ProductArea, type Severity } from './store.ts';
 
-export type { CaseRow, CaseStatus, CommentRow };
+export type { CaseRow, CaseStatus, CommentRow, Severity };
+export { SEVERITIES } from './store.ts';
 
 /** A customer signed in to the Help Center of `cell`, acting on their own tenant's cases. */
 export type CustomerContext = { db: Db; clock: Clock; cell: string; user: HelpCenterUser; audit: AuditContext };

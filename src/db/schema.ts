@@ -463,9 +463,51 @@ export type SupportAccessGrantsTable = {
   revoked_by_name: TextNull;
   revoked_by_kind: TextNull;
   revoked: TsNull;
+  decided_by_rule: TextNull;
 };
 
-export type SupportAccessTokensTable = { tenant_id: string; id: string; grant_id: string; token_hash: string; created: Ts; expires: Ts };
+export type SupportAccessExtensionsTable = {
+  tenant_id: string;
+  id: string;
+  grant_id: string;
+  justification: string;
+  duration_minutes: number;
+  status: string;
+  requested: Ts;
+  decided_by: TextNull;
+  decided_by_name: TextNull;
+  decided: TsNull;
+  decision_note: TextNull;
+  extended_from: TsNull;
+  expires: TsNull;
+};
+
+/** One pre-approval policy per tenant: its rules as one JSON document (src/support-access/policy-service.ts). */
+export type SupportAccessPoliciesTable = { tenant_id: string; rules: ColumnType<unknown[], string, string>; last_updated: Ts };
+
+export type SupportAccessTokensTable = { tenant_id: string; id: string; grant_id: string; token_hash: string; created: Ts; expires: Ts; revoked: TsNull };
+
+/** A verification of the person before a help-desk reset of a privileged account (src/verification). */
+export type PrivilegedVerificationsTable = {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  requested_by: string;
+  requested_by_name: string;
+  action: string;
+  method: string;
+  status: string;
+  created: Ts;
+  verify_by: Ts;
+  decided: TsNull;
+  use_by: TsNull;
+  verifier_id: TextNull;
+  verifier_name: TextNull;
+  statement: TextNull;
+  link_token_hash: TextNull;
+  challenge: TextNull;
+  used: TsNull;
+};
 
 export type ReportRunsTable = {
   tenant_id: string;
@@ -526,6 +568,9 @@ export type HelpCenterSessionsTable = {
   expires: Ts;
   ended: TsNull;
   end_reason: string | null;
+  ip_address: string | null;
+  asn: number | null;
+  as_org: string | null;
 };
 
 export type SupportCasesTable = {
@@ -617,4 +662,7 @@ export type Database = {
   report_downloads: ReportDownloadsTable;
   support_access_grants: SupportAccessGrantsTable;
   support_access_tokens: SupportAccessTokensTable;
+  privileged_verifications: PrivilegedVerificationsTable;
+  support_access_extensions: SupportAccessExtensionsTable;
+  support_access_policies: SupportAccessPoliciesTable;
 };

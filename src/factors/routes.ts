@@ -1,15 +1,14 @@
 import { assertProtectedIfAdmin } from '#src/admin/protected-actions.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
-import { auditContextOf, baseUrlOf, principalOf, publicAuditContext } from '#src/http/request-context.ts';
+import { baseUrlOf, publicAuditContext, serviceContextOf } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
-import { mayActOn } from '#src/roles/permissions.ts';
-import { roleTypesOf } from '#src/roles/service.ts';
 import { clearSessionCookie } from '#src/sessions/cookie.ts';
 import { dashboardSession } from '#src/sessions/cookie-session.ts';
 import type { SessionRow } from '#src/sessions/service.ts';
-import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
+import type { LogTarget } from '#src/syslog/log-event.ts';
 import { lookupUser, userTarget } from '#src/users/service.ts';
+import { authorizeReset, refusalsLogged, type ResetContext } from '#src/verification/gate.ts';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { toPublicFactor } from './dto.ts';
 import { registrationResponse } from './webauthn-schemas.ts';
@@ -66,15 +65,17 @@ async function assertKnownNetwork(request: FastifyRequest, reply: FastifyReply, 
   }
 }
 
-/** An admin's view of another user's factors; writing needs the right to act on that user. */
-async function theirs(request: FastifyRequest<{ Params: UserParams }>, write: boolean): Promise<{ ctx: FactorContext; user: LogTarget; base: string }> {
-  const principal = principalOf(request);
+/**
+ * An admin's view of another user's factors, and who the admin is (`gate`): a reset is allowed or refused inside
+ * its own transaction (verification/gate.ts), where a verification of the person it needs is used up with it.
+ */
+async function theirs(request: FastifyRequest<{ Params: UserParams }>): Promise<{ ctx: FactorContext; gate: ResetContext; user: LogTarget; base: string }> {
+  const gate = serviceContextOf(request);
   const { db, clock } = request.server.deps;
-  const owner = await lookupUser(db, principal.tenant.id, request.params.id);
+  const owner = await lookupUser(db, gate.tenantId, request.params.id);
   if (!owner) throw OktaErrors.notFound(`${request.params.id} (User)`);
-  if (write && !mayActOn(principal.roles, await roleTypesOf(db, principal.tenant.id, owner.id))) throw OktaErrors.forbidden();
-  const audit: AuditContext = auditContextOf(request);
-  return { ctx: { db, clock, tenantId: principal.tenant.id, secrets: request.server.secrets, audit }, user: userTarget(owner), base: `${baseUrlOf(request)}/api/v1/users/${owner.id}/factors` };
+  const ctx = { db, clock, tenantId: gate.tenantId, secrets: request.server.secrets, audit: gate.audit };
+  return { ctx, gate, user: userTarget(owner), base: `${baseUrlOf(request)}/api/v1/users/${owner.id}/factors` };
 }
 
 /**
@@ -138,36 +139,38 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: FactorParams }>('/me/factors/:factorId', { config: { auth: 'public' }, schema: { params: factorParams } }, async (request, reply) => {
     assertSameOrigin(request);
     const { ctx, user } = await me(request);
-    await removeFactor(ctx, user, request.params.factorId, true);
+    await removeFactor(ctx, user, request.params.factorId, 'self');
     return reply.code(204).send();
   });
 
   app.get<{ Params: UserParams }>('/:id/factors', { config: { permission: 'users.read' }, schema: { params: userParams } }, async (request) => {
-    const { ctx, user, base } = await theirs(request, false);
+    const { ctx, user, base } = await theirs(request);
     return (await listFactors(ctx.db, ctx.tenantId, user.id)).map((f) => toPublicFactor(f, base, user.alternateId ?? ''));
   });
 
   app.post<{ Params: UserParams }>('/:id/factors', { config: { permission: 'users.read' }, schema: { params: userParams } }, async (request) => {
-    await theirs(request, false);
+    await theirs(request);
     throw adminEnrollRefused();
   });
 
   app.get<{ Params: UserParams & FactorParams }>('/:id/factors/:factorId', { config: { permission: 'users.read' }, schema: { params: userFactorParams } }, async (request) => {
-    const { ctx, user, base } = await theirs(request, false);
+    const { ctx, user, base } = await theirs(request);
     return toPublicFactor(await getFactor(ctx.db, ctx.tenantId, user.id, request.params.factorId), base, user.alternateId ?? '');
   });
 
   app.post<{ Params: UserParams }>('/:id/lifecycle/reset_factors', { config: { permission: 'users.factors.reset' }, schema: { params: userParams } }, async (request) => {
     await assertProtectedIfAdmin(request, request.params.id, 'resetting the factors');
-    const { ctx, user } = await theirs(request, true);
-    await ctx.db.transaction().execute((tx) => resetAllFactors(tx, ctx.clock, ctx.tenantId, ctx.audit, user));
+    const { ctx, gate, user } = await theirs(request);
+    await refusalsLogged(ctx.db, gate, () => ctx.db.transaction().execute(async (tx) => {
+      await resetAllFactors(tx, ctx.clock, ctx.tenantId, ctx.audit, user, await authorizeReset(tx, gate, user, 'RESET_FACTORS'));
+    }));
     return {};
   });
 
   app.delete<{ Params: UserParams & FactorParams }>('/:id/factors/:factorId', { config: { permission: 'users.factors.reset' }, schema: { params: userFactorParams } }, async (request, reply) => {
     await assertProtectedIfAdmin(request, request.params.id, 'resetting a factor');
-    const { ctx, user } = await theirs(request, true);
-    await removeFactor(ctx, user, request.params.factorId);
+    const { ctx, gate, user } = await theirs(request);
+    await refusalsLogged(ctx.db, gate, () => removeFactor(ctx, user, request.params.factorId, (tx) => authorizeReset(tx, gate, user, 'RESET_FACTORS')));
     return reply.code(204).send();
   });
 }

@@ -69,9 +69,9 @@ export function activatedEvent(user: LogTarget, factor: FactorRow, details: Reco
 }
 
 /** `user.mfa.factor.deactivate`: a factor is gone. */
-function deactivatedEvent(user: LogTarget, factor: FactorRow): EventInput {
+function deactivatedEvent(user: LogTarget, factor: FactorRow, details: Record<string, unknown> = {}): EventInput {
   return {
-    eventType: 'user.mfa.factor.deactivate', displayMessage: 'Reset factor for user', target: [user, factorTarget(factor)], debugData: { factorType: factor.factorType, provider: factor.provider },
+    eventType: 'user.mfa.factor.deactivate', displayMessage: 'Reset factor for user', target: [user, factorTarget(factor)], debugData: { factorType: factor.factorType, provider: factor.provider, ...details },
   };
 }
 
@@ -210,27 +210,43 @@ async function removalProblem(tx: Tx, tenantId: string, user: LogTarget, factor:
 }
 
 /**
- * Removes one factor. The user's own removal (`self`) is refused, with nothing changed or logged, when it
- * would leave them unable to meet a sign-on rule that applies to them (see removalProblem); an admin's reset
- * is not, since it exists for a user who lost their factor.
+ * An admin's reset decided inside its own transaction (verification/gate.ts): throws if it may not happen, else
+ * returns what the reset's event carries of it.
  */
-export async function removeFactor(ctx: FactorContext, user: LogTarget, factorId: string, self = false): Promise<void> {
+export type AdminReset = (tx: Tx) => Promise<Record<string, unknown>>;
+
+/**
+ * Removes one factor: the user's own removal (`by` 'self'), or an admin's reset, which `by` allows or refuses
+ * first, in the same transaction. The user's own is refused, with nothing changed or logged, when it would
+ * leave them unable to meet a sign-on rule that applies to them (see removalProblem); an admin's is not, since
+ * it exists for a user who lost their factor.
+ */
+export async function removeFactor(ctx: FactorContext, user: LogTarget, factorId: string, by: 'self' | AdminReset): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
+    const self = by === 'self';
+    let details: Record<string, unknown> = {};
     // All the user's factors locked, in one order: two removals at once cannot each leave the other's as the last.
     if (self) await factorsOfUser(tx, ctx.tenantId, user.id, true);
+    else details = await by(tx);
     const factor = await findFactor(tx, ctx.tenantId, user.id, factorId, true);
     if (!factor) throw OktaErrors.notFound(`${factorId} (UserFactor)`);
     const problem = self ? await removalProblem(tx, ctx.tenantId, user, factor) : null;
     if (problem !== null) throw keepFactor(problem);
     await deleteFactor(tx, ctx.tenantId, factor.id);
-    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [deactivatedEvent(user, factor)]);
+    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, [deactivatedEvent(user, factor, details)]);
   });
 }
 
-/** Removes every factor of a user inside the caller's transaction (an admin's reset of all factors). */
-export async function resetAllFactors(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, user: LogTarget): Promise<number> {
+/**
+ * Removes every factor of a user inside the caller's transaction (an admin's reset of all factors); `details`
+ * go into the event (the verification of the person it used, if any).
+ */
+export async function resetAllFactors(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, user: LogTarget, details: Record<string, unknown> = {}): Promise<number> {
   const removed = await deleteFactorsOfUser(tx, tenantId, user.id);
-  const event: EventInput = { eventType: 'user.mfa.factor.reset_all', displayMessage: 'Reset all factors for user', target: [user, ...removed.map(factorTarget)] };
+  const event: EventInput = {
+    eventType: 'user.mfa.factor.reset_all', displayMessage: 'Reset all factors for user', target: [user, ...removed.map(factorTarget)],
+    ...(Object.keys(details).length === 0 ? {} : { debugData: details }),
+  };
   await recordEvents(tx, clock, tenantId, audit, [event]);
   return removed.length;
 }

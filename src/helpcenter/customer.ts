@@ -1,27 +1,35 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { staffActor } from '#src/cases/staff-service.ts';
 import { tenantSlugFromHost } from '#src/http/auth.ts';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
+import { publicAuditContext } from '#src/http/request-context.ts';
 import { readCookie } from '#src/sessions/cookie.ts';
-import { findTenantOfId, isSupportPlane } from '#src/tenants/service.ts';
 import { cellOfHelpCenterHost } from './hosts.ts';
-import { currentHelpCenterSession, type CurrentSession, type Lifetimes, type SessionEnd } from './sessions.ts';
+import { currentHelpCenterSession, endForNetworkChange, type CurrentSession, type Lifetimes, type SessionEnd } from './sessions.ts';
 
 export type Customer = Extract<CurrentSession, { kind: 'live' }> & { cell: string };
 /** A member of the cell's support staff, signed in through its support plane (`planeId`). */
 export type StaffMember = Customer & { planeId: string };
 
-function endedMessage(reason: SessionEnd, lifetimes: Lifetimes): string {
+function endedMessage(reason: SessionEnd, lifetimes: Lifetimes, staff: boolean): string {
   switch (reason) {
-    case 'IDLE': return `The Help Center session ended after ${lifetimes.idleMinutes} minutes without activity.`;
+    case 'IDLE': return `The Help Center session ended after ${staff ? lifetimes.staffIdleMinutes : lifetimes.idleMinutes} minutes without activity.`;
     case 'MAX_LIFETIME': return `The Help Center session ended after ${lifetimes.maxHours} hours.`;
     case 'SIGNED_OUT': return 'The Help Center session was signed out.';
+    case 'CLEARED': return 'The Help Center session ended because your sessions were ended in your organization. Sign in again.';
+    case 'ASN_CHANGED': return 'The Help Center session ended because it was used from another network. Sign in again with your passkey.';
   }
+}
+
+function asName(asn: number | null, org: string | null): string {
+  return asn === null ? 'an unknown network' : `AS${asn}${org ? ` (${org})` : ''}`;
 }
 
 /**
  * Who a Help Center request comes from. `cellOf`: the cell whose Help Center the request's host is; on any other
  * host the Help Center's routes do not exist (404). `signedIn`: whoever is signed in to that Help Center, or 401
- * saying why nobody is; `customerOf` and `staffOf` keep to customers and to the cell's staff (403 otherwise).
+ * saying why nobody is; a staff session used from another AS than it started in ends there (ASN binding, as for
+ * admin console sessions). `customerOf` and `staffOf` keep to customers and to the cell's staff (403 otherwise).
  */
 export function helpCenterGate(app: FastifyInstance) {
   const { db, clock, config } = app.deps;
@@ -41,9 +49,24 @@ export function helpCenterGate(app: FastifyInstance) {
   async function signedIn(request: FastifyRequest): Promise<Customer & { fromPlane: boolean }> {
     const cell = cellOf(request);
     const current = await sessionOf(request, cell);
-    if (current.kind !== 'live') throw new AppError(401, 'E0000005', 'Invalid session', current.kind === 'ended' ? [endedMessage(current.reason, lifetimes)] : []);
-    const tenant = await findTenantOfId(db, current.session.tenantId);
-    return { ...current, cell, fromPlane: tenant !== undefined && tenant.cell === cell && isSupportPlane(tenant) };
+    if (current.kind !== 'live') throw new AppError(401, 'E0000005', 'Invalid session', current.kind === 'ended' ? [endedMessage(current.reason, lifetimes, current.staff)] : []);
+    if (current.staff) await assertStaffNetwork(request, { ...current, cell });
+    return { ...current, cell, fromPlane: current.staff };
+  }
+
+  /**
+   * A staff session is good only from the AS it started in: a request from elsewhere, even with the cookie, means
+   * the cookie was copied or the device moved, and a new passkey sign-in settles which. Customers are not bound:
+   * their own tenant's sign-on policy decides where they may sign in from (docs/help-center.md).
+   */
+  async function assertStaffNetwork(request: FastifyRequest, live: Customer): Promise<void> {
+    const { session } = live;
+    const network = await request.server.networkOf(request.ip);
+    if (network.asn === session.asn) return;
+    await endForNetworkChange(db, clock, live, network, publicAuditContext(request, staffActor(live)));
+    throw new AppError(401, 'E0000005', 'Invalid session', [
+      `The Help Center session was started from ${asName(session.asn, session.asOrg)} and this request came from ${asName(network.asn, network.asOrg)}, so it has ended. Sign in again with your passkey.`,
+    ]);
   }
 
   /** A customer: staff are not, and have routes of their own. */

@@ -90,7 +90,7 @@ export async function helpCenterRoutes(app: FastifyInstance, opts: { secretsKey:
     // Staff roles come from the support plane alone, whatever groups a customer's tenant may have.
     const identity = state.kind === 'staff' && isSupportPlane(tenant) ? result.identity : { ...result.identity, staffRoles: [] };
     const { token } = await startHelpCenterSession(db, clock, lifetimes, {
-      cell, tenantId: tenant.id, identity, audit: (actor) => publicAuditContext(request, actor),
+      cell, tenantId: tenant.id, identity, network: await app.networkOf(request.ip), audit: (actor) => publicAuditContext(request, actor),
     });
     writeCookie(request, reply, 'help_sid', token);
     return reply.redirect('/', 303);

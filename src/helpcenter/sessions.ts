@@ -1,18 +1,23 @@
-import type { Db } from '#src/db/database.ts';
+import type { Db, Tx } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
+import type { NetworkInfo } from '#src/network/resolver.ts';
 import { appTarget } from '#src/policy/sign-on.ts';
-import type { AuditContext, LogActor } from '#src/syslog/log-event.ts';
+import type { AuditContext, LogActor, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { HELP_CENTER_CLIENT_ID } from '#src/oidc/clients.ts';
-import { endSessionRow, insertSession, sessionByTokenHash, touchSession, upsertUser, type ContactFields, type HelpCenterSessionRow, type HelpCenterUser } from './store.ts';
+import { isSupportPlane } from '#src/tenants/service.ts';
+import {
+  endSessionRow, endSessionsOfSubject, insertSession, sessionByTokenHash, touchSession, upsertUser, type ContactFields, type HelpCenterSessionRow, type HelpCenterUser,
+} from './store.ts';
 
 export type { HelpCenterSessionRow, HelpCenterUser };
 /** The staff of a support plane by role, for the services that work with them (cases are assigned to them). */
 export { staffOfPlane } from './store.ts';
 
-export type Lifetimes = { idleMinutes: number; maxHours: number };
+/** Idle and maximum lifetimes; support staff's idle lifetime is shorter than customers'. */
+export type Lifetimes = { idleMinutes: number; maxHours: number; staffIdleMinutes: number };
 
 /** What the tenant's provider vouched for, reduced to what the Help Center keeps (identityOf in relying-party.ts). */
 export type Identity = { subject: string; name: string; email: string | null; adminRoles: string[]; staffRoles: string[]; amr: string[]; contact: ContactFields };
@@ -20,12 +25,19 @@ export type Identity = { subject: string; name: string; email: string | null; ad
 /** `last_active` is written at most once a minute: a page load must not cost a write. */
 const TOUCH_EVERY_MS = 60_000;
 
-export type SessionEnd = 'IDLE' | 'MAX_LIFETIME' | 'SIGNED_OUT';
+/**
+ * Why a session ended: its lifetimes, the user signing out, the user's sessions cleared in their tenant
+ * (clearSessionsOfUser), or a staff request from another network.
+ */
+export type SessionEnd = 'IDLE' | 'MAX_LIFETIME' | 'SIGNED_OUT' | 'CLEARED' | 'ASN_CHANGED';
 
+/** `staff`: the session was started through the cell's support plane, by a member of its support staff. */
 export type CurrentSession =
-  | { kind: 'live'; session: HelpCenterSessionRow; user: HelpCenterUser; idleExpires: Date }
-  | { kind: 'ended'; reason: SessionEnd }
+  | { kind: 'live'; session: HelpCenterSessionRow; user: HelpCenterUser; idleExpires: Date; staff: boolean }
+  | { kind: 'ended'; reason: SessionEnd; staff: boolean }
   | { kind: 'none' };
+
+const networkContext = (network: NetworkInfo) => ({ asNumber: network.asn, asOrg: network.asOrg, country: network.country });
 
 /** The customer as their tenant's System Log names them; the Help Center keeps no login, so the email stands in. */
 export function customerActor(user: Pick<Identity, 'subject' | 'name' | 'email'>): LogActor {
@@ -37,7 +49,9 @@ export function customerActor(user: Pick<Identity, 'subject' | 'name' | 'email'>
  * made or brought up to date, and the tenant's System Log says that its user signed in to the Help Center, in
  * the same transaction. Returns the cookie's value, which is stored only as its SHA-256.
  */
-export async function startHelpCenterSession(db: Db, clock: Clock, lifetimes: Lifetimes, input: { cell: string; tenantId: string; identity: Identity; audit(actor: LogActor): AuditContext }): Promise<{ token: string; session: HelpCenterSessionRow }> {
+export async function startHelpCenterSession(
+  db: Db, clock: Clock, lifetimes: Lifetimes, input: { cell: string; tenantId: string; identity: Identity; network: NetworkInfo; audit(actor: LogActor): AuditContext },
+): Promise<{ token: string; session: HelpCenterSessionRow }> {
   const now = clock.now();
   const { identity } = input;
   const token = newSecret(32);
@@ -49,9 +63,10 @@ export async function startHelpCenterSession(db: Db, clock: Clock, lifetimes: Li
     const row: HelpCenterSessionRow = {
       id: newId('hcs'), cell: input.cell, tenantId: input.tenantId, userId: user.id, amr: identity.amr,
       created: now, lastActive: now, expires: new Date(now.getTime() + lifetimes.maxHours * 3_600_000), ended: null, endReason: null,
+      ipAddress: input.network.ip, asn: input.network.asn, asOrg: input.network.asOrg,
     };
     await insertSession(tx, row, sha256Hex(token));
-    await recordEvent(tx, clock, input.tenantId, input.audit(customerActor(identity)), {
+    await recordEvent(tx, clock, input.tenantId, { ...input.audit(customerActor(identity)), network: networkContext(input.network) }, {
       eventType: 'bulwark.help_center.session.start',
       displayMessage: 'User signed in to the Help Center',
       target: [appTarget(HELP_CENTER_CLIENT_ID)],
@@ -71,17 +86,18 @@ export async function currentHelpCenterSession(db: Db, clock: Clock, lifetimes: 
   const found = await sessionByTokenHash(db, sha256Hex(token));
   if (!found || found.session.cell !== cell) return { kind: 'none' };
   const { session, user } = found;
-  if (session.ended) return { kind: 'ended', reason: 'SIGNED_OUT' };
+  const staff = isSupportPlane(found.tenant) && found.tenant.cell === cell;
+  if (session.ended) return { kind: 'ended', reason: session.endReason === 'CLEARED' || session.endReason === 'ASN_CHANGED' ? session.endReason : 'SIGNED_OUT', staff };
   const now = clock.now();
-  if (now >= session.expires) return { kind: 'ended', reason: 'MAX_LIFETIME' };
-  const idleLimit = lifetimes.idleMinutes * 60_000;
-  if (now.getTime() - session.lastActive.getTime() >= idleLimit) return { kind: 'ended', reason: 'IDLE' };
+  if (now >= session.expires) return { kind: 'ended', reason: 'MAX_LIFETIME', staff };
+  const idleLimit = (staff ? lifetimes.staffIdleMinutes : lifetimes.idleMinutes) * 60_000;
+  if (now.getTime() - session.lastActive.getTime() >= idleLimit) return { kind: 'ended', reason: 'IDLE', staff };
   if (now.getTime() - session.lastActive.getTime() >= TOUCH_EVERY_MS) {
     await touchSession(db, session, now);
     session.lastActive = now;
   }
   const idleExpires = new Date(Math.min(session.lastActive.getTime() + idleLimit, session.expires.getTime()));
-  return { kind: 'live', session, user, idleExpires };
+  return { kind: 'live', session, user, idleExpires, staff };
 }
 
 /** Signs the customer out of the Help Center (their tenant's own session is theirs to end), logged in their tenant. */
@@ -95,5 +111,39 @@ export async function endHelpCenterSession(db: Db, clock: Clock, live: { session
       target: [appTarget(HELP_CENTER_CLIENT_ID)],
       debugData: { helpCenterSessionId: session.id, cell: session.cell, reason: 'SIGNED_OUT' },
     });
+  });
+}
+
+/**
+ * Ends the live Help Center sessions of the tenant's user `subject` (the id the tenant knows them by), inside
+ * the caller's transaction: part of clearing the user's sessions in their tenant, whose `user.session.clear`
+ * event names the sessions ended here. Returns their ids.
+ */
+export function endHelpCenterSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, subject: string): Promise<string[]> {
+  return endSessionsOfSubject(tx, tenantId, subject, clock.now(), 'CLEARED');
+}
+
+const sessionTarget = (session: Pick<HelpCenterSessionRow, 'id'>): LogTarget => ({ alternateId: 'unknown', detailEntry: null, displayName: 'Help Center session', id: session.id, type: 'Session' });
+
+/**
+ * A staff session presented from another AS than the one it started in (docs/help-center.md, "Staff
+ * sessions"): the session ends, and `user.session.context.change` (DENY, `ASN_CHANGED`, both networks in
+ * `debugData`) goes to the support plane's log, in one transaction. False when the session had ended already.
+ */
+export async function endForNetworkChange(db: Db, clock: Clock, live: { session: HelpCenterSessionRow; user: HelpCenterUser }, network: NetworkInfo, audit: AuditContext): Promise<boolean> {
+  const { session, user } = live;
+  return db.transaction().execute(async (tx) => {
+    if (!(await endSessionRow(tx, session, clock.now(), 'ASN_CHANGED'))) return false;
+    await recordEvent(tx, clock, session.tenantId, { ...audit, network: networkContext(network) }, {
+      eventType: 'user.session.context.change',
+      displayMessage: 'User session context changed',
+      outcome: { result: 'DENY', reason: 'ASN_CHANGED' },
+      target: [customerActor(user), sessionTarget(session)],
+      authenticationContext: { externalSessionId: session.id, rootSessionId: session.id },
+      debugData: {
+        helpCenterSessionId: session.id, sessionAsNumber: session.asn, sessionIpAddress: session.ipAddress, requestAsNumber: network.asn, requestIpAddress: network.ip, sessionEnded: true,
+      },
+    });
+    return true;
   });
 }

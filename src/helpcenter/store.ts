@@ -28,10 +28,17 @@ export type HelpCenterSessionRow = {
   expires: Date;
   ended: Date | null;
   endReason: string | null;
+  /** The network the session started from (a staff session is bound to its AS). */
+  ipAddress: string | null;
+  asn: number | null;
+  asOrg: string | null;
 };
 
 type UserRecord = { id: string; cell: string; tenant_id: string; subject: string; name: string; email: string | null; admin_roles: string[]; staff_roles: string[]; created: Date; last_sign_in: Date };
-type SessionRecord = { id: string; cell: string; tenant_id: string; user_id: string; amr: string[]; created: Date; last_active: Date; expires: Date; ended: Date | null; end_reason: string | null };
+type SessionRecord = {
+  id: string; cell: string; tenant_id: string; user_id: string; amr: string[]; created: Date; last_active: Date; expires: Date; ended: Date | null; end_reason: string | null;
+  ip_address: string | null; asn: number | null; as_org: string | null;
+};
 
 const toUser = (r: UserRecord): HelpCenterUser => ({
   id: r.id, cell: r.cell, tenantId: r.tenant_id, subject: r.subject, name: r.name, email: r.email, adminRoles: [...r.admin_roles], staffRoles: [...r.staff_roles],
@@ -39,6 +46,7 @@ const toUser = (r: UserRecord): HelpCenterUser => ({
 });
 const toSession = (r: SessionRecord): HelpCenterSessionRow => ({
   id: r.id, cell: r.cell, tenantId: r.tenant_id, userId: r.user_id, amr: [...r.amr], created: r.created, lastActive: r.last_active, expires: r.expires, ended: r.ended, endReason: r.end_reason,
+  ipAddress: r.ip_address, asn: r.asn, asOrg: r.as_org,
 });
 
 /** Contact fields a customer's provider may send (profile, phone and address claims); most stay empty. */
@@ -87,15 +95,19 @@ export async function insertSession(tx: Tx, session: HelpCenterSessionRow, token
   await tx.insertInto('help_center_sessions').values({
     id: session.id, token_hash: tokenHash, cell: session.cell, tenant_id: session.tenantId, user_id: session.userId, amr: session.amr,
     created: session.created, last_active: session.lastActive, expires: session.expires, ended: null, end_reason: null,
+    ip_address: session.ipAddress, asn: session.asn, as_org: session.asOrg,
   }).execute();
 }
 
-export async function sessionByTokenHash(db: Executor, tokenHash: string): Promise<{ session: HelpCenterSessionRow; user: HelpCenterUser } | undefined> {
+/** A session by its cookie's digest, with its user and the tenant it was started with (whether that is a support plane decides the rules). */
+export async function sessionByTokenHash(db: Executor, tokenHash: string): Promise<{ session: HelpCenterSessionRow; user: HelpCenterUser; tenant: { slug: string; cell: string } } | undefined> {
   const row = await db.selectFrom('help_center_sessions as s')
     .innerJoin('help_center_users as u', (join) => join.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'))
+    .innerJoin('tenants as t', 't.id', 's.tenant_id')
     .select([
-      's.id', 's.cell', 's.tenant_id', 's.user_id', 's.amr', 's.created', 's.last_active', 's.expires', 's.ended', 's.end_reason',
+      's.id', 's.cell', 's.tenant_id', 's.user_id', 's.amr', 's.created', 's.last_active', 's.expires', 's.ended', 's.end_reason', 's.ip_address', 's.asn', 's.as_org',
       'u.id as u_id', 'u.cell as u_cell', 'u.subject', 'u.name', 'u.email', 'u.admin_roles', 'u.staff_roles', 'u.created as u_created', 'u.last_sign_in',
+      't.slug as tenant_slug', 't.cell as tenant_cell',
     ])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -106,6 +118,7 @@ export async function sessionByTokenHash(db: Executor, tokenHash: string): Promi
       id: row.u_id, cell: row.u_cell, tenant_id: row.tenant_id, subject: row.subject, name: row.name, email: row.email, admin_roles: row.admin_roles,
       staff_roles: row.staff_roles, created: row.u_created, last_sign_in: row.last_sign_in,
     }),
+    tenant: { slug: row.tenant_slug, cell: row.tenant_cell },
   };
 }
 
@@ -118,6 +131,15 @@ export async function endSessionRow(tx: Tx, session: Pick<HelpCenterSessionRow, 
   const result = await tx.updateTable('help_center_sessions').set({ ended: at, end_reason: reason })
     .where('tenant_id', '=', session.tenantId).where('id', '=', session.id).where('ended', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Ends the sessions of the tenant's user `subject` that have not ended nor passed their maximum; their ids. */
+export async function endSessionsOfSubject(tx: Tx, tenantId: string, subject: string, at: Date, reason: string): Promise<string[]> {
+  const rows = await tx.updateTable('help_center_sessions').set({ ended: at, end_reason: reason })
+    .where('tenant_id', '=', tenantId).where('ended', 'is', null).where('expires', '>', at)
+    .where('user_id', 'in', (eb) => eb.selectFrom('help_center_users').select('id').where('tenant_id', '=', tenantId).where('subject', '=', subject))
+    .returning('id').execute();
+  return rows.map((r) => r.id).sort();
 }
 
 /** The staff of a support plane who hold one of `roles` (as of their last sign-in), or the one of them `id` names. */

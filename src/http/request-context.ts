@@ -87,7 +87,7 @@ export function serviceContextOf(request: FastifyRequest): ServiceContext {
     clock,
     tenantId: p.tenant.id,
     audit: auditContextOf(request),
-    actor: { userId: p.user.id, roles: p.roles },
+    actor: { userId: p.user.id, roles: p.roles, ...(p.via.kind === 'support' ? { support: true as const } : {}) },
     authChanged: () => authenticator.invalidate(),
   };
 }

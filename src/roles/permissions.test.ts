@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mayActOn, permissionsOf, type RoleType } from './permissions.ts';
+import { mayActOn, mayActOnVerified, permissionsOf, type RoleType } from './permissions.ts';
 
 const set = (...r: RoleType[]) => new Set(r);
 
@@ -31,5 +31,14 @@ describe('admin roles', () => {
     assert.equal(mayActOn(set('ORG_ADMIN'), set('ORG_ADMIN', 'READ_ONLY_ADMIN')), true);
     assert.equal(mayActOn(set('READ_ONLY_ADMIN'), set()), false);
     assert.equal(mayActOn(set(), set()), false);
+  });
+
+  it('lets a verification of the person widen the help desk\'s reach to admins, super admins included, and nobody else\'s', () => {
+    for (const target of ['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'READ_ONLY_ADMIN'] as const) {
+      assert.equal(mayActOnVerified(set('HELP_DESK_ADMIN'), set(target)), true, target);
+    }
+    assert.equal(mayActOnVerified(set('ORG_ADMIN'), set('SUPER_ADMIN')), false);
+    assert.equal(mayActOnVerified(set('READ_ONLY_ADMIN'), set('READ_ONLY_ADMIN')), false);
+    assert.equal(mayActOnVerified(set(), set()), false);
   });
 });

@@ -59,3 +59,13 @@ export function mayActOn(actorRoles: ReadonlySet<RoleType>, targetRoles: Readonl
   if (actorRoles.has('HELP_DESK_ADMIN')) return targetRoles.size === 0;
   return false;
 }
+
+/**
+ * Whether an admin holding `actorRoles` may reset a password or factors of a user holding `targetRoles` once the
+ * person has been verified (docs/privileged-verification.md): beyond mayActOn, a help-desk admin on a user who
+ * holds an admin role, a super admin included (whose verification only a super admin may attest). An org admin
+ * still never acts on a super admin: verification widens the help desk's reach, nobody else's.
+ */
+export function mayActOnVerified(actorRoles: ReadonlySet<RoleType>, targetRoles: ReadonlySet<RoleType>): boolean {
+  return mayActOn(actorRoles, targetRoles) || actorRoles.has('HELP_DESK_ADMIN');
+}

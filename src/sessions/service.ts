@@ -7,6 +7,8 @@ import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import type { NetworkInfo } from '#src/network/resolver.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { ADMIN_CONSOLE, appTarget, isPhishingResistant } from '#src/policy/sign-on.ts';
+import { endHelpCenterSessionsOfUser } from '#src/helpcenter/sessions.ts';
+import { revokeStaffTokens } from '#src/support-access/service.ts';
 import {
   anySignIn, deleteSession, deleteSessionsOfUser, findSessionById, liveSessionsOfUser, findSessionByTokenHash, insertSession, insertSessionToken, networksSeen, setSessionStepUp, setSessionTimes, takeSessionToken,
   type DeviceKey, type NetworksSeen, type SessionGrant, type SessionRow, type SessionTokenRow,
@@ -308,20 +310,24 @@ export async function refuseSessionContext(db: Db, clock: Clock, tenantId: strin
 }
 
 /**
- * Ends every session of a user and voids their unused sessionTokens, inside the caller's transaction. An
- * admin's (or the user's own) explicit clear is logged as `user.session.clear` even when there was nothing to
- * end (the decision is what is audited); a clear that comes with another change (deactivation, suspension, a role granted or
- * revoked) is logged only when it ended something. Returns the ended session ids.
+ * Ends every session of a user and voids their unused sessionTokens, inside the caller's transaction: their
+ * sessions in the tenant, their Help Center sessions started through it, and, for support staff (a user of a
+ * support plane), the support tokens they hold in other tenants. An admin's (or the user's own) explicit clear
+ * is logged as `user.session.clear` even when there was nothing to end (the decision is what is audited); a
+ * clear that comes with another change (deactivation, suspension, a role granted or revoked) is logged only
+ * when it ended something. Returns the ended session ids (of the tenant's own sessions).
  */
 export async function clearSessionsOfUser(tx: Tx, clock: Clock, tenantId: string, audit: AuditContext, userTarget: LogTarget, why: 'admin' | 'self' | 'lifecycle' | 'privilege'): Promise<string[]> {
   const ended = await deleteSessionsOfUser(tx, tenantId, userTarget.id);
   forget(tenantId, userTarget.id, clock.now().getTime());
-  if ((why === 'lifecycle' || why === 'privilege') && ended.length === 0) return ended;
+  const helpCenter = await endHelpCenterSessionsOfUser(tx, clock, tenantId, userTarget.id);
+  const supportTokens = await revokeStaffTokens(tx, clock, tenantId, userTarget.id, audit);
+  if ((why === 'lifecycle' || why === 'privilege') && ended.length + helpCenter.length + supportTokens.length === 0) return ended;
   await recordEvents(tx, clock, tenantId, audit, [{
     eventType: 'user.session.clear',
     displayMessage: 'Clear user sessions',
     target: [userTarget],
-    debugData: { reason: why, endedSessionIds: ended.join(',') },
+    debugData: { reason: why, endedSessionIds: ended.join(','), endedHelpCenterSessionIds: helpCenter.join(','), revokedSupportTokenIds: supportTokens.join(',') },
   }]);
   return ended;
 }

@@ -14,7 +14,7 @@ export const presentsSupportToken = (header: string | undefined): boolean => hea
 
 /**
  * The principal an `Authorization: Support …` header stands for, or null. Nothing is cached: every request
- * checks the grant whole (approved and not past its time, nor the token past its own), its case still open,
+ * checks the grant whole (approved and not past its time, nor the token past its own nor revoked), its case still open,
  * and the staff member's account in the support plane still active, so a revocation takes effect at once.
  * The principal may do what its scopes allow and nothing else; with a write scope it acts as the help desk
  * does, on users who hold no admin role only (roles/permissions.ts, mayActOn).
@@ -26,7 +26,7 @@ export async function authenticateSupport(db: Db, clock: Clock, header: string |
   if (!facts) return null;
   const now = clock.now();
   const { grant } = facts;
-  if (grantStatus(grant, now) !== 'APPROVED' || now >= facts.tokenExpires || facts.caseStatus === 'CLOSED' || facts.staffStatus !== 'ACTIVE') return null;
+  if (grantStatus(grant, now) !== 'APPROVED' || now >= facts.tokenExpires || facts.tokenRevoked !== null || facts.caseStatus === 'CLOSED' || facts.staffStatus !== 'ACTIVE') return null;
   const writes = grant.scopes.some((s) => SUPPORT_SCOPES[s].write);
   return {
     tenant: facts.tenant,

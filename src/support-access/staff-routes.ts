@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { staffContexts } from '#src/cases/staff-routes.ts';
 import { caseIdParams } from '#src/cases/schemas.ts';
 import { toPublicGrant } from './dto.ts';
-import { accessRequestBody, grantIdParams, listQuery } from './schemas.ts';
+import { requestExtension, type ExtensionRequest } from './extension-service.ts';
+import { accessRequestBody, extensionRequestBody, grantIdParams, listQuery } from './schemas.ts';
 import { endOwnGrant, issueAccessToken, requestAccess, staffGrants, type AccessRequest } from './service.ts';
 
 /** Staff who work cases ask for access; security staff do not act in tenants. */
 const WORKERS = ['AGENT', 'SENIOR_AGENT'] as const;
 
-/** The support console's side of support access: ask for it against a case, see one's grants, end one early. */
+/** The support console's side of support access: ask for it against a case, see one's grants, ask for more time, end one early. */
 export async function staffAccessRoutes(app: FastifyInstance): Promise<void> {
   const contextOf = staffContexts(app);
   const { clock } = app.deps;
@@ -35,6 +36,11 @@ export async function staffAccessRoutes(app: FastifyInstance): Promise<void> {
       token: issued.token, tokenType: 'Support', expiresAt: issued.expires.toISOString(),
       api: `${request.protocol}://${issued.tenantSlug}.${baseDomain}${port}/api/v1`, grant: toPublicGrant(issued.grant, clock.now()),
     });
+  });
+
+  app.post<{ Params: { grantId: string }; Body: ExtensionRequest }>('/help/v1/staff/access-grants/:grantId/extensions', { schema: { params: grantIdParams, body: extensionRequestBody } }, async (request, reply) => {
+    const ctx = await contextOf(request, WORKERS, true);
+    return reply.code(201).send(toPublicGrant(await requestExtension(ctx, request.params.grantId, request.body), clock.now()));
   });
 
   app.post<{ Params: { grantId: string } }>('/help/v1/staff/access-grants/:grantId/end', { schema: { params: grantIdParams } }, async (request) => {

@@ -13,6 +13,7 @@ import { issueEnrollmentLink, type EnrollmentLink } from '#src/authn/enrollment-
 import { issueRecoveryLink, type RecoveryLink } from '#src/authn/recovery-links.ts';
 import { clearSessionsOfUser } from '#src/sessions/service.ts';
 import { revokeTokensOfUser } from '#src/tokens/service.ts';
+import { authorizeReset, refusalsLogged, type VerifiedAction } from '#src/verification/gate.ts';
 import { LIFECYCLE_EVENTS, mayTransition, targetStatus, type LifecycleOp, type UserStatus } from './lifecycle.ts';
 import { hashPassword } from './password.ts';
 import { passwordHashFor } from './password-policy-check.ts';
@@ -122,6 +123,17 @@ async function lockForChange(tx: Tx, ctx: ServiceContext, idOrLogin: string, sel
   return user;
 }
 
+/**
+ * Loads and locks the user for an admin's reset of their password, which a help-desk admin may do to a user who
+ * holds an admin role only with a verification of the person (verification/gate.ts). Returns what the reset's
+ * event carries of the verification used, if any.
+ */
+async function lockForReset(tx: Tx, ctx: ServiceContext, id: string, action: VerifiedAction): Promise<{ user: UserRow; verified: Record<string, string> }> {
+  const user = await findUser(tx, ctx.tenantId, id, true);
+  if (!user) throw OktaErrors.notFound(`${id} (User)`);
+  return { user, verified: await authorizeReset(tx, ctx, userTarget(user), action) };
+}
+
 /** `self`: the user's own change (MyAccount), which no admin role governs. */
 export type UpdateUserInput = { profile?: Profile; password?: string; replace: boolean; self?: true };
 
@@ -209,8 +221,10 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
   }
   const tempPassword = opts.withTempPassword ? `${newSecret(9)}aA1` : undefined;
   const tempHash = tempPassword === undefined ? undefined : await hashPassword(tempPassword);
-  const result = await inTransaction(ctx, async (tx) => {
-    const user = await lockForChange(tx, ctx, current.id);
+  // Taking the password away, or setting one the admin knows, is a password reset; expiring it alone is not.
+  const reset = op === 'reset_password' || tempPassword !== undefined;
+  const result = await refusalsLogged(ctx.db, ctx, () => inTransaction(ctx, async (tx) => {
+    const { user, verified } = reset ? await lockForReset(tx, ctx, current.id, 'RESET_PASSWORD') : { user: await lockForChange(tx, ctx, current.id), verified: {} };
     if (!mayTransition(op, user.status)) refuseTransition(op, user.status);
     const now = ctx.clock.now();
     const status = targetStatus(op, user.passwordHash !== null);
@@ -228,7 +242,7 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
     if (op === 'unlock') await clearFailedLogins(tx, ctx.tenantId, updated.id);
     if (updated.passwordHash !== user.passwordHash && user.passwordHash !== null) await rememberPasswordHash(tx, ctx.tenantId, user.id, user.passwordHash, now);
     const target = userTarget(updated);
-    const events: EventInput[] = [{ ...LIFECYCLE_EVENTS[op], target: [target] }];
+    const events: EventInput[] = [{ ...LIFECYCLE_EVENTS[op], target: [target], ...(Object.keys(verified).length === 0 ? {} : { debugData: verified }) }];
     if (op === 'deactivate') events.push(...(await revokeTokensOfUser(tx, ctx, target)));
     await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
     // A user who may no longer sign in, or whose password was taken away, keeps no session either.
@@ -242,7 +256,7 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
       ? await issueRecoveryLink(tx, ctx.clock, ctx.tenantId, updated.id, opts.tenantOrigin)
       : undefined;
     return { updated, enrollment, recovery };
-  });
+  }));
   ctx.authChanged();
   return {
     user: result.updated,

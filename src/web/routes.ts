@@ -20,7 +20,7 @@ const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-u
  * the token from its own path; the request log shows it redacted (src/http/request-log.ts).
  */
 const DOCUMENTS = [
-  { file: 'index.html', paths: ['/signin', '/signin/reset-password/:token', '/account', '/account/*', '/welcome'] },
+  { file: 'index.html', paths: ['/signin', '/signin/reset-password/:token', '/account', '/account/*', '/welcome', '/verify'] },
   { file: 'admin.html', paths: ['/admin', '/admin/*'] },
 ];
 

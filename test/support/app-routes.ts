@@ -87,6 +87,7 @@ export const SUPPORT_PLANE_ROUTES: readonly string[] = [
   'POST /help/v1/staff/cases/:caseId/access-requests',
   'GET /help/v1/staff/access-grants',
   'POST /help/v1/staff/access-grants/:grantId/end',
+  'POST /help/v1/staff/access-grants/:grantId/extensions',
   'POST /help/v1/staff/access-grants/:grantId/token',
   'GET /help/v1/staff/reports/templates',
   'GET /help/v1/staff/reports/organizations',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { openCase } from '../../src/cases/service.ts';
 import { currentHelpCenterSession, startHelpCenterSession, type Identity } from '../../src/helpcenter/sessions.ts';
 import { systemClock, type Clock } from '../../src/lib/clock.ts';
+import { requestExtension } from '../../src/support-access/extension-service.ts';
 import { requestAccess } from '../../src/support-access/service.ts';
 import type { SupportScope } from '../../src/support-access/scopes.ts';
 import { createSupportPlane, findTenant, findTenantOfId, operatorContext, supportPlaneSlug } from '../../src/tenants/service.ts';
@@ -11,8 +12,8 @@ import { hostClient, type HostClient, type HostResponse } from './host-client.ts
 import { SoftAuthenticator } from './soft-authenticator.ts';
 
 /** A browser's cookie jar at the Help Center of `cell`. */
-export function helpCenterClient(server: TestServer, cell = 'commercial'): HostClient {
-  return hostClient(server.url, cell === 'commercial' ? 'support' : `support-${cell}`);
+export function helpCenterClient(server: TestServer, cell = 'commercial', opts: { headers?: Record<string, string> } = {}): HostClient {
+  return hostClient(server.url, cell === 'commercial' ? 'support' : `support-${cell}`, opts);
 }
 
 /**
@@ -64,14 +65,18 @@ export async function newSupportPlane(server: TestServer, clock: Clock, cell: st
 
 /**
  * A staff member of `p` in `group` (none: no staff role), invited and enrolled with a passkey through the link,
- * signed in to the plane for the Help Center with that passkey and then to the cell's Help Center through it.
+ * signed in to the plane for the Help Center with that passkey and then to the cell's Help Center through it:
+ * the Help Center's cookie jar (`hc`), the plane's (`web`), whose requests all send `headers` (a test places
+ * the browser on a network with X-Forwarded-For), and the passkey's authenticator.
  */
-export async function newStaffMember(server: TestServer, p: SupportPlane, cell: string, group?: string | readonly string[]): Promise<{ hc: HostClient; id: string }> {
+export async function newStaffMember(
+  server: TestServer, p: SupportPlane, cell: string, group?: string | readonly string[], opts: { headers?: Record<string, string> } = {},
+): Promise<{ hc: HostClient; web: HostClient; authenticator: SoftAuthenticator; id: string }> {
   const login = `${unique('agent')}@staff.example.com`;
   const created = ok(await p.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) }), 'invite staff');
   for (const g of typeof group === 'string' ? [group] : group ?? []) ok(await p.api('PUT', `/api/v1/groups/${p.groups.get(g)}/users/${created.body.id}`), 'add to group');
   const token = ok(await p.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate').body.activationToken as string;
-  const web = hostClient(server.url, p.slug);
+  const web = hostClient(server.url, p.slug, opts);
   const authenticator = new SoftAuthenticator();
   const opened = ok(await web('POST', '/api/v1/authn', { token }), 'open the invitation');
   const factor = opened.body._embedded.factor;
@@ -80,10 +85,10 @@ export async function newStaffMember(server: TestServer, p: SupportPlane, cell: 
   const start = ok(await web('POST', '/api/v1/authn/passkey', { audience: 'help_center' }), 'passkey sign-in');
   const done = ok(await web('POST', '/api/v1/authn/passkey/verify', { stateToken: start.body.stateToken, credential: authenticator.get(start.body._embedded.challenge, `http://${web.host}`) }), 'verify passkey');
   await web('GET', `/login/sessionCookieRedirect?token=${done.body.sessionToken}&redirectUrl=%2F`);
-  const hc = helpCenterClient(server, cell);
+  const hc = helpCenterClient(server, cell, opts);
   const { end } = await signInThrough(hc, web, p.slug, '/help/staff/signin');
   assert.equal(end?.status, 303, end?.text);
-  return { hc, id: created.body.id as string };
+  return { hc, web, authenticator, id: created.body.id as string };
 }
 
 /** The support plane of the fixture tenant's cell, made if there is none yet. */
@@ -94,12 +99,13 @@ async function planeOf(f: Fixture, cell: string): Promise<string> {
     .then((p) => p.tenant.id, async () => (await findTenant(f.db, supportPlaneSlug(cell)))?.id as string);
 }
 
-const FIXTURE_LIFETIMES = { idleMinutes: 30, maxHours: 12 };
+const FIXTURE_LIFETIMES = { idleMinutes: 30, maxHours: 12, staffIdleMinutes: 15 };
+const NO_NETWORK = { ip: null, asn: null, asOrg: null, country: null };
 const fixtureAudit = () => operatorContext('fixture-support-access');
 
 /** A Help Center user of `tenantId` signed in through the services (no browser), as the Help Center records them. */
 async function helpCenterUserOf(db: Fixture['db'], cell: string, tenantId: string, identity: Omit<Identity, 'amr' | 'contact'>) {
-  const { token } = await startHelpCenterSession(db, systemClock, FIXTURE_LIFETIMES, { cell, tenantId, identity: { ...identity, amr: ['pwd'], contact: { username: null, timeZone: null, phone: null, address: null } }, audit: fixtureAudit });
+  const { token } = await startHelpCenterSession(db, systemClock, FIXTURE_LIFETIMES, { cell, tenantId, identity: { ...identity, amr: ['pwd'], contact: { username: null, timeZone: null, phone: null, address: null } }, network: NO_NETWORK, audit: fixtureAudit });
   const current = await currentHelpCenterSession(db, systemClock, FIXTURE_LIFETIMES, cell, token);
   if (current.kind !== 'live') throw new Error('fixture: no Help Center session');
   return current.user;
@@ -120,9 +126,27 @@ export async function newCaseOf(f: Fixture): Promise<{ id: string; cell: string 
  * plane signs in and asks for `scopes` against it. Through the services, without the browsers' sign-ins.
  */
 export async function newAccessRequest(f: Fixture, scopes: SupportScope[] = ['okta.users.read']): Promise<{ id: string; caseId: string; planeId: string }> {
+  const { staff, caseId } = await fixtureAgentOnCase(f);
+  const grant = await requestAccess(staff, caseId, { scopes, justification: 'The customer cannot sign in; I need to look at their user.' });
+  return { id: grant.id, caseId, planeId: staff.planeId };
+}
+
+/** A new open case of the fixture's tenant, and an agent of its cell's support plane signed in to work it. */
+async function fixtureAgentOnCase(f: Fixture) {
   const opened = await newCaseOf(f);
   const planeId = await planeOf(f, opened.cell);
   const agent = await helpCenterUserOf(f.db, opened.cell, planeId, { subject: unique('00uagent'), name: 'Fixture Agent', email: `${unique('agent')}@staff.example.com`, adminRoles: [], staffRoles: ['AGENT'] });
-  const grant = await requestAccess({ db: f.db, clock: systemClock, cell: opened.cell, planeId, user: agent, audit: fixtureAudit }, opened.id, { scopes, justification: 'The customer cannot sign in; I need to look at their user.' });
-  return { id: grant.id, caseId: opened.id, planeId };
+  return { staff: { db: f.db, clock: systemClock, cell: opened.cell, planeId, user: agent, audit: fixtureAudit }, caseId: opened.id };
+}
+
+/**
+ * A running grant of the fixture's tenant (approved by its admin through the API) on which the agent asked for
+ * `minutes` more, waiting for the admins' decision.
+ */
+export async function newExtensionRequest(f: Fixture, minutes = 60): Promise<{ id: string; caseId: string }> {
+  const { staff, caseId } = await fixtureAgentOnCase(f);
+  const grant = await requestAccess(staff, caseId, { scopes: ['okta.users.read'], justification: 'The customer cannot sign in; I need to look at their user.' });
+  ok(await f.api('POST', `/api/v1/support-access/grants/${grant.id}/approve`, {}), 'approve the grant');
+  await requestExtension(staff, grant.id, { durationMinutes: minutes, justification: 'The customer needs another hour of help.' });
+  return { id: grant.id, caseId };
 }

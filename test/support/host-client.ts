@@ -16,8 +16,11 @@ export type HostClient = {
   host: string;
 };
 
-/** `localAddress`: the loopback address to connect from (a test can play a proxy at 127.0.0.2). */
-export function hostClient(serverUrl: string, slug: string, opts: { localAddress?: string } = {}): HostClient {
+/**
+ * `localAddress`: the loopback address to connect from (a test can play a proxy at 127.0.0.2); `headers`: sent
+ * with every request, under the request's own (X-Forwarded-For places the browser on a network).
+ */
+export function hostClient(serverUrl: string, slug: string, opts: { localAddress?: string; headers?: Record<string, string> } = {}): HostClient {
   const url = new URL(serverUrl);
   const host = `${slug}.localhost:${url.port}`;
   const cookies = new Map<string, string>();
@@ -32,6 +35,7 @@ export function hostClient(serverUrl: string, slug: string, opts: { localAddress
         accept: 'application/json',
         ...(cookie ? { cookie } : {}),
         ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
+        ...opts.headers,
         ...headers,
       },
     }, (res) => {

@@ -16,13 +16,14 @@ import { WEB_DIST } from '../../src/web/routes.ts';
 import type { HostClient } from './host-client.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 import { adminSignIn, newAdminBrowser, newDeviceKey, newPasskeyAdmin } from './admin-session.ts';
-import { newAccessRequest } from './help-center.ts';
+import { newAccessRequest, newExtensionRequest } from './help-center.ts';
+import { newAdminTarget, newVerification } from './verifications.ts';
 import {
   activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newPasskeyUser, newSession, openedEnrollment,
   newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
   mfaEnrollStateTokenFor, newRule, newZone, ruleBodyFor, signOnPolicyIdOf, zoneBody,
   appBody, newApp, newAppSecret,
-  recoveryChallengeFor, recoveryStateTokenFor, recoveryTokenFor,
+  recoveryChallengeFor, recoveryStateTokenFor, recoveryTokenFor, ok,
   type Fixture, type UserRef, type WebFixture,
 } from './fixtures.ts';
 
@@ -118,6 +119,7 @@ export const ROUTES: Record<string, RouteEntry> = {
   'GET /account': read(fixed('/account'), { public: true }),
   'GET /account/*': read(fixed('/account/sessions'), { public: true }),
   'GET /welcome': read(fixed('/welcome'), { public: true }),
+  'GET /verify': read(fixed('/verify'), { public: true }),
   'GET /admin': read(fixed('/admin'), { public: true }),
   'GET /admin/*': read(fixed('/admin/users'), { public: true }),
   'GET /assets/:file': read(async () => ({ path: `/assets/${readdirSync(join(WEB_DIST, 'assets')).find((f) => f.endsWith('.js')) ?? ''}` }), { public: true }),
@@ -172,6 +174,25 @@ export const ROUTES: Record<string, RouteEntry> = {
     return { path: `/api/v1/users/${t.user.id}/lifecycle/reset_factors`, user: t.user };
   }),
 
+  // Verification of the person before a reset (docs/privileged-verification.md): asked for a user who holds an
+  // admin role, decided by a second admin; the fixture's verifications are asked for by a help-desk admin.
+  'POST /api/v1/users/:id/verifications': write(201, async (f) => {
+    const user = await newAdminTarget(f);
+    return { path: `/api/v1/users/${user.id}/verifications`, body: { action: 'RESET_FACTORS', method: 'ADMIN_ATTESTATION' }, user };
+  }, { body: true }),
+  'GET /api/v1/users/:id/verifications/:verificationId': read(async (f) => {
+    const v = await newVerification(f);
+    return { path: `/api/v1/users/${v.user.id}/verifications/${v.id}`, user: v.user };
+  }),
+  'POST /api/v1/users/:id/verifications/:verificationId/attest': write(200, async (f) => {
+    const v = await newVerification(f);
+    return { path: `/api/v1/users/${v.user.id}/verifications/${v.id}/attest`, body: { statement: 'Visual verification on a video call' }, user: v.user };
+  }, { body: true }),
+  'POST /api/v1/users/:id/verifications/:verificationId/deny': write(200, async (f) => {
+    const v = await newVerification(f);
+    return { path: `/api/v1/users/${v.user.id}/verifications/${v.id}/deny`, body: { note: 'Not the person on the call' }, user: v.user };
+  }, { body: true }),
+
   'POST /api/v1/sessions': write(200, async (f) => ({ path: '/api/v1/sessions', body: { sessionToken: await mintSessionToken(f, await newUser(f, 'ACTIVE')) } }), { body: true }),
   'GET /api/v1/sessions/:id': read(onSession()),
   'POST /api/v1/sessions/:id/lifecycle/refresh': write(200, onSession('/lifecycle/refresh'), { unlogged: true }),
@@ -207,6 +228,13 @@ export const ROUTES: Record<string, RouteEntry> = {
   'POST /api/v1/support-access/grants/:grantId/approve': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/approve`, body: { note: 'Go ahead' } }), { body: true }),
   'POST /api/v1/support-access/grants/:grantId/deny': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/deny`, body: { note: 'Not now' } }), { body: true }),
   'POST /api/v1/support-access/grants/:grantId/revoke': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newAccessRequest(f)).id}/revoke` })),
+  'POST /api/v1/support-access/grants/:grantId/extension/approve': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newExtensionRequest(f)).id}/extension/approve`, body: { note: 'One more hour' } }), { body: true }),
+  'POST /api/v1/support-access/grants/:grantId/extension/deny': write(200, async (f) => ({ path: `/api/v1/support-access/grants/${(await newExtensionRequest(f)).id}/extension/deny`, body: { note: 'Not now' } }), { body: true }),
+  'GET /api/v1/support-access/policy': read(fixed('/api/v1/support-access/policy')),
+  // SEV1 only: the fixtures' cases are SEV2, so this policy approves none of the requests other routes' calls make.
+  'PUT /api/v1/support-access/policy': write(200, async () => ({
+    path: '/api/v1/support-access/policy', body: { rules: [{ name: unique('Sev-1 logs'), scopes: ['okta.logs.read'], severities: ['SEV1'], maxDurationMinutes: 60 }] },
+  }), { body: true }),
   'GET /api/v1/support-access/activity': read(fixed('/api/v1/support-access/activity?after=0'), { query: true }),
   'GET /api/v1/support-access/history': read(fixed('/api/v1/support-access/history?format=ndjson'), { query: true }),
 
@@ -379,6 +407,18 @@ export const HOST_ROUTES: Record<string, HostRouteEntry> = {
   'POST /api/v1/authn/credentials/reset_password': hostWrite(200, async (f) => {
     const web = f.web();
     return { path: '/api/v1/authn/credentials/reset_password', body: { stateToken: await recoveryStateTokenFor(f, web), newPassword: unique('Recovered-Pass-7') }, web };
+  }, { body: true }),
+  // The user's page behind a verification link: a challenge is a step of the ceremony (stored, not logged), its answer is logged.
+  'POST /api/v1/verifications/challenge': hostWrite(200, async (f) => {
+    const v = await newVerification(f, { method: 'TARGET_PASSKEY', authenticator: new SoftAuthenticator() });
+    return { path: '/api/v1/verifications/challenge', body: { token: v.token }, web: f.web() };
+  }, { body: true, unlogged: true }),
+  'POST /api/v1/verifications/verify': hostWrite(200, async (f) => {
+    const authenticator = new SoftAuthenticator();
+    const v = await newVerification(f, { method: 'TARGET_PASSKEY', authenticator });
+    const web = f.web();
+    const challenged = ok(await web('POST', '/api/v1/verifications/challenge', { token: v.token }), 'verification challenge');
+    return { path: '/api/v1/verifications/verify', body: { token: v.token, credential: authenticator.get(challenged.body.challenge, `http://${web.host}`) }, web };
   }, { body: true }),
   'POST /api/v1/authn/factors/:factorId/lifecycle/activate': hostWrite(200, async (f) => {
     const web = f.web();

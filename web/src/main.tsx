@@ -5,9 +5,11 @@ import './styles.css';
 
 // The account page is several times the sign-in page: loaded only on /account, so signing in stays light.
 const Account = lazy(() => import('./Account.tsx').then((m) => ({ default: m.Account })));
+// A verification link (docs/privileged-verification.md) is opened rarely, and by administrators only.
+const Verify = lazy(() => import('./Verify.tsx').then((m) => ({ default: m.Verify })));
 
-const page = window.location.pathname.startsWith('/account')
-  ? <Suspense fallback={<p className="loading">Loading your account…</p>}><Account /></Suspense>
-  : <SignIn />;
+let page = <SignIn />;
+if (window.location.pathname.startsWith('/account')) page = <Suspense fallback={<p className="loading">Loading your account…</p>}><Account /></Suspense>;
+else if (window.location.pathname === '/verify') page = <Suspense fallback={<p className="loading">Loading…</p>}><Verify /></Suspense>;
 
 createRoot(document.getElementById('root') as HTMLElement).render(<StrictMode>{page}</StrictMode>);

@@ -20,6 +20,9 @@ import * as supportReports from './2026-11-29T05-00_support-reports.ts';
 import * as caseAssignment from './2026-11-29T06-00_case-assignment.ts';
 import * as supportAccess from './2026-11-29T07-00_support-access.ts';
 import * as supportAccessTokens from './2026-11-29T08-00_support-access-tokens.ts';
+import * as privilegedVerification from './2026-11-29T09-00_privileged-verification.ts';
+import * as staffSessionHygiene from './2026-11-29T09-30_staff-session-hygiene.ts';
+import * as supportAccessPolicies from './2026-11-29T10-00_support-access-policies.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +47,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T06-00_case-assignment': caseAssignment,
   '2026-11-29T07-00_support-access': supportAccess,
   '2026-11-29T08-00_support-access-tokens': supportAccessTokens,
+  '2026-11-29T09-00_privileged-verification': privilegedVerification,
+  '2026-11-29T09-30_staff-session-hygiene': staffSessionHygiene,
+  '2026-11-29T10-00_support-access-policies': supportAccessPolicies,
 };

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { call } from '../api.ts';
+import { AskForMoreTime, extensionWords } from './AccessExtension.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import {
   ACCESS_DURATIONS, ACCESS_SCOPES, DEFAULT_ACCESS_MINUTES, GRANT_STATUS_WORDS, minutesWords,
@@ -38,10 +39,14 @@ function statusWords(g: AccessGrant): string {
   return GRANT_STATUS_WORDS[g.status] ?? g.status;
 }
 
-/** The admins' decision: an approval is the decision of a grant that has an end (`expiresAt`). */
+/**
+ * The admins' decision: an approval is the decision of a grant that has an end (`expiresAt`); a pre-approval
+ * rule the organization's admins set approves with no admin named.
+ */
 function decisionWords(g: AccessGrant): string {
   if (!g.decision) return g.status === 'PENDING' ? 'Waiting for the organization’s admins' : 'None';
-  const said = `${g.expiresAt ? 'Approved' : 'Denied'} by ${g.decision.by.name}, ${when(g.decision.at)}`;
+  const by = g.decision.by ? g.decision.by.name : `the organization’s pre-approval rule “${g.decision.rule?.name ?? ''}”`;
+  const said = `${g.expiresAt ? 'Approved' : 'Denied'} by ${by}, ${when(g.decision.at)}`;
   return g.decision.note ? `${said}: “${g.decision.note}”` : said;
 }
 
@@ -256,6 +261,7 @@ function GrantCard({ grant, name, onChanged, onOpenCase }: { grant: AccessGrant;
         <dt>Decide by</dt><dd>{when(grant.decideBy)}</dd>
         <dt>Expires</dt><dd>{when(grant.expiresAt)}</dd>
         <dt>Decision</dt><dd>{decisionWords(grant)}</dd>
+        {grant.extension && <><dt>More time</dt><dd>{extensionWords(grant.extension)}</dd></>}
         {grant.revocation && <><dt>Ended</dt><dd>{when(grant.revocation.at)}</dd></>}
         <dt>Why</dt><dd className="reason">{grant.justification}</dd>
       </dl>
@@ -277,6 +283,7 @@ function GrantCard({ grant, name, onChanged, onOpenCase }: { grant: AccessGrant;
           <button type="button" className="secondary narrow" ref={ask} disabled={busy} onClick={() => setConfirming(true)}>{pending ? 'Withdraw the request' : 'End access'}</button>
         </div>
       ))}
+      {running && !confirming && grant.extension?.status !== 'PENDING' && <AskForMoreTime grant={grant} organization={organization} onAsked={onChanged} />}
     </section>
   );
 }

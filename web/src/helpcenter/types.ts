@@ -1,5 +1,5 @@
 import { ApiError } from '../api.ts';
-import type { AccessGrant, AccessGrantStatus } from '../support-access.ts';
+import type { AccessGrant, AccessGrantStatus, AccessScope } from '../support-access.ts';
 
 /** The wire shapes of the Help Center's case routes (src/cases/dto.ts, src/cases/staff-routes.ts). */
 export type CaseStatus = 'OPEN' | 'IN_PROGRESS' | 'WAITING_ON_CUSTOMER' | 'CLOSED';
@@ -202,26 +202,12 @@ export const DOWNLOAD_STATUS_WORDS: Record<string, string> = {
   SERVING: 'Being served', COMPLETE: 'Complete', ABORTED: 'Cut short (the client went away)',
 };
 
-/**
- * Support access (docs/support-access.md): what staff may ask to do in a tenant, as src/support-access/scopes.ts
- * names and labels it (test/support-access-request-web.test.ts checks the two agree). Write scopes act only on
- * users who hold no admin role.
- */
-export type AccessScope = { name: string; label: string; write: boolean };
-
-export const ACCESS_SCOPES: readonly AccessScope[] = [
-  { name: 'okta.users.read', label: 'Read users and their groups', write: false },
-  { name: 'okta.logs.read', label: 'Read the System Log', write: false },
-  { name: 'okta.policies.read', label: 'Read sign-on and password policies', write: false },
-  { name: 'okta.users.factors.reset', label: 'Reset the factors of users who hold no admin role', write: true },
-  { name: 'okta.users.passwords.reset', label: 'Reset, expire and unlock the passwords of users who hold no admin role, and end their sessions', write: true },
-];
-
 /** How long a grant may be asked for (the server takes 15 to 480 minutes; 240 unless asked otherwise). */
 export const ACCESS_DURATIONS = [{ minutes: 60, words: '1 hour' }, { minutes: 120, words: '2 hours' }, { minutes: 240, words: '4 hours' }, { minutes: 480, words: '8 hours' }] as const;
 export const DEFAULT_ACCESS_MINUTES = 240;
 
-export type { AccessGrant, AccessGrantStatus };
+export type { AccessGrant, AccessGrantStatus, AccessScope };
+export { ACCESS_SCOPES } from '../support-access.ts';
 
 /** POST /help/v1/staff/access-grants/{id}/token: shown once; the server keeps only its hash. */
 export type SupportToken = { token: string; tokenType: 'Support'; expiresAt: string; api: string; grant: AccessGrant };

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { adminCall } from '../client.ts';
 import { formatDate } from '../format.ts';
 import { ApproveDialog, DenyDialog, Email, formatDuration, WriteBadge, type Grant } from './SupportAccessDialogs.tsx';
+import { ExtensionApproveDialog, ExtensionDenyDialog, ExtensionStatus, extensionWaiting } from './SupportAccessExtension.tsx';
+import { PreApprovalRules } from './SupportAccessPolicy.tsx';
 import { ErrorBanner, Notice } from '../ui/Banner.tsx';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
@@ -25,18 +27,31 @@ function statusLabel(g: Grant): string {
   return STATUS_LABELS[g.status];
 }
 
+/** Whether the grant waits for a decision: a request for access, or for more time on a running grant. */
+const waitingOn = (g: Grant): boolean => g.status === 'PENDING' || extensionWaiting(g);
+
 /** Requests waiting for a decision first (the server's newest-first order kept within each part). */
 function ordered(grants: readonly Grant[]): Grant[] {
-  return [...grants.filter((g) => g.status === 'PENDING'), ...grants.filter((g) => g.status !== 'PENDING')];
+  return [...grants.filter(waitingOn), ...grants.filter((g) => !waitingOn(g))];
 }
 
-type Open = { kind: 'approve' | 'deny'; grant: Grant } | null;
+type Action = 'approve' | 'deny' | 'approve-extension' | 'deny-extension';
+type Open = { kind: Action; grant: Grant } | null;
+
+function waitingWords(requests: number, extensions: number): string {
+  const count = (n: number, what: string) => `${n} ${what.replace('request', n === 1 ? 'request' : 'requests')}`;
+  const verb = requests + extensions === 1 ? 'is' : 'are';
+  if (extensions === 0) return `${count(requests, 'request')} ${verb} waiting for a decision. Undecided, a request lapses 12 hours after it was made.`;
+  if (requests === 0) return `${count(extensions, 'request for more time')} ${verb} waiting for a decision. Undecided, a request for more time lapses when its grant ends.`;
+  return `${count(requests, 'request')} and ${count(extensions, 'request for more time')} are waiting for a decision. Undecided, a request lapses 12 hours after it was made, a request for more time when its grant ends.`;
+}
 
 /**
  * Support access (docs/support-access.md): support staff's requests for access to this tenant, each against one
- * of its cases, and the grants its admins gave. Requests waiting for a decision come first and stand out; an
- * admin who may manage support access approves (narrower or shorter if they like; a protected action), denies,
- * or revokes a running grant. Read-only admins see the same list without the buttons.
+ * of its cases, and the grants its admins gave. Requests waiting for a decision (for access, or for more time on
+ * a running grant) come first and stand out; an admin who may manage support access approves (narrower or
+ * shorter if they like; a protected action), denies, or revokes a running grant, and sets the rules that approve
+ * some requests in advance. Read-only admins see the same page without the buttons.
  */
 export default function SupportAccess({ canManage }: { canManage: boolean }) {
   const { data, error, loading, reload, replace } = useLoad<Grant[]>(LIST);
@@ -45,6 +60,7 @@ export default function SupportAccess({ canManage }: { canManage: boolean }) {
   const noticeRef = useRef<HTMLDivElement>(null);
   const grants = ordered(data ?? []);
   const waiting = grants.filter((g) => g.status === 'PENDING').length;
+  const moreTime = grants.filter(extensionWaiting).length;
 
   // The row acted on loses the button that had focus: focus goes to the result instead, which is also read out.
   useEffect(() => {
@@ -68,11 +84,7 @@ export default function SupportAccess({ canManage }: { canManage: boolean }) {
       />
       <div className="card">
         {!canManage && <p className="hint">You can see requests and grants. Approving, denying and revoking them needs the super or organization admin role.</p>}
-        {waiting > 0 && (
-          <p className="banner banner-warning support-waiting">
-            {waiting === 1 ? '1 request is waiting for a decision.' : `${waiting} requests are waiting for a decision.`} Undecided, a request lapses 12 hours after it was made.
-          </p>
-        )}
+        {waiting + moreTime > 0 && <p className="banner banner-warning support-waiting">{waitingWords(waiting, moreTime)}</p>}
         {notice && <div ref={noticeRef} tabIndex={-1} className="notice-focus"><Notice>{notice}</Notice></div>}
         <ErrorBanner message={error} />
         {grants.length === 0 && !loading ? (
@@ -92,11 +104,20 @@ export default function SupportAccess({ canManage }: { canManage: boolean }) {
         <DenyDialog grant={open.grant} onClose={() => setOpen(null)} onFailed={reload}
           onDone={(g) => done(g, `The request of ${g.staff.name} (case ${g.caseId}) was denied.`)} />
       )}
+      {open?.kind === 'approve-extension' && (
+        <ExtensionApproveDialog grant={open.grant} onClose={() => setOpen(null)} onFailed={reload}
+          onDone={(g) => done(g, `More time for ${g.staff.name} (case ${g.caseId}) was approved: access until ${formatDate(g.expiresAt)}.`)} />
+      )}
+      {open?.kind === 'deny-extension' && (
+        <ExtensionDenyDialog grant={open.grant} onClose={() => setOpen(null)} onFailed={reload}
+          onDone={(g) => done(g, `More time for ${g.staff.name} (case ${g.caseId}) was denied; access ends ${formatDate(g.expiresAt)}.`)} />
+      )}
+      <PreApprovalRules canManage={canManage} />
     </>
   );
 }
 
-function RowActions({ grant, onOpen, onRevoked }: { grant: Grant; onOpen: (kind: 'approve' | 'deny') => void; onRevoked: (g: Grant) => void }) {
+function RowActions({ grant, onOpen, onRevoked }: { grant: Grant; onOpen: (kind: Action) => void; onRevoked: (g: Grant) => void }) {
   const who = <span className="visually-hidden"> {grant.staff.name}, case {grant.caseId}</span>;
   if (grant.status === 'PENDING') {
     return (
@@ -107,11 +128,20 @@ function RowActions({ grant, onOpen, onRevoked }: { grant: Grant; onOpen: (kind:
     );
   }
   if (grant.status === 'APPROVED') {
-    return (
+    const revoke = (
       <ConfirmButton label={<>Revoke{who}</>} className="button-danger-quiet button-small" title={`Revoke access for ${grant.staff.name}?`} confirmLabel="Revoke access"
         onConfirm={async () => onRevoked(await adminCall<Grant>('POST', `/api/v1/support-access/grants/${grant.id}/revoke`))}>
         <p>The grant for case <code>{grant.caseId}</code> ends now, before its time ({formatDate(grant.expiresAt)}). Support must ask again for any further access.</p>
+        {extensionWaiting(grant) && <p>Support's request for more time ends with it.</p>}
       </ConfirmButton>
+    );
+    if (!extensionWaiting(grant)) return revoke;
+    return (
+      <div className="button-row tight">
+        <button type="button" className="button-primary button-small" onClick={() => onOpen('approve-extension')}>Approve more time{who}</button>
+        <button type="button" className="button-danger-quiet button-small" onClick={() => onOpen('deny-extension')}>Deny more time{who}</button>
+        {revoke}
+      </div>
     );
   }
   return null;
@@ -129,7 +159,7 @@ function GrantTable({ grants, loading, actions }: { grants: readonly Grant[]; lo
         <tbody>
           {grants.length === 0 && <tr><td colSpan={headers.length} className="loading-cell">Loading…</td></tr>}
           {grants.map((g) => (
-            <tr key={g.id} className={g.status === 'PENDING' ? 'support-pending' : undefined}>
+            <tr key={g.id} className={waitingOn(g) ? 'support-pending' : undefined}>
               <td>
                 <div className="support-who">
                   <span className="strong">{g.staff.name}</span>
@@ -163,10 +193,11 @@ function Status({ grant: g }: { grant: Grant }) {
       <Dates grant={g} />
       {decided && (
         <p className="small">
-          {g.status === 'DENIED' ? 'Denied' : 'Approved'} by {decided.by.name}, {formatDate(decided.at)}
+          {g.status === 'DENIED' ? 'Denied' : 'Approved'} by {decided.by ? decided.by.name : `pre-approval rule “${decided.rule?.name}”`}, {formatDate(decided.at)}
           {decided.note && <><br /><q className="support-note">{decided.note}</q></>}
         </p>
       )}
+      <ExtensionStatus grant={g} />
       {g.revocation && (
         <p className="small">
           {g.revocation.kind === 'STAFF' ? `Ended by ${g.revocation.by.name} (support)` : `Revoked by ${g.revocation.by.name}`}, {formatDate(g.revocation.at)}

@@ -56,7 +56,7 @@ export function ProblemAlert({ error }: { error: unknown }) {
 }
 
 /** One action of a dialog at a time: whether it runs, and the failure it last ended with (kept whole, for ProblemAlert). */
-function useAction(onFailed?: () => void) {
+export function useAction(onFailed?: () => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const run = async (work: () => Promise<void>) => {
