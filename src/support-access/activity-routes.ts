@@ -44,7 +44,11 @@ export async function supportActivityRoutes(app: FastifyInstance): Promise<void>
   const { db, clock } = app.deps;
   const hub = createSupportActivityHub(db, clock);
   // Before the server stops taking connections: its close waits for open streams, which end here.
-  app.addHook('preClose', () => hub.close());
+  app.addHook('preClose', (done) => {
+    hub.endViewers();
+    done();
+  });
+  app.addHook('onClose', () => hub.close());
 
   app.get<{ Querystring: { after?: number } }>('/activity', { config: { permission: 'support.read' }, schema: { querystring: activityQuery } }, async (request, reply) => {
     const tenantId = principalOf(request).tenant.id;
@@ -72,11 +76,13 @@ export async function supportActivityRoutes(app: FastifyInstance): Promise<void>
     });
     timers.push(setTimeout(end, STREAM_MS), setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS));
     request.raw.once('close', end);
-    return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-store').header('x-accel-buffering', 'no').send(out);
+    // The connection closes with the stream: kept alive, it would hold a server that is shutting down open.
+    return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-store').header('x-accel-buffering', 'no').header('connection', 'close').send(out);
   });
 
   app.get<{ Querystring: { since?: string; until?: string; format: HistoryFormat } }>('/history', { config: { permission: 'support.read' }, schema: { querystring: historyQuery } }, async (request, reply) => {
-    const until = request.query.until === undefined ? clock.now() : new Date(request.query.until);
+    // Unless asked otherwise the history runs to now, this millisecond's events included.
+    const until = request.query.until === undefined ? new Date(clock.now().getTime() + 1) : new Date(request.query.until);
     const since = request.query.since === undefined ? new Date(until.getTime() - DEFAULT_HISTORY_DAYS * 86_400_000) : new Date(request.query.since);
     if (since >= until) throw OktaErrors.validation('history', ['since: must be before until']);
     if (until.getTime() - since.getTime() > MAX_HISTORY_DAYS * 86_400_000) throw OktaErrors.validation('history', [`since: a history covers ${MAX_HISTORY_DAYS} days at most`]);

@@ -24,8 +24,7 @@ export function createSupportActivityHub(db: Db, clock: Clock) {
   let listening: Promise<pg.Client> | undefined;
   let closed = false;
 
-  function dropAll(): void {
-    listening = undefined;
+  function closeSinks(): void {
     const sinks = [...feeds.values()].flatMap((f) => [...f.sinks]);
     feeds.clear();
     for (const sink of sinks) sink.close();
@@ -53,7 +52,8 @@ export function createSupportActivityHub(db: Db, clock: Clock) {
       const lost = () => {
         client.removeAllListeners('notification');
         void client.end().catch(() => {});
-        dropAll();
+        listening = undefined;
+        closeSinks();
       };
       client.on('error', lost);
       client.on('end', () => !closed && lost());
@@ -102,10 +102,16 @@ export function createSupportActivityHub(db: Db, clock: Clock) {
       }
       return stop;
     },
+    /** Ends every viewer's stream and takes no more: a server shutting down waits for open responses. */
+    endViewers(): void {
+      closed = true;
+      closeSinks();
+    },
     async close(): Promise<void> {
       closed = true;
+      closeSinks();
       const client = await listening?.catch(() => undefined);
-      dropAll();
+      listening = undefined;
       await client?.end().catch(() => {});
     },
   };

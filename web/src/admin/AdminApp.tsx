@@ -21,6 +21,7 @@ const Settings = lazy(() => import('./pages/Settings.tsx'));
 const Alerts = lazy(() => import('./pages/Alerts.tsx'));
 const Logs = lazy(() => import('./pages/Logs.tsx'));
 const SupportAccess = lazy(() => import('./pages/SupportAccess.tsx'));
+const SupportActivity = lazy(() => import('./pages/SupportActivity.tsx'));
 
 const NAV = [
   { area: 'users', label: 'Users' },
@@ -30,6 +31,7 @@ const NAV = [
   { area: 'logs', label: 'System Log' },
   { area: 'alerts', label: 'Alerts' },
   { area: 'support-access', label: 'Support access' },
+  { area: 'support-activity', label: 'Support activity' },
   { area: 'tokens', label: 'API tokens' },
   { area: 'settings', label: 'Settings' },
 ] as const;
@@ -48,6 +50,7 @@ function route(path: string, permissions: readonly string[]): { area: string; pa
     case 'alerts': return { area, page: <Alerts /> };
     case 'logs': return { area, page: <Logs /> };
     case 'support-access': return { area, page: <SupportAccess canManage={permissions.includes('support.manage')} /> };
+    case 'support-activity': return { area, page: <SupportActivity /> };
     default: return { area: '', page: <NotFound /> };
   }
 }

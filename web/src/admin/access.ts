@@ -11,6 +11,7 @@ const AREA_PERMISSION: Record<string, string> = {
   logs: 'logs.read',
   alerts: 'logs.read',
   'support-access': 'support.read',
+  'support-activity': 'support.read',
   tokens: 'tokens.manage',
   settings: 'policies.read',
 };

@@ -35,14 +35,14 @@ function challengeOf(res: Response): string {
   return res.headers.get('www-authenticate') ?? '';
 }
 
-async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined, accept = 'application/json'): Promise<Response> {
   const proof = await proofFor(method, path, nonce);
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
     ...(signal ? { signal } : {}),
     headers: {
-      accept: 'application/json',
+      accept,
       ...(proof ? { dpop: proof } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
@@ -52,7 +52,7 @@ async function send(method: Method, path: string, body: unknown, signal: AbortSi
   return res;
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
+export async function errorOf(res: Response): Promise<ApiError> {
   const text = await res.text();
   let parsed: OktaError | undefined;
   try {
@@ -69,12 +69,12 @@ async function errorOf(res: Response): Promise<ApiError> {
  * ended session calls the session-ended handler and throws SessionEnded. `signal` cancels a read that a newer
  * one replaced (a search as the admin types), so the browser stops waiting for it.
  */
-export async function adminFetch(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
-  let res = await send(method, path, body, signal);
-  if (res.status === 401 && challengeOf(res).includes('use_dpop_nonce')) res = await send(method, path, body, signal);
+export async function adminFetch(method: Method, path: string, body?: unknown, signal?: AbortSignal, accept?: string): Promise<Response> {
+  let res = await send(method, path, body, signal, accept);
+  if (res.status === 401 && challengeOf(res).includes('use_dpop_nonce')) res = await send(method, path, body, signal, accept);
   if (res.status === 403 && challengeOf(res).includes('insufficient_user_authentication') && stepUpHandler) {
     await stepUpHandler();
-    res = await send(method, path, body, signal);
+    res = await send(method, path, body, signal, accept);
   }
   if (res.status === 401) {
     const error = await errorOf(res);

@@ -40,8 +40,9 @@ async function toCsv(events: readonly LogEvent[]): Promise<string> {
   return Papa.unparse({ fields, data }, { escapeFormulae: true });
 }
 
-function download(text: string, type: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves `content` as a file named `name`, as a link with `download` does. */
+export function download(content: string | Blob, type: string, name: string): void {
+  const url = URL.createObjectURL(typeof content === 'string' ? new Blob([content], { type }) : content);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
