@@ -98,9 +98,10 @@ await runBench('live-view', async () => {
   };
   for (let n = 0; n < 5; n++) await read(-1 - n);
   for (let n = 0; n < ACTIONS; n++) {
+    const from = viewers.map((v) => v.messages.length);
     const sent = performance.now();
     await read(n);
-    const arrivals = await Promise.all(viewers.map((v) => v.next((m) => m.event === 'activity' && actionOf(m.data) === n, 10_000)));
+    const arrivals = await Promise.all(viewers.map((v, i) => v.next((m) => m.event === 'activity' && actionOf(m.data) === n, 10_000, from[i])));
     for (const m of arrivals) latencies.push(m.at - sent);
   }
   for (const v of viewers) v.close();

@@ -11,8 +11,11 @@ export type SseStream = {
   status: number;
   headers: Headers;
   messages: SseMessage[];
-  /** The first message (already here or still to come) that `match` accepts; rejects after `timeoutMs`. */
-  next(match: (m: SseMessage) => boolean, timeoutMs?: number): Promise<SseMessage>;
+  /**
+   * The first message (already here or still to come) from index `from` of `messages` on that `match` accepts;
+   * rejects after `timeoutMs`.
+   */
+  next(match: (m: SseMessage) => boolean, timeoutMs?: number, from?: number): Promise<SseMessage>;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
   close(): void;
@@ -43,10 +46,12 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     headers: res.headers,
     messages,
     ended,
-    next(match, timeoutMs = 5000) {
+    next(match, timeoutMs = 5000, from = 0) {
       return new Promise((resolve, reject) => {
+        let seen = from;
         const check = () => {
-          const found = messages.find(match);
+          let found: SseMessage | undefined;
+          for (; seen < messages.length && !found; seen += 1) if (match(messages[seen] as SseMessage)) found = messages[seen];
           if (!found) return false;
           waiters.delete(check);
           clearTimeout(timer);
