@@ -1,7 +1,8 @@
 import { assertProtectedIfAdmin } from '#src/admin/protected-actions.ts';
 import type { FastifyInstance } from 'fastify';
 import { setPageLinks } from '#src/http/links.ts';
-import { baseUrlOf, serviceContextOf, tenantOriginOf } from '#src/http/request-context.ts';
+import { AppError } from '#src/http/errors.ts';
+import { baseUrlOf, principalOf, serviceContextOf, tenantOriginOf } from '#src/http/request-context.ts';
 import { assertNotNamedByRules } from '#src/policy/sign-on.ts';
 import { toPublicUser } from './dto.ts';
 import type { LifecycleOp } from './lifecycle.ts';
@@ -112,6 +113,15 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       return result.enrollment === undefined ? {} : { activationUrl: result.enrollment.url, activationToken: result.enrollment.token };
     });
   }
+  /**
+   * Support staff never hold a user's credential (docs/support-access.md): in 2022 a support tool that could
+   * reset a password and read back what it set was all an intruder needed. A reset under a grant sends the link
+   * to the user; asking for it, or for a temporary password, is refused before anything changes.
+   */
+  const refuseCredentialToSupport = (request: Parameters<typeof principalOf>[0], what: string) => {
+    if (principalOf(request).via.kind !== 'support') return;
+    throw new AppError(403, 'E0000006', 'You do not have permission to perform the requested action', [`${what}: support staff never receive a user's credential; it goes to the user`]);
+  };
   // Okta's reset_password mails the recovery link by default (sendEmail=true) and answers it with
   // sendEmail=false. Bulwark delivers no email yet: the link is made either way, and shown only when asked for.
   const resetPassword = lifecycle('reset_password');
@@ -120,11 +130,13 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     ...resetPassword,
     schema: { ...resetPassword.schema, querystring: resetQuery },
   }, async (request) => {
+    if (!request.query.sendEmail) refuseCredentialToSupport(request, 'sendEmail');
     await assertProtectedIfAdmin(request, request.params.id, 'resetting the password');
     const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'reset_password', { tenantOrigin: tenantOriginOf(request) });
     return request.query.sendEmail ? {} : { resetPasswordUrl: result.recovery?.url };
   });
   app.post<{ Params: IdParams; Querystring: { tempPassword?: boolean } }>('/:id/lifecycle/expire_password', lifecycle('expire_password'), async (request) => {
+    if (request.query.tempPassword === true) refuseCredentialToSupport(request, 'tempPassword');
     await assertProtectedIfAdmin(request, request.params.id, 'expiring the password');
     const ctx = serviceContextOf(request);
     const result = await changeLifecycle(ctx, request.params.id, 'expire_password', { withTempPassword: request.query.tempPassword === true });
@@ -132,6 +144,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     return toPublicUser(result.user, ctx.tenantId, baseUrlOf(request), true);
   });
   app.post<{ Params: IdParams }>('/:id/lifecycle/expire_password_with_temp_password', lifecycle('expire_password'), async (request) => {
+    refuseCredentialToSupport(request, 'tempPassword');
     await assertProtectedIfAdmin(request, request.params.id, 'expiring the password');
     const result = await changeLifecycle(serviceContextOf(request), request.params.id, 'expire_password', { withTempPassword: true });
     return { tempPassword: result.tempPassword };
