@@ -43,7 +43,7 @@ import { tokenRoutes } from './tokens/routes.ts';
 import { myAccountRoutes } from './users/my-account.ts';
 import { userRoutes } from './users/routes.ts';
 import { configurePasswordHashing } from './users/password.ts';
-import { verificationLinkRoutes, verificationRoutes } from './verification/routes.ts';
+import { verificationLinkRoutes, verificationListRoutes, verificationRoutes } from './verification/routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -120,6 +120,7 @@ export async function buildApp(deps: AppDeps, logStream?: DestinationStream): Pr
   await app.register(userGroupRoutes, { prefix: '/api/v1/users' });
   await app.register(verificationRoutes, { prefix: '/api/v1/users' });
   await app.register(verificationLinkRoutes, { prefix: '/api/v1/verifications' });
+  await app.register(verificationListRoutes, { prefix: '/api/v1/verifications' });
   await app.register(appRoutes, { prefix: '/api/v1/apps' });
   await app.register(tokenRoutes, { prefix: '/api/v1/api-tokens' });
   await app.register(logRoutes, { prefix: '/api/v1/logs' });

@@ -7,6 +7,7 @@
  * checks every view.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { systemClock } from '../src/lib/clock.ts';
@@ -195,6 +196,12 @@ describe('the Help Center, in Chromium', () => {
     assert.equal(queued['Assignee'], 'Nobody');
     await agentPage.getByRole('button', { name: title }).click();
     await agentPage.getByRole('link', { name: 'enrollment.har' }).waitFor();
+    // She downloads the HAR as stored: a navigation cannot carry her session's device proof, so the page takes a
+    // single-use ticket for it first.
+    const [harDownload] = await Promise.all([agentPage.waitForEvent('download', { timeout: 15_000 }), agentPage.getByRole('link', { name: 'enrollment.har' }).click()]);
+    assert.match(harDownload.url(), /\/help\/v1\/staff\/cases\/cas[0-9A-Za-z]{17}\/attachments\/cat[0-9A-Za-z]{17}\?ticket=/);
+    const downloadedHar = await readFile(await harDownload.path(), 'utf8');
+    assert.ok(downloadedHar.includes('[redacted]') && !downloadedHar.includes(cookie), 'the sanitized file');
     assert.equal((await caseDetails(agentPage))['Assigned to'], 'Nobody');
     assert.equal(await agentPage.getByLabel('Assign to').count(), 0, 'an agent assigns no one else');
 

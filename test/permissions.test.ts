@@ -73,8 +73,11 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /api/v1/users/:id/factors/:factorId': ADMINS,
   'DELETE /api/v1/users/:id/factors/:factorId': HELPERS,
   'POST /api/v1/users/:id/lifecycle/reset_factors': HELPERS,
-  // Verification of the person: asked for by whoever may do the reset; attested or denied by a second admin.
+  // Verification of the person: asked for by whoever may do the reset; attested or denied by a second admin (the
+  // admin who asked may withdraw their own through deny, which no fixture caller here is).
   'POST /api/v1/users/:id/verifications': HELPERS,
+  'GET /api/v1/users/:id/verifications': ADMINS,
+  'GET /api/v1/verifications': ADMINS,
   'GET /api/v1/users/:id/verifications/:verificationId': ADMINS,
   'POST /api/v1/users/:id/verifications/:verificationId/attest': MANAGERS,
   'POST /api/v1/users/:id/verifications/:verificationId/deny': MANAGERS,

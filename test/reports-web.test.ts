@@ -100,6 +100,8 @@ describe('support-plane reports, in Chromium', () => {
     assert.match(await run.textContent() ?? '', /Bulk exportNo/);
     assert.deepEqual(await accessibilityProblems(admin), [], 'a ready run');
     const scoped = await downloaded(admin, () => run.getByRole('link', { name: 'Download CSV' }).click());
+    // Streamed from a single-use ticket the page took with a proved call: a navigation carries no device proof.
+    assert.match(scoped.download.url(), /\/download\?format=csv&ticket=[A-Za-z0-9_-]{43}$/);
     const lines = scoped.text.replace(INVISIBLE, '').trim().split(/\r?\n/);
     assert.match(lines[0] ?? '', /^Created[^,]*,Last login[^,]*,Company name,User type,Role name$/, 'a header row of the default fields, its marker invisible');
     assert.notEqual(scoped.text.split(/\r?\n/)[0], lines[0], 'the header carries the invisible marker');

@@ -23,7 +23,7 @@ import { tenantFingerprint } from './support/tenant-state.ts';
 const REACH: Record<SupportScope, readonly string[]> = {
   'okta.users.read': [
     'GET /api/v1/users', 'GET /api/v1/users/:id', 'GET /api/v1/users/:id/groups', 'GET /api/v1/users/:id/factors', 'GET /api/v1/users/:id/factors/:factorId',
-    'GET /api/v1/users/:id/verifications/:verificationId', 'GET /api/v1/groups', 'GET /api/v1/groups/:groupId', 'GET /api/v1/groups/:groupId/users',
+    'GET /api/v1/users/:id/verifications', 'GET /api/v1/verifications', 'GET /api/v1/users/:id/verifications/:verificationId', 'GET /api/v1/groups', 'GET /api/v1/groups/:groupId', 'GET /api/v1/groups/:groupId/users',
   ],
   'okta.logs.read': ['GET /api/v1/logs', 'GET /api/v1/alerts', 'GET /api/v1/alerts/:id'],
   'okta.policies.read': [

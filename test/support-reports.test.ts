@@ -304,9 +304,12 @@ describe('support-plane reports', () => {
     assert.equal(bulk.status, 'PENDING_APPROVAL', 'over the threshold, even with the organization filter');
     ok(await security.hc('POST', `/help/v1/staff/reports/runs/${bulk.id}/approve`, { note: 'Confirmed with the account owner' }), 'approve');
     const seq = await lastSeqOf(server.db, plane.id);
+    // A browser's download: a navigation with the single-use ticket the console took for it.
+    const { url } = ok(await reader.hc('POST', '/help/v1/staff/download-tickets', { path: `/help/v1/staff/reports/runs/${bulk.id}/download?format=csv` }), 'ticket').body as { url: string };
     const received = await new Promise<number>((resolve, reject) => {
       const cookie = [...reader.hc.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-      const req = httpRequest(`${server.url}/help/v1/staff/reports/runs/${bulk.id}/download`, { headers: { host: reader.hc.host, cookie }, agent: false }, (res) => {
+      const req = httpRequest(`${server.url}${url}`, { headers: { host: reader.hc.host, cookie }, agent: false }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`download answered ${res.statusCode}`));
         res.once('data', (chunk: Buffer) => { req.destroy(); resolve(chunk.length); });
       });
       req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { proveDevice } from '#src/http/device-proof.ts';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import type { Principal } from '#src/http/principal.ts';
-import { originOf, publicAuditContext } from '#src/http/request-context.ts';
+import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { permissionsOf } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
@@ -15,10 +16,6 @@ import { adminSessionSettings, networkAllowed, type EffectiveSettings } from './
 /** Okta's "Invalid session": the admin must sign in again (none, timed out, signed out, or ended for its network). */
 export function sessionEnded(cause: string): AppError {
   return new AppError(401, 'E0000005', 'Invalid session', [`session: ${cause}`]);
-}
-
-function proofRefused(cause: string, headers: Record<string, string>): AppError {
-  return new AppError(401, 'E0000011', 'Invalid token provided', [`DPoP: ${cause}`], headers);
 }
 
 /** Whether the request presents an admin session cookie (and no API token): the admin console's calls. */
@@ -101,20 +98,13 @@ export async function authenticateAdminSession(request: FastifyRequest, reply: F
   const session = await liveAdminSession(request, tenant.id, settings);
   assertSameOrigin(request);
 
-  const proofs = request.server.proofs;
-  const nonce = proofs.nonce();
-  reply.header('dpop-nonce', nonce);
-  const path = request.url.split('?')[0] ?? request.url;
-  const dpop = request.headers['dpop'];
-  const refusal = await proofs.check({ proof: typeof dpop === 'string' ? dpop : undefined, method: request.method, url: `${originOf(request)}${path}`, device: session.device, sessionId: session.id });
-  if (refusal?.stale) throw proofRefused(refusal.reason, { 'www-authenticate': 'DPoP error="use_dpop_nonce", error_description="Use the DPoP-Nonce of this response"', 'dpop-nonce': nonce });
-  if (refusal) {
+  reply.header('dpop-nonce', request.server.proofs.nonce());
+  await proveDevice(request, session, async (reason) => {
     const user = await ownerTarget(request, tenant.id, session);
     await refuseSessionContext(db, clock, tenant.id, publicAuditContext(request, user), session, user, {
-      reason: 'DEVICE_PROOF_INVALID', endSession: false, debugData: { refusal: refusal.reason, deviceKeyThumbprint: session.device.jkt },
+      reason: 'DEVICE_PROOF_INVALID', endSession: false, debugData: { refusal: reason, deviceKeyThumbprint: session.device.jkt },
     });
-    throw proofRefused(refusal.reason, { 'www-authenticate': `DPoP error="invalid_dpop_proof", error_description="${refusal.reason.replaceAll('"', "'")}"`, 'dpop-nonce': nonce });
-  }
+  });
 
   const network = await request.server.networkOf(request.ip);
   if (!networkAllowed(settings, session.asn, network)) {

@@ -1,4 +1,4 @@
-import { idParams, LIMIT } from '#src/http/schemas.ts';
+import { DOWNLOAD_TICKET, idParams, LIMIT } from '#src/http/schemas.ts';
 import { CASE_STATUSES, PRODUCT_AREAS, SEVERITIES } from './store.ts';
 
 /** Text a person typed: at least one character that is not a space, at most `max`. */
@@ -65,6 +65,9 @@ export const attachmentParams = {
   required: ['caseId', 'attachmentId'],
   additionalProperties: false,
 } as const;
+
+/** A staff download of an attachment: a navigation, opened by a download ticket instead of a device proof. */
+export const staffAttachmentQuery = { type: 'object', properties: { ticket: DOWNLOAD_TICKET }, additionalProperties: false } as const;
 
 /** The file's name as the customer's computer knew it: shown and offered back on download, never trusted for its kind. */
 export const attachmentQuery = {

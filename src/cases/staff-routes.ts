@@ -3,7 +3,7 @@ import { helpCenterGate } from '#src/helpcenter/customer.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
 import { attachmentHeaders, toPublicAttachment, toPublicCase, toPublicComment } from './dto.ts';
-import { assigneeBody, attachmentParams, caseIdParams, commentBody, queueQuery, statusBody } from './schemas.ts';
+import { assigneeBody, attachmentParams, caseIdParams, commentBody, queueQuery, staffAttachmentQuery, statusBody } from './schemas.ts';
 import { assignCase, caseWorkers, changeCaseStatus, readAttachment, readCase, readQueue, replyToCase, type CaseStatus, type QueuedCase, type StaffContext } from './staff-service.ts';
 
 /** Who may read the queue and cases, and who may answer customers. */
@@ -14,14 +14,15 @@ const toStaffCase = (row: QueuedCase) => ({ ...toPublicCase(row), organization: 
 
 /**
  * Staff routes' gate, on the Help Center's host only: the staff member at work if they have one of `roles`, and
- * for a change (`change`) only from the Help Center's own pages.
+ * for a change (`change`) only from the Help Center's own pages. A download route names what it serves
+ * (`download`, the path a download ticket is taken for), which a ticket may open instead of a device proof.
  */
-export function staffContexts(app: FastifyInstance): (request: FastifyRequest, roles: readonly string[], change: boolean) => Promise<StaffContext> {
+export function staffContexts(app: FastifyInstance): (request: FastifyRequest, roles: readonly string[], change: boolean, download?: string) => Promise<StaffContext> {
   const { db, clock } = app.deps;
   const { staffOf, onHelpCenterHostOnly } = helpCenterGate(app);
   app.addHook('onRequest', onHelpCenterHostOnly);
-  return async (request, roles, change) => {
-    const member = await staffOf(request, roles);
+  return async (request, roles, change, download) => {
+    const member = await staffOf(request, roles, download);
     if (change) assertSameOrigin(request);
     return { db, clock, cell: member.cell, planeId: member.planeId, user: member.user, audit: (actor) => publicAuditContext(request, actor) };
   };
@@ -48,8 +49,11 @@ export async function staffCaseRoutes(app: FastifyInstance): Promise<void> {
     return { ...toStaffCase(row), comments: comments.map(toPublicComment), attachments: attachments.map(toPublicAttachment) };
   });
 
-  app.get<{ Params: { caseId: string; attachmentId: string } }>('/help/v1/staff/cases/:caseId/attachments/:attachmentId', { schema: { params: attachmentParams } }, async (request, reply) => {
-    const ctx = await contextOf(request, READERS, false);
+  app.get<{ Params: { caseId: string; attachmentId: string }; Querystring: { ticket?: string } }>('/help/v1/staff/cases/:caseId/attachments/:attachmentId', {
+    schema: { params: attachmentParams, querystring: staffAttachmentQuery },
+  }, async (request, reply) => {
+    const { caseId, attachmentId } = request.params;
+    const ctx = await contextOf(request, READERS, false, `/help/v1/staff/cases/${caseId}/attachments/${attachmentId}`);
     const { row, content } = await readAttachment(ctx, request.params.caseId, request.params.attachmentId);
     return reply.headers(attachmentHeaders(row)).send(content);
   });

@@ -571,6 +571,20 @@ export type HelpCenterSessionsTable = {
   ip_address: string | null;
   asn: number | null;
   as_org: string | null;
+  /** A staff session's device key (RFC 7638 thumbprint); null for customers. */
+  device_jkt: ColumnType<string | null, string | null | undefined, string | null>;
+};
+
+/** Single-use download tickets of staff sessions, by the SHA-256 of their token. */
+export type HelpCenterDownloadTicketsTable = {
+  tenant_id: string;
+  id: string;
+  token_hash: string;
+  session_id: string;
+  user_id: string;
+  object: string;
+  created: Ts;
+  expires: Ts;
 };
 
 export type SupportCasesTable = {
@@ -654,6 +668,7 @@ export type Database = {
   app_group_assignments: AppGroupAssignmentsTable;
   help_center_users: HelpCenterUsersTable;
   help_center_sessions: HelpCenterSessionsTable;
+  help_center_download_tickets: HelpCenterDownloadTicketsTable;
   support_cases: SupportCasesTable;
   support_case_comments: SupportCaseCommentsTable;
   support_case_attachments: SupportCaseAttachmentsTable;

@@ -1,11 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { staffActor } from '#src/cases/staff-service.ts';
 import { tenantSlugFromHost } from '#src/http/auth.ts';
+import { proveDevice } from '#src/http/device-proof.ts';
 import { AppError, OktaErrors } from '#src/http/errors.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { readCookie } from '#src/sessions/cookie.ts';
 import { cellOfHelpCenterHost } from './hosts.ts';
-import { currentHelpCenterSession, endForNetworkChange, type CurrentSession, type Lifetimes, type SessionEnd } from './sessions.ts';
+import { useDownloadTicket } from './download-tickets.ts';
+import { currentHelpCenterSession, endForNetworkChange, logDeviceProofRefused, type CurrentSession, type Lifetimes, type SessionEnd } from './sessions.ts';
 
 export type Customer = Extract<CurrentSession, { kind: 'live' }> & { cell: string };
 /** A member of the cell's support staff, signed in through its support plane (`planeId`). */
@@ -28,8 +30,9 @@ function asName(asn: number | null, org: string | null): string {
 /**
  * Who a Help Center request comes from. `cellOf`: the cell whose Help Center the request's host is; on any other
  * host the Help Center's routes do not exist (404). `signedIn`: whoever is signed in to that Help Center, or 401
- * saying why nobody is; a staff session used from another AS than it started in ends there (ASN binding, as for
- * admin console sessions). `customerOf` and `staffOf` keep to customers and to the cell's staff (403 otherwise).
+ * saying why nobody is; a staff request must prove the session's device key, and a staff session used from
+ * another AS than it started in ends there (as for admin console sessions). `customerOf` and `staffOf` keep to
+ * customers and to the cell's staff (403 otherwise).
  */
 export function helpCenterGate(app: FastifyInstance) {
   const { db, clock, config } = app.deps;
@@ -46,12 +49,38 @@ export function helpCenterGate(app: FastifyInstance) {
     return currentHelpCenterSession(db, clock, lifetimes, cell, readCookie(request, 'help_sid'));
   }
 
-  async function signedIn(request: FastifyRequest): Promise<Customer & { fromPlane: boolean }> {
+  /** `download`: the object a download route serves, which a staff download ticket may open instead of a proof. */
+  async function signedIn(request: FastifyRequest, download?: string): Promise<Customer & { fromPlane: boolean }> {
     const cell = cellOf(request);
     const current = await sessionOf(request, cell);
     if (current.kind !== 'live') throw new AppError(401, 'E0000005', 'Invalid session', current.kind === 'ended' ? [endedMessage(current.reason, lifetimes, current.staff)] : []);
-    if (current.staff) await assertStaffNetwork(request, { ...current, cell });
+    if (current.staff) {
+      await assertStaffDevice(request, { ...current, cell }, download);
+      await assertStaffNetwork(request, { ...current, cell });
+    }
     return { ...current, cell, fromPlane: current.staff };
+  }
+
+  /**
+   * A staff request proves the device key the session was bound to at sign-in (docs/help-center.md, "Staff
+   * sessions"), with the admin console's proof check; a download, a navigation that cannot carry a proof,
+   * presents a single-use ticket taken by a proved request instead. A refusal is logged in the plane and the
+   * session kept: the cookie may have been copied, and its owner still holds the key.
+   */
+  async function assertStaffDevice(request: FastifyRequest, live: Customer, download: string | undefined): Promise<void> {
+    const { session } = live;
+    if (session.deviceJkt === null) {
+      throw new AppError(401, 'E0000005', 'Invalid session', ['The Help Center session is not bound to a device key. Sign in again with your passkey.']);
+    }
+    const refused = (reason: string) => logDeviceProofRefused(db, clock, live, reason, publicAuditContext(request, staffActor(live)));
+    const ticket = download === undefined ? undefined : (request.query as { ticket?: string }).ticket;
+    if (download !== undefined && ticket !== undefined) {
+      const refusal = await useDownloadTicket(db, clock, live, download, ticket);
+      if (refusal === null) return;
+      await refused(refusal);
+      throw new AppError(401, 'E0000011', 'Invalid token provided', [`ticket: ${refusal}`]);
+    }
+    await proveDevice(request, { id: session.id, device: { jkt: session.deviceJkt, jwk: null } }, refused);
   }
 
   /**
@@ -77,16 +106,20 @@ export function helpCenterGate(app: FastifyInstance) {
   }
 
   /** A member of the cell's support staff holding one of `roles`. */
-  async function staffOf(request: FastifyRequest, roles: readonly string[]): Promise<StaffMember> {
-    const { fromPlane, ...member } = await signedIn(request);
+  async function staffOf(request: FastifyRequest, roles: readonly string[], download?: string): Promise<StaffMember> {
+    const { fromPlane, ...member } = await signedIn(request, download);
     if (!fromPlane || !member.user.staffRoles.some((r) => roles.includes(r))) throw OktaErrors.forbidden();
     return { ...member, planeId: member.session.tenantId };
   }
 
-  /** An onRequest hook: before the schemas, a route of the Help Center does not exist on any other host, whatever was sent. */
-  function onHelpCenterHostOnly(request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
+  /**
+   * An onRequest hook: before the schemas, a route of the Help Center does not exist on any other host, whatever
+   * was sent. Every answer carries the current DPoP nonce, so that a staff console's next proof has it.
+   */
+  function onHelpCenterHostOnly(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     try {
       cellOf(request);
+      reply.header('dpop-nonce', app.proofs.nonce());
       done();
     } catch (err) {
       done(err as Error);

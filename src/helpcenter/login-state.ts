@@ -4,8 +4,11 @@ import type { LoginChecks, SignInKind } from './relying-party.ts';
 /** A sign-in must come back from the tenant within this long (the provider's own interaction lasts as long). */
 const TTL_MS = 10 * 60_000;
 
-/** A Help Center sign-in in flight: which tenant it went to, and the checks its callback must pass. */
-export type LoginState = LoginChecks & { cell: string; tenantId: string; slug: string; issuer: string; started: number; kind: SignInKind };
+/**
+ * A Help Center sign-in in flight: which tenant it went to, and the checks its callback must pass; a staff
+ * sign-in also the thumbprint of the device key its session will be bound to (`jkt`).
+ */
+export type LoginState = LoginChecks & { cell: string; tenantId: string; slug: string; issuer: string; started: number; kind: SignInKind; jkt?: string };
 
 /**
  * The state is kept in the browser, sealed (AES-256-GCM) with the installation's key and bound to the cell,

@@ -47,10 +47,12 @@ export function customerActor(user: Pick<Identity, 'subject' | 'name' | 'email'>
 /**
  * A Help Center session for a customer whom their tenant's provider just signed in: the customer's record is
  * made or brought up to date, and the tenant's System Log says that its user signed in to the Help Center, in
- * the same transaction. Returns the cookie's value, which is stored only as its SHA-256.
+ * the same transaction. A staff session is bound to the thumbprint of its browser's device key (`deviceJkt`).
+ * Returns the cookie's value, which is stored only as its SHA-256.
  */
 export async function startHelpCenterSession(
-  db: Db, clock: Clock, lifetimes: Lifetimes, input: { cell: string; tenantId: string; identity: Identity; network: NetworkInfo; audit(actor: LogActor): AuditContext },
+  db: Db, clock: Clock, lifetimes: Lifetimes,
+  input: { cell: string; tenantId: string; identity: Identity; network: NetworkInfo; deviceJkt?: string; audit(actor: LogActor): AuditContext },
 ): Promise<{ token: string; session: HelpCenterSessionRow }> {
   const now = clock.now();
   const { identity } = input;
@@ -63,14 +65,14 @@ export async function startHelpCenterSession(
     const row: HelpCenterSessionRow = {
       id: newId('hcs'), cell: input.cell, tenantId: input.tenantId, userId: user.id, amr: identity.amr,
       created: now, lastActive: now, expires: new Date(now.getTime() + lifetimes.maxHours * 3_600_000), ended: null, endReason: null,
-      ipAddress: input.network.ip, asn: input.network.asn, asOrg: input.network.asOrg,
+      ipAddress: input.network.ip, asn: input.network.asn, asOrg: input.network.asOrg, deviceJkt: input.deviceJkt ?? null,
     };
     await insertSession(tx, row, sha256Hex(token));
     await recordEvent(tx, clock, input.tenantId, { ...input.audit(customerActor(identity)), network: networkContext(input.network) }, {
       eventType: 'bulwark.help_center.session.start',
       displayMessage: 'User signed in to the Help Center',
       target: [appTarget(HELP_CENTER_CLIENT_ID)],
-      debugData: { helpCenterSessionId: row.id, cell: input.cell, amr: identity.amr.join(' ') },
+      debugData: { helpCenterSessionId: row.id, cell: input.cell, amr: identity.amr.join(' '), ...(input.deviceJkt === undefined ? {} : { deviceKeyThumbprint: input.deviceJkt }) },
     });
     return row;
   });
@@ -145,5 +147,24 @@ export async function endForNetworkChange(db: Db, clock: Clock, live: { session:
       },
     });
     return true;
+  });
+}
+
+/**
+ * A staff request that did not prove the session's device key (docs/help-center.md, "Staff sessions"):
+ * `user.session.context.change` (DENY, `DEVICE_PROOF_INVALID`, why in `debugData`) in the support plane's log.
+ * The session is kept: the request may be an attacker's with a copied cookie, and its owner still holds the key.
+ */
+export async function logDeviceProofRefused(db: Db, clock: Clock, live: { session: HelpCenterSessionRow; user: HelpCenterUser }, refusal: string, audit: AuditContext): Promise<void> {
+  const { session, user } = live;
+  await db.transaction().execute(async (tx) => {
+    await recordEvent(tx, clock, session.tenantId, audit, {
+      eventType: 'user.session.context.change',
+      displayMessage: 'User session context changed',
+      outcome: { result: 'DENY', reason: 'DEVICE_PROOF_INVALID' },
+      target: [customerActor(user), sessionTarget(session)],
+      authenticationContext: { externalSessionId: session.id, rootSessionId: session.id },
+      debugData: { helpCenterSessionId: session.id, refusal, deviceKeyThumbprint: session.deviceJkt, sessionEnded: false },
+    });
   });
 }

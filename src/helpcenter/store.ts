@@ -32,12 +32,14 @@ export type HelpCenterSessionRow = {
   ipAddress: string | null;
   asn: number | null;
   asOrg: string | null;
+  /** A staff session's device key, as its RFC 7638 thumbprint: every request proves it; null for customers. */
+  deviceJkt: string | null;
 };
 
 type UserRecord = { id: string; cell: string; tenant_id: string; subject: string; name: string; email: string | null; admin_roles: string[]; staff_roles: string[]; created: Date; last_sign_in: Date };
 type SessionRecord = {
   id: string; cell: string; tenant_id: string; user_id: string; amr: string[]; created: Date; last_active: Date; expires: Date; ended: Date | null; end_reason: string | null;
-  ip_address: string | null; asn: number | null; as_org: string | null;
+  ip_address: string | null; asn: number | null; as_org: string | null; device_jkt: string | null;
 };
 
 const toUser = (r: UserRecord): HelpCenterUser => ({
@@ -46,7 +48,7 @@ const toUser = (r: UserRecord): HelpCenterUser => ({
 });
 const toSession = (r: SessionRecord): HelpCenterSessionRow => ({
   id: r.id, cell: r.cell, tenantId: r.tenant_id, userId: r.user_id, amr: [...r.amr], created: r.created, lastActive: r.last_active, expires: r.expires, ended: r.ended, endReason: r.end_reason,
-  ipAddress: r.ip_address, asn: r.asn, asOrg: r.as_org,
+  ipAddress: r.ip_address, asn: r.asn, asOrg: r.as_org, deviceJkt: r.device_jkt,
 });
 
 /** Contact fields a customer's provider may send (profile, phone and address claims); most stay empty. */
@@ -95,7 +97,7 @@ export async function insertSession(tx: Tx, session: HelpCenterSessionRow, token
   await tx.insertInto('help_center_sessions').values({
     id: session.id, token_hash: tokenHash, cell: session.cell, tenant_id: session.tenantId, user_id: session.userId, amr: session.amr,
     created: session.created, last_active: session.lastActive, expires: session.expires, ended: null, end_reason: null,
-    ip_address: session.ipAddress, asn: session.asn, as_org: session.asOrg,
+    ip_address: session.ipAddress, asn: session.asn, as_org: session.asOrg, device_jkt: session.deviceJkt,
   }).execute();
 }
 
@@ -105,7 +107,7 @@ export async function sessionByTokenHash(db: Executor, tokenHash: string): Promi
     .innerJoin('help_center_users as u', (join) => join.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'))
     .innerJoin('tenants as t', 't.id', 's.tenant_id')
     .select([
-      's.id', 's.cell', 's.tenant_id', 's.user_id', 's.amr', 's.created', 's.last_active', 's.expires', 's.ended', 's.end_reason', 's.ip_address', 's.asn', 's.as_org',
+      's.id', 's.cell', 's.tenant_id', 's.user_id', 's.amr', 's.created', 's.last_active', 's.expires', 's.ended', 's.end_reason', 's.ip_address', 's.asn', 's.as_org', 's.device_jkt',
       'u.id as u_id', 'u.cell as u_cell', 'u.subject', 'u.name', 'u.email', 'u.admin_roles', 'u.staff_roles', 'u.created as u_created', 'u.last_sign_in',
       't.slug as tenant_slug', 't.cell as tenant_cell',
     ])
@@ -148,4 +150,21 @@ export async function staffOfPlane(db: Executor, planeId: string, roles: readonl
     .where(sql<boolean>`staff_roles && ${sql.val(roles)}::text[]`);
   if (id !== undefined) q = q.where('id', '=', id);
   return (await q.orderBy('name').orderBy('id').limit(500).execute()).map((r) => ({ id: r.id, name: r.name, email: r.email, staffRoles: [...r.staff_roles] }));
+}
+
+/** A staff session's download ticket (docs/help-center.md, "Staff sessions"): one object, once, briefly. */
+export type DownloadTicketRow = { id: string; planeId: string; sessionId: string; userId: string; object: string; created: Date; expires: Date };
+
+/** Stores a ticket by its token's digest, and forgets the session's tickets that can no longer be used. */
+export async function insertDownloadTicket(tx: Tx, ticket: DownloadTicketRow, tokenHash: string): Promise<void> {
+  await tx.deleteFrom('help_center_download_tickets').where('tenant_id', '=', ticket.planeId).where('session_id', '=', ticket.sessionId).where('expires', '<=', ticket.created).execute();
+  await tx.insertInto('help_center_download_tickets').values({
+    tenant_id: ticket.planeId, id: ticket.id, token_hash: tokenHash, session_id: ticket.sessionId, user_id: ticket.userId, object: ticket.object, created: ticket.created, expires: ticket.expires,
+  }).execute();
+}
+
+/** Takes (deletes) the ticket of a token's digest, whatever it is for: a ticket presented is used up. */
+export async function takeDownloadTicket(db: Executor, tokenHash: string): Promise<DownloadTicketRow | undefined> {
+  const row = await db.deleteFrom('help_center_download_tickets').where('token_hash', '=', tokenHash).returningAll().executeTakeFirst();
+  return row && { id: row.id, planeId: row.tenant_id, sessionId: row.session_id, userId: row.user_id, object: row.object, created: row.created, expires: row.expires };
 }

@@ -14,3 +14,6 @@ export function idParams<N extends string>(name: N, prefix: string) {
 export const LIMIT = { type: 'integer', minimum: 1, maximum: 200, default: 50 } as const;
 
 export const limitQuery = { type: 'object', properties: { limit: LIMIT }, additionalProperties: false } as const;
+
+/** A staff download ticket (docs/help-center.md, "Staff sessions"): the token of `POST /help/v1/staff/download-tickets`. */
+export const DOWNLOAD_TICKET = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;

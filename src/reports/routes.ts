@@ -60,10 +60,10 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get<RunParams & { Querystring: { format: 'csv' | 'xlsx' } }>('/help/v1/staff/reports/runs/:runId/download', {
+  app.get<RunParams & { Querystring: { format: 'csv' | 'xlsx'; ticket?: string } }>('/help/v1/staff/reports/runs/:runId/download', {
     schema: { params: runIdParams, querystring: downloadQuery },
   }, async (request, reply) => {
-    const ctx = await contextOf(request, RUNNERS, false);
+    const ctx = await contextOf(request, RUNNERS, false, `/help/v1/staff/reports/runs/${request.params.runId}/download?format=${request.query.format}`);
     const served = await startDownload(ctx, request.params.runId, request.query.format);
     return reply.headers({
       'content-type': served.contentType,

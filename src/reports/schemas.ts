@@ -1,4 +1,4 @@
-import { idParams } from '#src/http/schemas.ts';
+import { DOWNLOAD_TICKET, idParams } from '#src/http/schemas.ts';
 import { TEMPLATES, USER_TYPES } from './templates.ts';
 
 const FIELD_NAMES = [...new Set(TEMPLATES.flatMap((t) => t.fields.map((f) => f.name)))];
@@ -39,7 +39,7 @@ export const decisionBody = {
 
 export const downloadQuery = {
   type: 'object',
-  properties: { format: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' } },
+  properties: { format: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' }, ticket: DOWNLOAD_TICKET },
   additionalProperties: false,
 } as const;
 

@@ -8,6 +8,21 @@ const verificationId = { type: 'string', pattern: '^pvr[0-9A-Za-z]{17}$' } as co
 export const userParams = { type: 'object', properties: { id: userId }, required: ['id'], additionalProperties: false } as const;
 export const verificationParams = { type: 'object', properties: { id: userId, verificationId }, required: ['id', 'verificationId'], additionalProperties: false } as const;
 
+/** Lists are short (a user's verifications, those waiting): one page of at most 200, newest first. */
+const limit = { type: 'integer', minimum: 1, maximum: 200, default: 20 } as const;
+
+export const userListQuery = { type: 'object', properties: { limit }, additionalProperties: false } as const;
+
+export const listQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['PENDING', 'VERIFIED', 'DENIED', 'USED', 'EXPIRED'] },
+    method: { type: 'string', enum: ['TARGET_PASSKEY', 'ADMIN_ATTESTATION'] },
+    limit,
+  },
+  additionalProperties: false,
+} as const;
+
 export const requestBody = {
   type: 'object',
   properties: { action: { type: 'string', enum: ['RESET_PASSWORD', 'RESET_FACTORS'] }, method: { type: 'string', enum: ['TARGET_PASSKEY', 'ADMIN_ATTESTATION'] } },

@@ -5,6 +5,8 @@ import type { PrivilegedVerificationsTable } from '#src/db/schema.ts';
 export type VerifiedAction = 'RESET_PASSWORD' | 'RESET_FACTORS';
 export type VerificationMethod = 'TARGET_PASSKEY' | 'ADMIN_ATTESTATION';
 export type StoredStatus = 'PENDING' | 'VERIFIED' | 'DENIED' | 'USED';
+/** A status as of a moment: EXPIRED is a PENDING or VERIFIED row past its time, never stored. */
+export type StatusNow = StoredStatus | 'EXPIRED';
 
 export type VerificationRow = {
   id: string;
@@ -41,6 +43,26 @@ export async function findVerification(db: Executor, tenantId: string, userId: s
   const q = db.selectFrom('privileged_verifications').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('id', '=', id);
   const row = await (lock ? q.forUpdate() : q).executeTakeFirst();
   return row && toRow(row);
+}
+
+export type VerificationFilter = { userId?: string; status?: StatusNow; method?: VerificationMethod };
+
+/** The newest `limit` verifications that match `filter`, the status taken as of `now`, newest first. */
+export async function queryVerifications(db: Executor, tenantId: string, filter: VerificationFilter, now: Date, limit: number): Promise<VerificationRow[]> {
+  let q = db.selectFrom('privileged_verifications').selectAll().where('tenant_id', '=', tenantId);
+  if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+  if (filter.method !== undefined) q = q.where('method', '=', filter.method);
+  const status = filter.status;
+  if (status === 'PENDING') q = q.where('status', '=', 'PENDING').where('verify_by', '>', now);
+  else if (status === 'VERIFIED') q = q.where('status', '=', 'VERIFIED').where('use_by', '>', now);
+  else if (status === 'EXPIRED') {
+    q = q.where((eb) => eb.or([
+      eb.and([eb('status', '=', 'PENDING'), eb('verify_by', '<=', now)]),
+      eb.and([eb('status', '=', 'VERIFIED'), eb('use_by', '<=', now)]),
+    ]));
+  } else if (status !== undefined) q = q.where('status', '=', status);
+  const rows = await q.orderBy('created', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toRow);
 }
 
 /** The verification a link token stands for, by the token's SHA-256; locked when `lock`. */

@@ -101,6 +101,7 @@ export const SUPPORT_PLANE_ROUTES: readonly string[] = [
   'GET /help/v1/staff/reports/downloads',
   'POST /help/v1/staff/reports/downloads/:downloadId/reconcile',
   'POST /help/v1/staff/reports/watermarks/identify',
+  'POST /help/v1/staff/download-tickets',
 ];
 
 const ROUTE_SETS = { protocol: PROTOCOL_ROUTES, support: SUPPORT_PLANE_ROUTES } as const;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { calculateJwkThumbprint } from 'jose';
 import { openCase } from '../../src/cases/service.ts';
 import { currentHelpCenterSession, startHelpCenterSession, type Identity } from '../../src/helpcenter/sessions.ts';
 import { systemClock, type Clock } from '../../src/lib/clock.ts';
@@ -7,6 +8,7 @@ import { requestAccess } from '../../src/support-access/service.ts';
 import type { SupportScope } from '../../src/support-access/scopes.ts';
 import { createSupportPlane, findTenant, findTenantOfId, operatorContext, supportPlaneSlug } from '../../src/tenants/service.ts';
 import { apiClient, type Api, type TestServer } from '../helpers.ts';
+import { adminBrowser, newDeviceKey, type AdminBrowser, type DeviceKey } from './admin-session.ts';
 import { newSession, newUser, ok, profileOf, unique, type Fixture, type SessionRef } from './fixtures.ts';
 import { hostClient, type HostClient, type HostResponse } from './host-client.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
@@ -63,15 +65,36 @@ export async function newSupportPlane(server: TestServer, clock: Clock, cell: st
   return { id: created.tenant.id, slug: created.tenant.slug, api, groups };
 }
 
+/** The RFC 7638 thumbprint of a device key's public key, as a staff sign-in names it (`jkt`). */
+export function thumbprintOf(key: DeviceKey): Promise<string> {
+  return calculateJwkThumbprint(key.publicJwk, 'sha256');
+}
+
+/**
+ * A staff browser's Help Center tab, signed in there through the plane (`web`, already signed in to it) with a
+ * new device key: the sign-in names the key, and the answer is the admin console's kind of browser (every call
+ * carries a proof signed with the key and the latest nonce, retried once on a stale one), whose `web` is the
+ * bare cookie jar a copied cookie would be.
+ */
+export async function staffSignIn(server: TestServer, p: SupportPlane, cell: string, web: HostClient, opts: { headers?: Record<string, string> } = {}): Promise<AdminBrowser> {
+  const key = newDeviceKey();
+  const raw = helpCenterClient(server, cell, opts);
+  const { end } = await signInThrough(raw, web, p.slug, `/help/staff/signin?jkt=${await thumbprintOf(key)}`);
+  assert.equal(end?.status, 303, end?.text);
+  assert.ok(raw.cookies.has('help_sid'), 'signed in to the Help Center');
+  return adminBrowser(raw, key, null);
+}
+
 /**
  * A staff member of `p` in `group` (none: no staff role), invited and enrolled with a passkey through the link,
- * signed in to the plane for the Help Center with that passkey and then to the cell's Help Center through it:
- * the Help Center's cookie jar (`hc`), the plane's (`web`), whose requests all send `headers` (a test places
- * the browser on a network with X-Forwarded-For), and the passkey's authenticator.
+ * signed in to the plane for the Help Center with that passkey and then to the cell's Help Center through it
+ * with a device key (staffSignIn): the Help Center's tab (`hc`, proving the key on every call), the plane's
+ * cookie jar (`web`), whose requests all send `headers` (a test places the browser on a network with
+ * X-Forwarded-For), and the passkey's authenticator.
  */
 export async function newStaffMember(
   server: TestServer, p: SupportPlane, cell: string, group?: string | readonly string[], opts: { headers?: Record<string, string> } = {},
-): Promise<{ hc: HostClient; web: HostClient; authenticator: SoftAuthenticator; id: string }> {
+): Promise<{ hc: AdminBrowser; web: HostClient; authenticator: SoftAuthenticator; id: string }> {
   const login = `${unique('agent')}@staff.example.com`;
   const created = ok(await p.api('POST', '/api/v1/users?activate=false', { profile: profileOf(login) }), 'invite staff');
   for (const g of typeof group === 'string' ? [group] : group ?? []) ok(await p.api('PUT', `/api/v1/groups/${p.groups.get(g)}/users/${created.body.id}`), 'add to group');
@@ -85,9 +108,7 @@ export async function newStaffMember(
   const start = ok(await web('POST', '/api/v1/authn/passkey', { audience: 'help_center' }), 'passkey sign-in');
   const done = ok(await web('POST', '/api/v1/authn/passkey/verify', { stateToken: start.body.stateToken, credential: authenticator.get(start.body._embedded.challenge, `http://${web.host}`) }), 'verify passkey');
   await web('GET', `/login/sessionCookieRedirect?token=${done.body.sessionToken}&redirectUrl=%2F`);
-  const hc = helpCenterClient(server, cell, opts);
-  const { end } = await signInThrough(hc, web, p.slug, '/help/staff/signin');
-  assert.equal(end?.status, 303, end?.text);
+  const hc = await staffSignIn(server, p, cell, web, opts);
   return { hc, web, authenticator, id: created.body.id as string };
 }
 

@@ -180,6 +180,15 @@ export const ROUTES: Record<string, RouteEntry> = {
     const user = await newAdminTarget(f);
     return { path: `/api/v1/users/${user.id}/verifications`, body: { action: 'RESET_FACTORS', method: 'ADMIN_ATTESTATION' }, user };
   }, { body: true }),
+  'GET /api/v1/users/:id/verifications': read(async (f) => {
+    const v = await newVerification(f);
+    return { path: `/api/v1/users/${v.user.id}/verifications`, user: v.user };
+  }, { query: true }),
+  // The organization's verifications waiting for a second admin.
+  'GET /api/v1/verifications': read(async (f) => {
+    await newVerification(f);
+    return { path: '/api/v1/verifications?status=PENDING&method=ADMIN_ATTESTATION' };
+  }, { query: true }),
   'GET /api/v1/users/:id/verifications/:verificationId': read(async (f) => {
     const v = await newVerification(f);
     return { path: `/api/v1/users/${v.user.id}/verifications/${v.id}`, user: v.user };

@@ -23,6 +23,7 @@ import * as supportAccessTokens from './2026-11-29T08-00_support-access-tokens.t
 import * as privilegedVerification from './2026-11-29T09-00_privileged-verification.ts';
 import * as staffSessionHygiene from './2026-11-29T09-30_staff-session-hygiene.ts';
 import * as supportAccessPolicies from './2026-11-29T10-00_support-access-policies.ts';
+import * as staffDeviceKeys from './2026-11-29T11-00_staff-device-keys.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T09-00_privileged-verification': privilegedVerification,
   '2026-11-29T09-30_staff-session-hygiene': staffSessionHygiene,
   '2026-11-29T10-00_support-access-policies': supportAccessPolicies,
+  '2026-11-29T11-00_staff-device-keys': staffDeviceKeys,
 };

@@ -36,18 +36,19 @@ const NAV = [
   { area: 'settings', label: 'Settings' },
 ] as const;
 
-/** The page for a path under /admin, and the navigation entry it belongs to; `permissions` hide what the admin may not do. */
-function route(path: string, permissions: readonly string[]): { area: string; page: ReactNode } {
+/** The page for a path under /admin, and the navigation entry it belongs to; the session's permissions hide what the admin may not do. */
+function route(path: string, session: AdminSession): { area: string; page: ReactNode } {
+  const { permissions } = session;
   const [, , area = 'users', id] = path.replace(/\/+$/, '').split('/');
   const decoded = id === undefined ? undefined : decodeURIComponent(id);
   switch (area) {
-    case 'users': return { area, page: decoded ? <UserDetail id={decoded} /> : <Users /> };
+    case 'users': return { area, page: decoded ? <UserDetail id={decoded} viewer={session} /> : <Users /> };
     case 'groups': return { area, page: decoded ? <GroupDetail id={decoded} /> : <Groups /> };
     case 'apps': return { area, page: decoded ? <AppDetail id={decoded} /> : <Apps /> };
     case 'tokens': return { area, page: <Tokens /> };
     case 'policies': return { area, page: <Policies /> };
     case 'settings': return { area, page: <Settings /> };
-    case 'alerts': return { area, page: <Alerts /> };
+    case 'alerts': return { area, page: <Alerts canAttest={permissions.includes('users.manage')} /> };
     case 'logs': return { area, page: <Logs /> };
     case 'support-access': return { area, page: <SupportAccess canManage={permissions.includes('support.manage')} /> };
     case 'support-activity': return { area, page: <SupportActivity /> };
@@ -117,7 +118,7 @@ export function AdminApp() {
     );
   }
 
-  const { area, page } = route(path, session.permissions);
+  const { area, page } = route(path, session);
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>

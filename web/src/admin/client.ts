@@ -1,19 +1,17 @@
 import { ApiError } from '../api.ts';
-import { proofFor } from './device-key.ts';
+import type { Method } from '../device-key.ts';
+import { provedFetch } from './device-key.ts';
 
 /** The Okta error object, as the management API answers failures. */
 type OktaError = { errorCode: string; errorSummary: string; errorCauses?: { errorSummary: string }[] };
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type { Method };
 
 /** A page of a list and the URL of the next one (from the `Link: <…>; rel="next"` header), if any. */
 export type Page<T> = { items: T[]; next: string | null };
 
 /** The admin session ended (timed out, signed out, or refused from a new network): sign in again. */
 export class SessionEnded extends Error {}
-
-/** The server's latest DPoP nonce; a proof without the current one is answered with a fresh one. */
-let nonce: string | null = null;
 
 /**
  * Asked when the server says an action is protected and the last passkey check is too old
@@ -35,21 +33,12 @@ function challengeOf(res: Response): string {
   return res.headers.get('www-authenticate') ?? '';
 }
 
-async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined, accept = 'application/json'): Promise<Response> {
-  const proof = await proofFor(method, path, nonce);
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
+function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined, accept = 'application/json'): Promise<Response> {
+  return provedFetch(method, path, {
     ...(signal ? { signal } : {}),
-    headers: {
-      accept,
-      ...(proof ? { dpop: proof } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
+    headers: { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  nonce = res.headers.get('dpop-nonce') ?? nonce;
-  return res;
 }
 
 export async function errorOf(res: Response): Promise<ApiError> {
@@ -71,7 +60,6 @@ export async function errorOf(res: Response): Promise<ApiError> {
  */
 export async function adminFetch(method: Method, path: string, body?: unknown, signal?: AbortSignal, accept?: string): Promise<Response> {
   let res = await send(method, path, body, signal, accept);
-  if (res.status === 401 && challengeOf(res).includes('use_dpop_nonce')) res = await send(method, path, body, signal, accept);
   if (res.status === 403 && challengeOf(res).includes('insufficient_user_authentication') && stepUpHandler) {
     await stepUpHandler();
     res = await send(method, path, body, signal, accept);

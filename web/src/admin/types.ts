@@ -169,3 +169,27 @@ export type AppUser = { id: string; created: string; lastUpdated: string; scope:
 
 /** An assignment of a group to an app (Okta's ApplicationGroupAssignment): the group by id only. */
 export type AppGroup = { id: string; lastUpdated: string; priority: number; _links: Links };
+
+export type VerifiedAction = 'RESET_PASSWORD' | 'RESET_FACTORS';
+export type VerificationMethod = 'TARGET_PASSKEY' | 'ADMIN_ATTESTATION';
+
+/**
+ * A verification of the person before a help-desk reset of an admin (docs/privileged-verification.md); `_links`
+ * name what the signed-in admin may do with it now (`attest`, `deny`: a withdrawal for the admin who asked).
+ */
+export type Verification = {
+  id: string;
+  status: 'PENDING' | 'VERIFIED' | 'DENIED' | 'USED' | 'EXPIRED';
+  action: VerifiedAction;
+  method: VerificationMethod;
+  userId: string;
+  requestedBy: { id: string; name: string };
+  created: string;
+  verifyBy: string;
+  decision: { outcome: 'VERIFIED' | 'DENIED' | 'WITHDRAWN'; by: { id: string; name: string }; at: string; statement: string | null } | null;
+  useBy: string | null;
+  used: string | null;
+  /** Only in the answer to the request, once. */
+  verificationUrl?: string;
+  _links: Links;
+};

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { call } from '../api.ts';
+import { call } from './client.ts';
 import type { AccessExtension } from '../support-access.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import { ACCESS_DURATIONS, minutesWords, type AccessGrant } from './types.ts';

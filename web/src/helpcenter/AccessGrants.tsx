@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { call } from '../api.ts';
+import { call } from './client.ts';
 import { AskForMoreTime, extensionWords } from './AccessExtension.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import {

@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
+import { DownloadLink } from './DownloadLink.tsx';
 import { AREA_WORDS, removalSummary, sizeWords, STAFF_STATUS_WORDS, STATUS_WORDS, type CaseWithComments } from './types.ts';
 
 /**
@@ -43,7 +44,7 @@ export function Conversation({ value, label, onSend, staffView, canSend = true, 
         <ul className="attachments" aria-label="Attachments">
           {value.attachments.map((a) => (
             <li key={a.id}>
-              <a href={attachmentUrl(a.id)} download={a.name}>{a.name}</a> ({a.kind.toUpperCase()}, {sizeWords(a.size)}), from {a.uploadedBy.name}. Removed before storing: {removalSummary(a.removed)}.
+              {staffView ? <DownloadLink path={attachmentUrl(a.id)}>{a.name}</DownloadLink> : <a href={attachmentUrl(a.id)} download={a.name}>{a.name}</a>} ({a.kind.toUpperCase()}, {sizeWords(a.size)}), from {a.uploadedBy.name}. Removed before storing: {removalSummary(a.removed)}.
             </li>
           ))}
         </ul>

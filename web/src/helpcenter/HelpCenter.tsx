@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, call } from '../api.ts';
+import { ApiError } from '../api.ts';
+import { call, dropDeviceKey, startStaffSignIn } from './client.ts';
 import { Cases } from './Cases.tsx';
 import { StaffConsole } from './StaffConsole.tsx';
 
@@ -26,6 +27,7 @@ const PROBLEMS: Record<string, string> = {
   access_denied: 'Your organisation did not allow this sign-in.',
   failed: 'The sign-in could not be completed.',
   no_staff: 'This Help Center has no support staff sign-in yet.',
+  no_device_key: 'Support staff sign in from this page, which binds the session to this browser. Use “sign in with your passkey” below.',
 };
 
 const ROLE_NAMES: Record<string, string> = {
@@ -79,6 +81,7 @@ export function HelpCenter() {
 
   async function signOut() {
     await call('DELETE', '/help/v1/session');
+    await dropDeviceKey().catch(() => undefined);
     setState({ kind: 'signed-out', notice: 'You are signed out of the Help Center. You are still signed in to your organisation.' });
   }
 
@@ -101,7 +104,7 @@ export function HelpCenter() {
             </label>
             <button type="submit">Continue</button>
           </form>
-          <p className="staff-entry">Support staff: <a href="/help/staff/signin">sign in with your passkey</a>.</p>
+          <p className="staff-entry">Support staff: <a href="/help/staff/signin" onClick={(event) => { event.preventDefault(); void startStaffSignIn(); }}>sign in with your passkey</a>.</p>
         </>
       )}
       {state.kind === 'signed-in' && <SignedIn session={state.session} onSignOut={signOut} />}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { call } from '../api.ts';
+import { call } from './client.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import { useTemplates } from './Reports.tsx';
 import { fieldLabels, filterWords, unscoped, type ReportRun, type ReportTemplate } from './types.ts';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { call } from '../api.ts';
+import { call } from './client.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import { useTemplates } from './Reports.tsx';
 import { DOWNLOAD_STATUS_WORDS, scopeWords, shortHash, sizeWords, type Reconciliation, type ReportDownload, type ReportTemplate } from './types.ts';

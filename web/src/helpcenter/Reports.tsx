@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { call } from '../api.ts';
+import { call } from './client.ts';
+import { DownloadLink } from './DownloadLink.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import {
   downloadable, downloadUrl, fieldLabels, filterWords, problemOf, RUN_STATUS_WORDS, scopeWords, unscoped,
@@ -208,9 +209,9 @@ function FilterInput({ filter, value, organizations, onChange }: { filter: Repor
 function DownloadLinks({ run }: { run: ReportRun }) {
   return (
     <span className="downloads-links">
-      <a href={downloadUrl(run.id, 'csv')} download>Download CSV</a>
+      <DownloadLink path={downloadUrl(run.id, 'csv')}>Download CSV</DownloadLink>
       {' · '}
-      <a href={downloadUrl(run.id, 'xlsx')} download>Download XLSX</a>
+      <DownloadLink path={downloadUrl(run.id, 'xlsx')}>Download XLSX</DownloadLink>
     </span>
   );
 }

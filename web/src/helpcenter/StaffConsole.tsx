@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { call } from '../api.ts';
+import { call } from './client.ts';
 import { AccessRequest, MyAccess } from './AccessGrants.tsx';
 import { Conversation } from './Conversation.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';

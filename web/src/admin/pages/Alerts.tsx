@@ -10,10 +10,12 @@ import { Facts, PageHeader } from '../ui/Page.tsx';
 import { Pager } from '../ui/Pager.tsx';
 import { useNames } from '../ui/useNames.ts';
 import { usePagedList } from '../ui/usePagedList.ts';
+import { VerificationsWaiting } from './VerificationsWaiting.tsx';
 
 /** Alert types as sentences; a type without one is shown as the server names it. */
 const ALERT_TITLES: Record<string, string> = {
   NEW_FACTOR_FROM_NEW_LOCATION: 'Factor enrollment from a new location',
+  VERIFICATION_ATTESTATION_REQUESTED: 'A second admin is asked to verify a person',
 };
 
 const title = (a: Alert) => ALERT_TITLES[a.type] ?? a.type.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase());
@@ -27,8 +29,11 @@ function summary(a: Alert): string {
   return Object.entries(a.details).flatMap(([k, v]) => (scalar(v) === null ? [] : [`${k}: ${scalar(v)}`])).slice(0, 3).join(' · ');
 }
 
-/** Security rules' findings, newest first, each opened for its full detail. */
-export default function Alerts() {
+/**
+ * Security rules' findings, newest first, each opened for its full detail; above them, for an admin who may
+ * attest (`canAttest`), the verifications of a person waiting for a second admin.
+ */
+export default function Alerts({ canAttest }: { canAttest: boolean }) {
   const list = usePagedList<Alert>('/api/v1/alerts?limit=25');
   const [open, setOpen] = useState<Alert | null>(null);
   const users = useNames<User>('/api/v1/users', list.items.flatMap((a) => (a.userId ? [a.userId] : [])), (u) => userName(u.profile));
@@ -44,6 +49,7 @@ export default function Alerts() {
   return (
     <>
       <PageHeader title="Alerts" description="What the security rules found, such as a factor enrolled from a network the user never signed in from." />
+      {canAttest && <VerificationsWaiting />}
       <div className="card">
         <ErrorBanner message={list.error} />
         <DataTable caption="Alerts" columns={columns} rows={list.items} rowKey={(a) => a.id} loading={list.loading} onOpen={setOpen} selectedKey={open?.id ?? null}

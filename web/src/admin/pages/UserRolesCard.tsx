@@ -46,9 +46,17 @@ export function UserRolesCard({ userId }: { userId: string }) {
     },
   ];
 
+  // Roles the admin may not read (a help-desk admin) are unknown, not absent: no "not an administrator" then.
+  if (loadError) {
+    return (
+      <Section title="Admin roles">
+        <ErrorBanner message={loadError} />
+      </Section>
+    );
+  }
   return (
     <Section title="Admin roles">
-      <ErrorBanner message={loadError ?? error} />
+      <ErrorBanner message={error} />
       <DataTable caption="Admin roles of this user" columns={columns} rows={roles} rowKey={(r) => r.id} loading={loading} empty={<EmptyState title="No admin roles">This person is not an administrator.</EmptyState>} />
       {picked !== undefined && (
         <form className="inline-form" onSubmit={(e) => {

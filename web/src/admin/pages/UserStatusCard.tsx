@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { adminCall } from '../client.ts';
 import { formatDate, userName } from '../format.ts';
 import { navigate } from '../navigation.tsx';
-import type { User } from '../types.ts';
+import type { User, VerifiedAction } from '../types.ts';
 import { ErrorBanner, Notice } from '../ui/Banner.tsx';
 import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
@@ -10,15 +10,17 @@ import { CheckboxField, FormActions } from '../ui/Fields.tsx';
 import { OneTimeValue } from '../ui/OneTimeValue.tsx';
 import { Facts, Section, StatusBadge } from '../ui/Page.tsx';
 import { useRunner } from '../ui/useRunner.ts';
+import { resetOrOffer } from './verification.ts';
 
 type Reveal = { title: string; label: string; value: string; warning: string };
 
 /**
  * The user's status, the lifecycle operations the server offers in it (the user's `_links`, as Okta gives
  * them), their password, their sessions, and deleting a deactivated user. Whatever takes access away is
- * confirmed first.
+ * confirmed first. A password reset the server refuses until the person is verified (a help-desk admin's, of a
+ * user who holds an admin role) offers that verification instead (`onNeedsVerification`).
  */
-export function UserStatusCard({ user, onChanged }: { user: User; onChanged: () => void }) {
+export function UserStatusCard({ user, onChanged, onNeedsVerification }: { user: User; onChanged: () => void; onNeedsVerification?: (action: VerifiedAction) => void }) {
   const { busy, error, run } = useRunner();
   const [notice, setNotice] = useState<string | null>(null);
   const [reveal, setReveal] = useState<Reveal | null>(null);
@@ -27,10 +29,12 @@ export function UserStatusCard({ user, onChanged }: { user: User; onChanged: () 
   const base = `/api/v1/users/${user.id}`;
   const can = (op: string) => op in user._links;
 
-  /** Runs an operation, says what happened, and reads the user again. */
-  const act = (path: string, done: string, show?: (answer: Record<string, unknown>) => Reveal | null) => async () => {
+  /** Runs an operation, says what happened, and reads the user again; `verified`: a reset that may need the person verified first. */
+  const act = (path: string, done: string, show?: (answer: Record<string, unknown>) => Reveal | null, verified?: VerifiedAction) => async () => {
     setNotice(null);
-    const answer = await adminCall<Record<string, unknown>>('POST', `${base}/${path}`);
+    let answer: Record<string, unknown> | undefined;
+    const call = async () => { answer = await adminCall<Record<string, unknown>>('POST', `${base}/${path}`); };
+    if (!(await resetOrOffer(call, verified, onNeedsVerification))) return;
     const shown = show?.(answer ?? {}) ?? null;
     // After the confirmation dialog has closed, so this one opens from (and returns focus to) the page.
     if (shown) window.setTimeout(() => setReveal(shown), 0);
@@ -65,7 +69,7 @@ export function UserStatusCard({ user, onChanged }: { user: User; onChanged: () 
           <ConfirmButton label="Reset password" title={`Reset ${name}'s password?`} confirmLabel="Reset password"
             onConfirm={act('lifecycle/reset_password?sendEmail=false', `${name}'s password was reset.`, (a) => typeof a['resetPasswordUrl'] === 'string'
               ? { title: 'Password reset link', label: 'Reset link', value: a['resetPasswordUrl'], warning: `Send this link to ${name} yourself: it lets them choose a new password, works once, and is not shown again.` }
-              : null)}>
+              : null, 'RESET_PASSWORD')}>
             <p>Their current password stops working at once and they are signed out everywhere. You get a one-time link with which they choose a new one.</p>
           </ConfirmButton>
         )}
@@ -73,7 +77,7 @@ export function UserStatusCard({ user, onChanged }: { user: User; onChanged: () 
           <ConfirmButton label="Expire password" title={`Expire ${name}'s password?`} confirmLabel="Expire password"
             onConfirm={act(`lifecycle/expire_password${tempPassword ? '?tempPassword=true' : ''}`, `${name}'s password was expired.`, (a) => typeof a['tempPassword'] === 'string'
               ? { title: 'Temporary password', label: 'Temporary password', value: a['tempPassword'], warning: `Give this password to ${name} yourself: they must change it when they next sign in. It is not shown again.` }
-              : null)}>
+              : null, tempPassword ? 'RESET_PASSWORD' : undefined)}>
             <p>They must choose a new password the next time they sign in.</p>
             <CheckboxField label="Replace it with a temporary password" checked={tempPassword} onChecked={setTempPassword} hint="Their current password stops working; you are shown the temporary one once." />
           </ConfirmButton>
