@@ -9,47 +9,31 @@
  */
 import { sql } from 'kysely';
 import { openCase } from '../src/cases/service.ts';
-import { currentHelpCenterSession, startHelpCenterSession, type Identity } from '../src/helpcenter/sessions.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { authenticateSupport } from '../src/support-access/authenticate.ts';
 import { decide, issueAccessToken, requestAccess } from '../src/support-access/service.ts';
-import { createSupportPlane, createTenant, operatorContext, operatorServiceContext } from '../src/tenants/service.ts';
-import { createUser } from '../src/users/service.ts';
+import { createTenant, operatorServiceContext } from '../src/tenants/service.ts';
 import { log, percentile, round, runBench, sized } from './lib/bench.ts';
 import { startBenchDatabase } from './lib/database.ts';
+import { BENCH_CELL, benchSupportStaff } from './lib/support-staff.ts';
 
 const TARGET_MS = 0.3;
 const TENANTS = sized(200, 50);
 const GRANTS_PER_TENANT = sized(10, 4);
 const CHECKS = sized(20_000, 4_000);
-const CELL = 'commercial';
-const LIFETIMES = { idleMinutes: 30, maxHours: 12, staffIdleMinutes: 15 };
-const NO_NETWORK = { ip: null, asn: null, asOrg: null, country: null };
-const audit = () => operatorContext('bench-grant-check');
 
 await runBench('grant-check', async () => {
   const bench = await startBenchDatabase(4);
   const { db } = bench;
   const clock = systemClock;
-  const plane = await createSupportPlane(db, clock, { cell: CELL, adminEmail: 'it@staff.bench.example.com' });
-  const staffUser = await createUser(operatorServiceContext(db, clock, plane.tenant.id, 'bench'), {
-    profile: { login: 'agent@staff.bench.example.com', email: 'agent@staff.bench.example.com', firstName: 'Bench', lastName: 'Agent' }, password: 'Quartz-Lantern-Orbit-93', activate: true, expirePassword: false, groupIds: [],
-  });
-  const signIn = async (tenantId: string, identity: Omit<Identity, 'amr' | 'contact'>) => {
-    const { token } = await startHelpCenterSession(db, clock, LIFETIMES, { cell: CELL, tenantId, identity: { ...identity, amr: ['hwk'], contact: { username: null, timeZone: null, phone: null, address: null } }, network: NO_NETWORK, audit });
-    const current = await currentHelpCenterSession(db, clock, LIFETIMES, CELL, token);
-    if (current.kind !== 'live') throw new Error('no Help Center session');
-    return current.user;
-  };
-  const agent = await signIn(plane.tenant.id, { subject: staffUser.id, name: 'Bench Agent', email: 'agent@staff.bench.example.com', adminRoles: [], staffRoles: ['AGENT'] });
-  const staff = { db, clock, cell: CELL, planeId: plane.tenant.id, user: agent, audit };
+  const { plane, signIn, staff, audit } = await benchSupportStaff(db, clock, 'bench-grant-check');
 
   const started = performance.now();
   const headers: string[] = [];
   for (let t = 0; t < TENANTS; t++) {
     const tenant = await createTenant(db, clock, { slug: `bench${t}`, adminEmail: `admin@bench${t}.example.com` });
     const customer = await signIn(tenant.tenant.id, { subject: `00ubenchcustomer${t}`, name: 'Bench Customer', email: `c@bench${t}.example.com`, adminRoles: [], staffRoles: [] });
-    const opened = await openCase({ db, clock, cell: CELL, user: customer, audit: audit() }, { title: 'Bench', description: 'Bench case', severity: 'SEV3', productArea: 'SIGN_IN' });
+    const opened = await openCase({ db, clock, cell: BENCH_CELL, user: customer, audit: audit() }, { title: 'Bench', description: 'Bench case', severity: 'SEV3', productArea: 'SIGN_IN' });
     const admin = operatorServiceContext(db, clock, tenant.tenant.id, 'bench');
     for (let g = 0; g < GRANTS_PER_TENANT; g++) {
       const grant = await requestAccess(staff, opened.id, { scopes: ['okta.users.read', 'okta.users.factors.reset'], justification: 'Benchmarking the grant check.' });

@@ -11,22 +11,18 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { openCase } from '../src/cases/service.ts';
-import { currentHelpCenterSession, startHelpCenterSession, type Identity } from '../src/helpcenter/sessions.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { decide, issueAccessToken, requestAccess } from '../src/support-access/service.ts';
-import { createSupportPlane, createTenant, operatorContext, operatorServiceContext } from '../src/tenants/service.ts';
-import { createUser } from '../src/users/service.ts';
+import { createTenant, operatorServiceContext } from '../src/tenants/service.ts';
 import { openSse, type SseStream } from '../test/support/sse.ts';
 import { log, percentile, round, runBench, sized } from './lib/bench.ts';
 import { startBenchDatabase } from './lib/database.ts';
+import { BENCH_CELL, benchSupportStaff } from './lib/support-staff.ts';
 import { startServerProcess } from './lib/server-process.ts';
 
 const TARGET_MS = 1000;
 const VIEWERS = 100;
 const ACTIONS = sized(200, 60);
-const CELL = 'commercial';
-const LIFETIMES = { idleMinutes: 30, maxHours: 12, staffIdleMinutes: 15 };
-const audit = () => operatorContext('bench-live-view');
 
 /** The action number a read's event carries in its query (`q=live-N`), or undefined for any other event. */
 function actionOf(data: string): number | undefined {
@@ -61,22 +57,10 @@ await runBench('live-view', async () => {
   const bench = await startBenchDatabase(4);
   const { db } = bench;
   const clock = systemClock;
-  const plane = await createSupportPlane(db, clock, { cell: CELL, adminEmail: 'it@staff.bench.example.com' });
-  const staffUser = await createUser(operatorServiceContext(db, clock, plane.tenant.id, 'bench'), {
-    profile: { login: 'agent@staff.bench.example.com', email: 'agent@staff.bench.example.com', firstName: 'Bench', lastName: 'Agent' }, password: 'Quartz-Lantern-Orbit-93', activate: true, expirePassword: false, groupIds: [],
-  });
-  const signIn = async (tenantId: string, identity: Omit<Identity, 'amr' | 'contact'>) => {
-    const network = { ip: null, asn: null, asOrg: null, country: null };
-    const { token } = await startHelpCenterSession(db, clock, LIFETIMES, { cell: CELL, tenantId, identity: { ...identity, amr: ['hwk'], contact: { username: null, timeZone: null, phone: null, address: null } }, network, audit });
-    const current = await currentHelpCenterSession(db, clock, LIFETIMES, CELL, token);
-    if (current.kind !== 'live') throw new Error('no Help Center session');
-    return current.user;
-  };
-  const agent = await signIn(plane.tenant.id, { subject: staffUser.id, name: 'Bench Agent', email: 'agent@staff.bench.example.com', adminRoles: [], staffRoles: ['AGENT'] });
+  const { signIn, staff, audit } = await benchSupportStaff(db, clock, 'bench-live-view');
   const tenant = await createTenant(db, clock, { slug: 'live', adminEmail: 'admin@live.example.com' });
   const customer = await signIn(tenant.tenant.id, { subject: '00ulivecustomer', name: 'Bench Customer', email: 'c@live.example.com', adminRoles: [], staffRoles: [] });
-  const opened = await openCase({ db, clock, cell: CELL, user: customer, audit: audit() }, { title: 'Bench', description: 'Bench case', severity: 'SEV2', productArea: 'SIGN_IN' });
-  const staff = { db, clock, cell: CELL, planeId: plane.tenant.id, user: agent, audit };
+  const opened = await openCase({ db, clock, cell: BENCH_CELL, user: customer, audit: audit() }, { title: 'Bench', description: 'Bench case', severity: 'SEV2', productArea: 'SIGN_IN' });
   const grant = await requestAccess(staff, opened.id, { scopes: ['okta.users.read'], justification: 'Benchmarking the live view.' });
   await decide(operatorServiceContext(db, clock, tenant.tenant.id, 'bench'), grant.id, { id: 'bench-admin', name: 'Bench Admin' }, 'APPROVED', {});
   const support = `Support ${(await issueAccessToken(staff, grant.id)).token}`;

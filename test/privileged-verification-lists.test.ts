@@ -14,7 +14,7 @@ import type { LogEventJson } from './support/log-reader.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 import { SoftAuthenticator } from './support/soft-authenticator.ts';
 import { tenantState } from './support/tenant-state.ts';
-import { newAdminTarget } from './support/verifications.ts';
+import { newAdminTarget, roleClient, type RoleClient } from './support/verifications.ts';
 
 const MINUTE = 60_000;
 const STATEMENT = 'Visual verification on a video call, badge shown';
@@ -31,17 +31,14 @@ describe("the console's view of verifications: lists, what waits for whom, alert
   let server: TestServer;
   let tenant: TestTenant;
   let f: Fixture;
-  type Admin = { userId: string; api: Api };
+  type Admin = RoleClient;
   let helpDesk: Admin;
   let otherHelpDesk: Admin;
   let orgAdmin: Admin;
   let superAdmin: Admin;
   let readOnly: Admin;
 
-  const as = async (role: 'HELP_DESK_ADMIN' | 'ORG_ADMIN' | 'SUPER_ADMIN' | 'READ_ONLY_ADMIN'): Promise<Admin> => {
-    const { userId, token } = await tokenWithRole(server.db, tenant.id, role);
-    return { userId, api: apiClient(server.url, token) };
-  };
+  const as = (role: 'HELP_DESK_ADMIN' | 'ORG_ADMIN' | 'SUPER_ADMIN' | 'READ_ONLY_ADMIN'): Promise<Admin> => roleClient(server, tenant.id, role);
 
   before(async () => {
     server = await startTestServer({ clock, config: { BULWARK_RATE_LIMIT_PER_MINUTE: '100000' } });

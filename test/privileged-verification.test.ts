@@ -19,7 +19,7 @@ import { adminSignIn, newAdminBrowser } from './support/admin-session.ts';
 import { documentedBulwarkTypes, oktaEventTypes, problemsOf } from './support/log-event-checks.ts';
 import type { LogEventJson } from './support/log-reader.ts';
 import { tenantState } from './support/tenant-state.ts';
-import { newAdminTarget } from './support/verifications.ts';
+import { newAdminTarget, roleClient, type RoleClient } from './support/verifications.ts';
 
 const MINUTE = 60_000;
 const STATEMENT = 'Visual verification on a video call, badge shown';
@@ -34,16 +34,13 @@ describe('verification of the person before a help-desk reset of a privileged ac
   let server: TestServer;
   let tenant: TestTenant;
   let f: WebFixture;
-  type Admin = { userId: string; api: Api };
+  type Admin = RoleClient;
   let helpDesk: Admin;
   let otherHelpDesk: Admin;
   let orgAdmin: Admin;
   let superAdmin: Admin;
 
-  const as = async (role: 'HELP_DESK_ADMIN' | 'ORG_ADMIN' | 'SUPER_ADMIN' | 'READ_ONLY_ADMIN'): Promise<Admin> => {
-    const { userId, token } = await tokenWithRole(server.db, tenant.id, role);
-    return { userId, api: apiClient(server.url, token) };
-  };
+  const as = (role: 'HELP_DESK_ADMIN' | 'ORG_ADMIN' | 'SUPER_ADMIN' | 'READ_ONLY_ADMIN'): Promise<Admin> => roleClient(server, tenant.id, role);
 
   before(async () => {
     server = await startTestServer({ clock, config: { BULWARK_RATE_LIMIT_PER_MINUTE: '100000' } });

@@ -7,7 +7,7 @@ import { systemClock } from '../../src/lib/clock.ts';
 import type { RoleType } from '../../src/roles/permissions.ts';
 import { operatorServiceContext } from '../../src/tenants/service.ts';
 import { requestVerification, type VerificationMethod, type VerifiedAction } from '../../src/verification/service.ts';
-import { tokenWithRole } from '../helpers.ts';
+import { apiClient, tokenWithRole, type Api, type TestServer } from '../helpers.ts';
 import { grant, newPasskeyUser, newUser, type Fixture, type UserRef } from './fixtures.ts';
 import type { SoftAuthenticator } from './soft-authenticator.ts';
 
@@ -40,4 +40,12 @@ export async function newVerification(
   const { verification, link } = await requestVerification(ctx, user.id, { action: opts.action ?? 'RESET_FACTORS', method }, 'http://fixture.invalid');
   const token = link === null ? null : new URLSearchParams(new URL(link.url).hash.slice(1)).get('token');
   return { id: verification.id, user, token };
+}
+
+/** An API client with a token of a new admin holding `role`, and that admin's id. */
+export type RoleClient = { userId: string; api: Api };
+
+export async function roleClient(server: TestServer, tenantId: string, role: RoleType): Promise<RoleClient> {
+  const { userId, token } = await tokenWithRole(server.db, tenantId, role);
+  return { userId, api: apiClient(server.url, token) };
 }

@@ -23,6 +23,11 @@ export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: s
     headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  return answerOf<T>(res);
+}
+
+/** A response's JSON, or the ApiError its Okta error object (or, without one, its status) says. */
+export async function answerOf<T>(res: Response): Promise<T> {
   const text = await res.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) throw new ApiError((parsed ?? { errorCode: String(res.status), errorSummary: res.statusText }) as OktaError);

@@ -1,4 +1,4 @@
-import { ApiError } from '../api.ts';
+import { answerOf } from '../api.ts';
 import { deviceKeyStore, thumbprintOf, type Method } from '../device-key.ts';
 
 /**
@@ -7,9 +7,6 @@ import { deviceKeyStore, thumbprintOf, type Method } from '../device-key.ts';
  * from the start, and proved on every call. A customer holds none, and their calls carry no proof.
  */
 const keys = deviceKeyStore('bulwark-help-center');
-
-/** The Okta error object every Bulwark route answers failures with. */
-type OktaError = { errorCode: string; errorSummary: string; errorCauses?: { errorSummary: string }[] };
 
 /** A new device key, then off to the support plane's sign-in naming it. */
 export async function startStaffSignIn(): Promise<void> {
@@ -28,10 +25,7 @@ export async function call<T>(method: Method, path: string, body?: unknown): Pro
     headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const text = await res.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) throw new ApiError((parsed ?? { errorCode: String(res.status), errorSummary: res.statusText }) as OktaError);
-  return parsed as T;
+  return answerOf<T>(res);
 }
 
 /**
