@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { exportCheckpoints, exportLog } from '#src/syslog/export.ts';
 import { verifyLog, type VerifyReport } from '#src/syslog/verify.ts';
+import { importCommand } from './forensics-commands.ts';
 import { CliError, cliConfig, EXIT_TAMPERED, print, printJson, tenantBySlug, withDatabase } from './context.ts';
 import { parseIsoDate } from './parse.ts';
 
@@ -59,7 +60,7 @@ async function withSink<T>(out: string | undefined, work: (write: (line: string)
 }
 
 export function logCommands(program: Command): void {
-  const log = program.command('log').alias('logs').description('Verify and export the hash-chained System Log (`logs` works too)');
+  const log = program.command('log').alias('logs').description('Verify and export the hash-chained System Log, import Okta exports into workspaces (`logs` works too)');
 
   log.command('verify')
     .description('Re-hash every tenant\'s System Log and check it against its chain head and signed checkpoints; exit 1 if any log is broken')
@@ -114,4 +115,6 @@ export function logCommands(program: Command): void {
       const key = publicKeyFor(undefined, cliConfig().dataDir);
       process.stdout.write(String(key.export({ type: 'spki', format: 'pem' })));
     });
+
+  importCommand(log);
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_USAGE } from './context.ts';
+import { workspaceCommands } from './forensics-commands.ts';
 import { logCommands } from './log-commands.ts';
 import { serverCommands } from './server-commands.ts';
 import { tenantCommands } from './tenant-commands.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   userCommands(program);
   tokenCommands(program);
   logCommands(program);
+  workspaceCommands(program);
   return program;
 }
 

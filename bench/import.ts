@@ -1,0 +1,76 @@
+/**
+ * `bulwark logs import` throughput: a realistic Okta System Log NDJSON export (1,000,000 events; quick mode
+ * 200,000), built from the live-like event mix of bench/lib/okta-stream.ts with a fresh uuid and time per line,
+ * is imported into a fresh workspace with DuckDB held to one thread, so the whole import (parse, validate,
+ * append, extract, de-duplicate) runs on about one core. Writing the file is left out of the figure.
+ * The reference, in the same run and on the same file: DuckDB's own `read_json` of it into a table, also on one
+ * thread; the ratio says how close the import comes to the engine's native reader, which validates nothing
+ * and reports no line.
+ * Target: ≥ 100,000 events/s.
+ */
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { importFiles } from '../src/forensics/import.ts';
+import { openWorkspace } from '../src/forensics/workspace.ts';
+import { log, onCleanup, profiled, round, runBench, sized } from './lib/bench.ts';
+import { oktaEventStream } from './lib/okta-stream.ts';
+
+const TARGET = 100_000;
+const EVENTS = sized(1_000_000, 200_000);
+const POOL = 5_000;
+
+/** A distinct, valid uuid per line: the counter in hex as the last 12 digits. */
+const uuidFor = (i: number): string => `5f0c2e1a-7b3d-4c8e-9a6f-${i.toString(16).padStart(12, '0')}`;
+
+async function writeExport(file: string): Promise<void> {
+  const pool = oktaEventStream(POOL, 9).map((e) => {
+    const { uuid: _uuid, published: _published, ...rest } = e;
+    return JSON.stringify(rest).slice(1);
+  });
+  const out = createWriteStream(file);
+  const start = Date.UTC(2026, 4, 1);
+  let buf = '';
+  for (let i = 0; i < EVENTS; i++) {
+    buf += `{"uuid":"${uuidFor(i)}","published":"${new Date(start + i * 37).toISOString()}",${pool[i % POOL]}\n`;
+    if (buf.length > 4_000_000) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+await runBench('import', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-import-'));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'okta-export.ndjson');
+  await writeExport(file);
+  const mb = statSync(file).size / 1e6;
+  log(`${EVENTS} events, ${round(mb)} MB of NDJSON`);
+
+  const ws = await openWorkspace(dir, 'bench', { threads: 1 });
+  onCleanup(() => ws.close());
+  const summary = await profiled('import', () => importFiles(ws, [file], { tenant: 'acme.okta.com' }));
+  if (summary.imported !== EVENTS || summary.rejected !== 0) throw new Error(`imported ${summary.imported} of ${EVENTS}, rejected ${summary.rejected}`);
+  const eventsPerS = EVENTS / summary.seconds;
+  log(`import: ${summary.seconds} s, ${round(eventsPerS)} events/s, ${round(mb / summary.seconds, 1)} MB/s`);
+
+  const ref = await DuckDBInstance.create(join(dir, 'reference.duckdb'), { threads: '1' });
+  const conn = await ref.connect();
+  onCleanup(() => { conn.closeSync(); ref.closeSync(); });
+  const t0 = performance.now();
+  await conn.run(`CREATE TABLE events AS SELECT * FROM read_json($file, format = 'newline_delimited')`, { file });
+  const refSeconds = (performance.now() - t0) / 1000;
+  const refPerS = EVENTS / refSeconds;
+  log(`reference read_json: ${round(refSeconds, 3)} s, ${round(refPerS)} events/s`);
+
+  return {
+    figures: { events: EVENTS, events_per_s: round(eventsPerS), reference_events_per_s: round(refPerS), ratio: round(eventsPerS / refPerS, 2) },
+    target: `events_per_s>=${TARGET}`,
+    met: eventsPerS >= TARGET,
+  };
+});

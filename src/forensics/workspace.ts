@@ -1,0 +1,80 @@
+/**
+ * Investigation workspaces (docs/forensics.md, docs/adr/0006): one DuckDB file per investigation under
+ * `{BULWARK_DATA_DIR}/workspaces/`, holding imported Okta System Log events apart from the live, hash-chained
+ * System Log in PostgreSQL. A file is easy to hand over, archive or delete whole.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { createSchema } from './store.ts';
+
+/** A safe slug: it becomes a file name, so no dots, slashes or upper case that differ only by file system. */
+const NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const SUFFIX = '.duckdb';
+
+export class WorkspaceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkspaceError';
+  }
+}
+
+export function checkWorkspaceName(name: string): string {
+  if (!NAME.test(name)) throw new WorkspaceError(`workspace name must be 1-64 lower-case letters, digits and hyphens, not starting or ending with a hyphen, got "${name}"`);
+  return name;
+}
+
+export const workspacesDir = (dataDir: string): string => join(dataDir, 'workspaces');
+export const workspacePath = (dataDir: string, name: string): string => join(workspacesDir(dataDir), `${checkWorkspaceName(name)}${SUFFIX}`);
+
+export type Workspace = { name: string; path: string; instance: DuckDBInstance; connection: DuckDBConnection; close(): void };
+
+export type OpenOptions = {
+  /** DuckDB worker threads; the default is DuckDB's own (one per core). */
+  threads?: number;
+};
+
+/** Opens a workspace, creating its file and schema on first use (the file is private: it holds personal data). */
+export async function openWorkspace(dataDir: string, name: string, opts: OpenOptions = {}): Promise<Workspace> {
+  const path = workspacePath(dataDir, name);
+  mkdirSync(workspacesDir(dataDir), { recursive: true, mode: 0o700 });
+  const instance = await DuckDBInstance.create(path, opts.threads === undefined ? {} : { threads: String(opts.threads) });
+  const connection = await instance.connect();
+  try {
+    await createSchema(connection);
+  } catch (err) {
+    connection.closeSync();
+    instance.closeSync();
+    throw err;
+  }
+  return {
+    name, path, instance, connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export type WorkspaceInfo = { name: string; path: string; bytes: number; modified: Date };
+
+export function listWorkspaces(dataDir: string): WorkspaceInfo[] {
+  const dir = workspacesDir(dataDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(SUFFIX) && NAME.test(f.slice(0, -SUFFIX.length)))
+    .sort()
+    .map((f) => {
+      const path = join(dir, f);
+      const st = statSync(path);
+      return { name: f.slice(0, -SUFFIX.length), path, bytes: st.size, modified: st.mtime };
+    });
+}
+
+/** Removes the workspace file and DuckDB's write-ahead log beside it. */
+export function deleteWorkspace(dataDir: string, name: string): void {
+  const path = workspacePath(dataDir, name);
+  if (!existsSync(path)) throw new WorkspaceError(`no workspace named "${name}" (see \`bulwark workspaces list\`)`);
+  rmSync(path);
+  rmSync(`${path}.wal`, { force: true });
+}
