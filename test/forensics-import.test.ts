@@ -10,9 +10,10 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { formatOf } from '../src/forensics/formats.ts';
-import { ROOT, runCli, type CliResult } from './cli-helpers.ts';
+import { runCli, type CliResult } from './cli-helpers.ts';
+import { sharedDataDir } from './helpers.ts';
 
-const DATA = join(ROOT, '..', 'shared', 'data');
+const DATA = sharedDataDir();
 /** Every NDJSON file of Okta events in the shared data, found rather than listed so new ones are covered. */
 const REAL_FILES = execFileSync('find', [DATA, '-name', '*.ndjson'], { encoding: 'utf8' }).split('\n').filter((f) => f !== '').sort();
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
