@@ -11,6 +11,7 @@
  */
 import { sanitizeAttachment } from '../src/attachments/sanitize.ts';
 import { log, profiled, round, runBench, sized } from './lib/bench.ts';
+import { pick, prng, type Rand } from './lib/random.ts';
 
 const TARGET_MB_PER_S = 100;
 const TARGET_RSS_GROWTH_MB = 100;
@@ -19,20 +20,6 @@ const WARMUP_BYTES = 8 * 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
 const MB = 1024 * 1024;
 
-/** mulberry32: a small seeded PRNG, so the reference run sees exactly the bytes the sanitizer saw. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rand = () => number;
-const pick = <T>(rand: Rand, list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 const between = (rand: Rand, lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo));
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Token material drawn once: a token is a slice of it at a random place, which costs the generator next to nothing. */

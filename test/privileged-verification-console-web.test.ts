@@ -12,12 +12,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
-import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
-import { grant, newTotpUser, ok, unique, type UserRef, type WebFixture } from './support/fixtures.ts';
+import { accessibilityProblems, launchBrowser, tenantOrigin } from './support/browser.ts';
+import { grant, newTotpUser, ok, type UserRef, type WebFixture } from './support/fixtures.ts';
 import { hostClient } from './support/host-client.ts';
+import { passkeyAdmin } from './support/passkey-admin.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 import { SoftAuthenticator } from './support/soft-authenticator.ts';
 import { newAdminTarget } from './support/verifications.ts';
@@ -28,17 +29,6 @@ const STATEMENT = 'Video call: face and badge matched the HR photo';
 const POLLED = { timeout: 15_000 };
 
 type Verification = { id: string; status: string; method: string; requestedBy: { id: string }; decision: { by: { id: string }; statement: string | null } | null };
-
-/** A new admin holding `role`, with a passkey on the virtual authenticator of a new page of `context`; their user id and the page. */
-async function passkeyAdmin(f: WebFixture, context: BrowserContext, origin: string, role: string, firstName: string): Promise<{ id: string; page: Page }> {
-  const login = `${unique(firstName.toLowerCase())}@fixture.example.com`;
-  const created = ok(await f.api('POST', '/api/v1/users?activate=false', { profile: { login, email: login, firstName, lastName: 'Admin' } }), 'create admin');
-  const activation = ok(await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate admin');
-  const { page } = await pageWithAuthenticator(context);
-  await enrollPasskeyByLink(page, origin, activation.body.activationUrl as string);
-  await grant(f, created.body.id as string, role);
-  return { id: created.body.id as string, page };
-}
 
 /** Signs the page's admin in to the admin console with their passkey. */
 async function signIn(page: Page, origin: string): Promise<void> {

@@ -16,9 +16,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
-import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
-import { grant, ok, unique, type Fixture } from './support/fixtures.ts';
+import { accessibilityProblems, launchBrowser, tenantOrigin } from './support/browser.ts';
+import { ok, type Fixture } from './support/fixtures.ts';
 import { newAccessRequest, newExtensionRequest } from './support/help-center.ts';
+import { passkeyAdmin } from './support/passkey-admin.ts';
 import { eventsAfterOf, lastSeqOf, type Logged } from './support/sign-on.ts';
 
 const MINUTE = 60_000;
@@ -34,17 +35,6 @@ type Grant = {
   extension: { status: string; durationMinutes: number; extendedFrom: string | null; decision: { by: { name: string }; note: string | null } | null } | null;
 };
 type Request = { id: string; caseId: string };
-
-/** A new admin holding `role`, with a passkey on the virtual authenticator of a new page of `context`. */
-async function passkeyAdmin(f: Fixture, context: BrowserContext, origin: string, role: string, firstName: string): Promise<Page> {
-  const login = `${unique(firstName.toLowerCase())}@fixture.example.com`;
-  const created = ok(await f.api('POST', '/api/v1/users?activate=false', { profile: { login, email: login, firstName, lastName: 'Admin' } }), 'create admin');
-  const activation = ok(await f.api('POST', `/api/v1/users/${created.body.id}/lifecycle/activate`), 'activate admin');
-  const { page } = await pageWithAuthenticator(context);
-  await enrollPasskeyByLink(page, origin, activation.body.activationUrl as string);
-  await grant(f, created.body.id as string, role);
-  return page;
-}
 
 /** Signs the page's admin in to the admin console with their passkey and opens Support access from the navigation. */
 async function openSupportAccess(page: Page, origin: string): Promise<void> {
@@ -89,7 +79,7 @@ describe('the admin console\'s Support access page, in Chromium', () => {
     raced = await newAccessRequest(f, ['okta.users.read']);
 
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    page = await passkeyAdmin(f, context, origin, 'SUPER_ADMIN', 'Ada');
+    ({ page } = await passkeyAdmin(f, context, origin, 'SUPER_ADMIN', 'Ada'));
   });
   after(async () => {
     await browser?.close();
@@ -216,7 +206,7 @@ describe('the admin console\'s Support access page, in Chromium', () => {
     const waiting = await newAccessRequest(f, ['okta.users.read', 'okta.users.factors.reset']);
     const other = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     try {
-      const reader = await passkeyAdmin(f, other, origin, 'READ_ONLY_ADMIN', 'Rita');
+      const { page: reader } = await passkeyAdmin(f, other, origin, 'READ_ONLY_ADMIN', 'Rita');
       await openSupportAccess(reader, origin);
       const first = reader.locator('tbody tr').first();
       await first.filter({ hasText: waiting.caseId }).waitFor();

@@ -14,9 +14,10 @@ import type { Browser, Page } from 'playwright-core';
 import { manualClock } from '../src/lib/clock.ts';
 import { apiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { accessibilityProblems, enrollPasskeyByLink, launchBrowser, pageWithAuthenticator, tenantOrigin } from './support/browser.ts';
-import { grant, ok, unique, type Fixture } from './support/fixtures.ts';
+import { ok, unique, type Fixture } from './support/fixtures.ts';
 import { helpCenterCustomer, newSupportPlane } from './support/help-center.ts';
 import { hostClient } from './support/host-client.ts';
+import { passkeyAdmin } from './support/passkey-admin.ts';
 
 const MINUTE = 60_000;
 
@@ -57,12 +58,8 @@ describe('support activity in the admin console, live, in Chromium', () => {
     await staffPage.waitForURL(`${helpCenter}/`);
 
     // The tenant's super admin, with a passkey, signed in to the admin console.
-    const adminLogin = `${unique('ada')}@fixture.example.com`;
-    const admin = ok(await f.api('POST', '/api/v1/users?activate=false', { profile: { login: adminLogin, email: adminLogin, firstName: 'Ada', lastName: 'Admin' } }), 'create the admin');
-    ({ page: live } = await pageWithAuthenticator(await browser.newContext({ viewport: { width: 1360, height: 900 } })));
+    ({ page: live } = await passkeyAdmin(f, await browser.newContext({ viewport: { width: 1360, height: 900 } }), origin, 'SUPER_ADMIN', 'Ada'));
     live.setDefaultTimeout(10_000);
-    await enrollPasskeyByLink(live, origin, ok(await f.api('POST', `/api/v1/users/${admin.body.id}/lifecycle/activate`), 'activate').body.activationUrl as string);
-    await grant(f, admin.body.id as string, 'SUPER_ADMIN');
     await live.goto(`${origin}/admin`);
     await live.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await live.waitForURL((u) => u.pathname.startsWith('/admin'));

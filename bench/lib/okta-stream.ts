@@ -6,21 +6,8 @@
  */
 import { buildEvent } from '../../src/syslog/build-event.ts';
 import type { AuditContext, EventInput, LogActor } from '../../src/syslog/log-event.ts';
+import { pick, prng, type Rand } from './random.ts';
 
-/** mulberry32: a small seeded PRNG, so every run replays the same stream. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rand = () => number;
-const pick = <T>(rand: Rand, list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 const chance = (rand: Rand, p: number): boolean => rand() < p;
 
 const AGENTS = [

@@ -10,11 +10,12 @@ import type { LogEvent } from './log-event.ts';
  */
 export const SUPPORT_ACTIVITY_CHANNEL = 'bulwark_support_activity';
 
-const SUPPORT_EVENT_TYPES = /^(?:user\.session\.impersonation\.|bulwark\.support\.access\.)/;
+/** Support activity: an event done by support staff, or a step in the life of a support grant (its types). */
+const STAFF_ACTOR_TYPE = 'SupportStaff';
+const GRANT_EVENT_PREFIXES = ['user.session.impersonation.', 'bulwark.support.access.'] as const;
 
-/** Whether an event is support activity: done by support staff, or a step in the life of a support grant. */
 export function isSupportActivity(event: Pick<LogEvent, 'eventType' | 'actor'>): boolean {
-  return event.actor.type === 'SupportStaff' || SUPPORT_EVENT_TYPES.test(event.eventType);
+  return event.actor.type === STAFF_ACTOR_TYPE || GRANT_EVENT_PREFIXES.some((p) => event.eventType.startsWith(p));
 }
 
 /**
@@ -31,6 +32,6 @@ export function announced(tenantId: string, append: RawBuilder<string>, count: n
  * spaces). It may let through an event whose target has that type; isSupportActivity decides.
  */
 export const supportActivityFilter = {
-  eventTypes: ['user.session.impersonation.%', 'bulwark.support.access.%'],
-  eventText: '%"type":"SupportStaff"%',
+  eventTypes: GRANT_EVENT_PREFIXES.map((p) => `${p}%`),
+  eventText: `%"type":"${STAFF_ACTOR_TYPE}"%`,
 } as const;
