@@ -5,15 +5,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { DuckDBAppender } from '@duckdb/node-api';
 import { detectFormat, type Format } from './formats.ts';
 import { readRecords } from './sources.ts';
-import { processStaged, recordImport, STAGING_TABLE } from './store.ts';
-import { explainReject } from './validate.ts';
+import { stageSource } from './staging.ts';
 import type { Workspace } from './workspace.ts';
-
-/** Large enough that DuckDB's per-statement cost vanishes, small enough to stay a few MB of staged text. */
-const BATCH = 20_000;
 
 export type Rejection = { file: string; line: number; reason: string; raw: string };
 
@@ -61,57 +56,16 @@ export async function importFiles(ws: Workspace, files: string[], opts: ImportOp
 
 async function importFile(ws: Workspace, file: string, opts: ImportOptions, progress: (bytesRead: number) => void): Promise<FileSummary> {
   const format = await detectFormat(file);
-  const sourceFile = resolve(file);
-  const tenant = opts.tenant ?? null;
-  const summary: FileSummary = { file, format, eventsRead: 0, imported: 0, duplicates: 0, rejected: 0 };
-  let appender: DuckDBAppender | undefined;
-  let staged = 0;
-
-  const flush = async () => {
-    if (staged === 0) return;
-    appender?.flushSync();
-    const result = await processStaged(ws.connection, sourceFile, tenant);
-    summary.imported += result.inserted;
-    summary.duplicates += result.valid - result.inserted;
-    for (const r of result.rejects) reject(r.line, explainReject(r.raw), r.raw);
-    staged = 0;
-  };
-  const reject = (line: number, reason: string, raw: string) => {
-    summary.rejected++;
-    opts.onReject?.({ file, line, reason, raw });
-  };
-
-  // One transaction per file: an interrupted import leaves the workspace as it was before that file.
-  await ws.connection.run('BEGIN TRANSACTION');
-  try {
-    const rows = await ws.connection.createAppender(STAGING_TABLE, 'main', 'temp');
-    appender = rows;
-    await readRecords(file, format, {
-      record(line, raw) {
-        summary.eventsRead++;
-        rows.appendBigInt(BigInt(line));
-        rows.appendVarchar(raw);
-        rows.endRow();
-        staged++;
-      },
-      reject(line, reason, raw) {
-        summary.eventsRead++;
-        reject(line, reason, raw);
-      },
-      async settle(bytesRead) {
-        if (staged >= BATCH) await flush();
-        progress(bytesRead);
-      },
-    });
-    await flush();
-    rows.closeSync();
-    appender = undefined;
-    await recordImport(ws.connection, { sourceFile, format, tenant, eventsRead: summary.eventsRead, imported: summary.imported, duplicates: summary.duplicates, rejected: summary.rejected });
-    await ws.connection.run('COMMIT');
-  } catch (err) {
-    appender?.closeSync();
-    await ws.connection.run('ROLLBACK').catch(() => {});
-    throw err;
-  }
-  return summary;
+  const counts = await stageSource(ws, {
+    sourceFile: resolve(file), format, tenant: opts.tenant ?? null,
+    onReject: (line, reason, raw) => opts.onReject?.({ file, line, reason, raw }),
+  }, (stager) => readRecords(file, format, {
+    record: (line, raw) => stager.record(line, raw),
+    reject: (line, reason, raw) => stager.reject(line, reason, raw),
+    async settle(bytesRead) {
+      await stager.settle();
+      progress(bytesRead);
+    },
+  }));
+  return { file, format, ...counts };
 }

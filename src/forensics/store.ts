@@ -61,7 +61,7 @@ export async function createSchema(conn: DuckDBConnection): Promise<void> {
     throw new Error(`workspace schema version ${String(found)} is newer than this Bulwark (${SCHEMA_VERSION}); upgrade Bulwark`);
   }
   // A temporary table: staged rows never outlive the connection, even when an import is interrupted.
-  await conn.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (source_line BIGINT, event VARCHAR)`);
+  await conn.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (source_line BIGINT, event VARCHAR, tenant VARCHAR)`);
 }
 
 /**
@@ -88,19 +88,20 @@ const QUOTED_TIME = '"\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})
 export type StagedResult = { valid: number; inserted: number; rejects: { line: number; raw: string }[] };
 
 /**
- * Checks the staged batch and moves its valid events into `events`. Rows whose uuid is already there, or
+ * Checks the staged batch and moves its valid events into `events`, each with the tenant staged beside it or,
+ * when none was, `tenant`. Rows whose uuid is already there, or
  * earlier in the batch, are ignored (the first read wins): valid minus inserted is the duplicates. Invalid rows
  * come back with their line for the caller to explain.
  */
 export async function processStaged(conn: DuckDBConnection, sourceFile: string, tenant: string | null): Promise<StagedResult> {
   await conn.run(`
     CREATE OR REPLACE TEMP TABLE checked_events AS
-    SELECT source_line, event, j,
+    SELECT source_line, event, tenant, j,
       CASE WHEN regexp_full_match(j.uuid, '${QUOTED_UUID}') THEN substr(j.uuid, 2, 36)::UUID END AS uuid,
       CASE WHEN regexp_full_match(j.published, '${QUOTED_TIME}') THEN TRY_CAST(substr(j.published, 2, length(j.published) - 2) AS TIMESTAMPTZ)::TIMESTAMP END AS published,
       CASE WHEN j.eventType LIKE '"_%' THEN j.eventType->>'$' END AS event_type,
       (j.actor IS NULL OR j.actor = 'null' OR j.actor LIKE '{%') AS actor_ok
-    FROM (SELECT source_line, event, CASE WHEN json_valid(event) THEN json_transform(event, '${EVENT_SHAPE}') END AS j FROM ${STAGING_TABLE})`);
+    FROM (SELECT source_line, event, tenant, CASE WHEN json_valid(event) THEN json_transform(event, '${EVENT_SHAPE}') END AS j FROM ${STAGING_TABLE})`);
   const valid = 'uuid IS NOT NULL AND published IS NOT NULL AND event_type IS NOT NULL AND actor_ok';
   const result = await conn.run(`
     INSERT OR IGNORE INTO events
@@ -108,7 +109,7 @@ export async function processStaged(conn: DuckDBConnection, sourceFile: string, 
       a[1], a[2], a[3], a[4],
       j.client.ipAddress, TRY_CAST(j.securityContext.asNumber AS BIGINT), j.securityContext.asOrg, j.client.geographicalContext.country,
       j.client.userAgent.rawUserAgent, j.authenticationContext.externalSessionId, j.authenticationContext.rootSessionId,
-      j.transaction.id, $tenant, j.target, event, $file, source_line
+      j.transaction.id, coalesce(tenant, $tenant), j.target, event, $file, source_line
     FROM (SELECT *, json_extract_string(j.actor, ['$.id', '$.type', '$.alternateId', '$.displayName']) AS a FROM checked_events WHERE ${valid})
     ORDER BY source_line`, { tenant, file: sourceFile });
   const counts = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${valid}) FROM checked_events`)).getRows()[0]?.[0];
