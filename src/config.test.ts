@@ -12,6 +12,7 @@ describe('configuration', () => {
     assert.equal(r.config.baseDomain, 'localhost');
     assert.equal(r.config.databaseUrl, undefined);
     assert.equal(r.config.bootstrap.apiToken, undefined);
+    assert.equal(r.config.chromiumPath, '/usr/bin/chromium');
     assert.ok(Object.isFrozen(r.config));
   });
 

@@ -16,6 +16,9 @@ function isCidr(value: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
+/** Debian's Chromium, which renders PDF reports: the one browser that installs here (never a downloaded one). */
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
 /** Every environment variable Bulwark reads, with its default and its rule. README's table mirrors this. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -46,6 +49,7 @@ const envSchema = z.object({
   BULWARK_HELP_CENTER_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   BULWARK_HELP_CENTER_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(8),
   BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  BULWARK_CHROMIUM: z.string().min(1).default(DEFAULT_CHROMIUM),
 });
 
 export type Config = Readonly<{
@@ -78,6 +82,8 @@ export type Config = Readonly<{
   helpCenterSession: Readonly<{ idleMinutes: number; maxHours: number; staffIdleMinutes: number }>;
   /** The key that seals TOTP secrets; unset: the key file in the data dir. */
   secretsKey: Buffer | undefined;
+  /** The Chromium executable that renders PDF impact reports. */
+  chromiumPath: string;
 }>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -121,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       staffIdleMinutes: Math.min(e.BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES, e.BULWARK_HELP_CENTER_IDLE_MINUTES),
     }),
     secretsKey: e.BULWARK_SECRETS_KEY === undefined ? undefined : Buffer.from(e.BULWARK_SECRETS_KEY, 'base64'),
+    chromiumPath: e.BULWARK_CHROMIUM,
   };
   return { ok: true, config: Object.freeze(config) };
 }

@@ -10,7 +10,10 @@ import { configurePolicyDefaults } from '#src/policy/service.ts';
 import { configureSignOnDefaults } from '#src/policy/sign-on.ts';
 import { configurePasswordHashing } from '#src/users/password.ts';
 
-/** Exit codes: 1 is kept for `log verify` finding a broken log, so scripts can tell tampering from misuse. */
+/**
+ * Exit codes: 1 is kept for `log verify` finding a broken log and `report verify` an altered report, so scripts
+ * can tell tampering from misuse.
+ */
 export const EXIT_OK = 0;
 export const EXIT_TAMPERED = 1;
 export const EXIT_USAGE = 2;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_USAGE } from './context.ts';
 import { workspaceCommands } from './forensics-commands.ts';
 import { logCommands } from './log-commands.ts';
+import { reportCommands } from './report-commands.ts';
 import { serverCommands } from './server-commands.ts';
 import { tenantCommands } from './tenant-commands.ts';
 import { tokenCommands } from './token-commands.ts';
@@ -26,12 +27,14 @@ export function buildProgram(): Command {
   tokenCommands(program);
   logCommands(program);
   workspaceCommands(program);
+  reportCommands(program);
   return program;
 }
 
 /**
- * Runs one command and returns the exit code: 0 done, 1 `log verify` found a broken log, 2 bad arguments,
- * unknown names, refused input or an unreachable database, always with one line on stderr.
+ * Runs one command and returns the exit code: 0 done, 1 `log verify` found a broken log or `report verify` an
+ * altered report, 2 bad arguments, unknown names, refused input or an unreachable database, always with one
+ * line on stderr.
  */
 export async function runCli(argv: string[]): Promise<number> {
   try {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Db } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
+import { sheetSafeCsv } from '#src/lib/csv.ts';
 import type { AuditContext, LogEvent } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import { supportActivityHistory } from '#src/syslog/support-activity.ts';
@@ -52,5 +53,5 @@ function csvRow(e: LogEvent): Record<(typeof CSV_COLUMNS)[number], string> {
 export function supportHistoryFile(db: Db, tenantId: string, window: { since: Date; until: Date }, format: HistoryFormat): Readable {
   const events = Readable.from(supportActivityHistory(db, tenantId, window));
   if (format === 'ndjson') return events.map((e: LogEvent) => `${JSON.stringify(e)}\n`);
-  return events.map(csvRow).pipe(stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true }));
+  return events.map(csvRow).pipe(stringify(sheetSafeCsv(CSV_COLUMNS)));
 }
