@@ -153,6 +153,24 @@ const ALLOWED: Record<string, readonly Caller[] | typeof BY_HOST> = {
   'GET /api/v1/support-access/activity': READERS,
   'GET /api/v1/support-access/history': READERS,
 
+  // Remediation: read like the log, planned and cancelled by the admins who manage the organization; approved
+  // (by a second one) and applied only by super admins, since a plan may reach a super admin.
+  'GET /api/v1/investigations': READERS,
+  'POST /api/v1/investigations': MANAGERS,
+  'GET /api/v1/investigations/:id': READERS,
+  'DELETE /api/v1/investigations/:id': MANAGERS,
+  'GET /api/v1/investigations/:id/blast-radius': READERS,
+  'GET /api/v1/investigations/:id/timeline': READERS,
+  'GET /api/v1/investigations/:id/pivots/:kind': READERS,
+  'GET /api/v1/investigations/:id/report': READERS,
+  'GET /api/v1/remediations': READERS,
+  'POST /api/v1/remediations': MANAGERS,
+  'GET /api/v1/remediations/:id': READERS,
+  'GET /api/v1/remediations/:id/report': READERS,
+  'POST /api/v1/remediations/:id/approve': SUPER,
+  'POST /api/v1/remediations/:id/apply': SUPER,
+  'POST /api/v1/remediations/:id/cancel': MANAGERS,
+
   'GET /api/v1/policies': READERS,
   'GET /api/v1/policies/:id': READERS,
   'PUT /api/v1/policies/:id': MANAGERS,

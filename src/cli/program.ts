@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_USAGE } from './context.ts';
 import { workspaceCommands } from './forensics-commands.ts';
+import { investigateCommands } from './investigate-commands.ts';
 import { logCommands } from './log-commands.ts';
+import { remediationCommands } from './remediation-commands.ts';
 import { reportCommands } from './report-commands.ts';
 import { serverCommands } from './server-commands.ts';
 import { tenantCommands } from './tenant-commands.ts';
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   tokenCommands(program);
   logCommands(program);
   workspaceCommands(program);
+  remediationCommands(program);
+  investigateCommands(program);
   reportCommands(program);
   return program;
 }

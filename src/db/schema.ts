@@ -483,6 +483,9 @@ export type SupportAccessExtensionsTable = {
 };
 
 /** One pre-approval policy per tenant: its rules as one JSON document (src/support-access/policy-service.ts). */
+/** A tenant's saved investigation (src/forensics/investigations.ts): an incident to ask its own System Log about. */
+export type InvestigationsTable = { tenant_id: string; id: string; name: string; incident: ColumnType<unknown, string, string>; created_by: string; created_by_name: string; created: Ts };
+
 export type SupportAccessPoliciesTable = { tenant_id: string; rules: ColumnType<unknown[], string, string>; last_updated: Ts };
 
 export type SupportAccessTokensTable = { tenant_id: string; id: string; grant_id: string; token_hash: string; created: Ts; expires: Ts; revoked: TsNull };
@@ -633,6 +636,51 @@ export type SupportCaseAttachmentsTable = {
   created: Ts;
 };
 
+/** Who acted on a remediation, as the System Log names its actor: `{ id, type, name }` (src/remediation). */
+type ActorRef = ColumnType<{ id: string; type: string; name: string }, string, string>;
+type ActorRefNull = ColumnType<{ id: string; type: string; name: string } | null, string | null | undefined, string | null>;
+
+export type RemediationsTable = {
+  tenant_id: string;
+  id: string;
+  name: string;
+  status: string;
+  criteria: ColumnType<Record<string, unknown>, string, string>;
+  actions: string[];
+  created: Ts;
+  created_by: ActorRef;
+  approved: TsNull;
+  approved_by: ActorRefNull;
+  apply_started: TsNull;
+  applied_by: ActorRefNull;
+  completed: TsNull;
+  cancelled: TsNull;
+  cancelled_by: ActorRefNull;
+};
+
+export type RemediationTargetsTable = {
+  tenant_id: string;
+  remediation_id: string;
+  user_id: string;
+  position: number;
+  login: string;
+  display_name: string;
+  status: TextNull;
+  admin_roles: string[];
+  matched: ColumnType<Record<string, unknown>, string, string>;
+};
+
+export type RemediationItemsTable = {
+  tenant_id: string;
+  remediation_id: string;
+  user_id: string;
+  action: string;
+  position: number;
+  state: string;
+  reason: TextNull;
+  finished: TsNull;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -680,4 +728,8 @@ export type Database = {
   privileged_verifications: PrivilegedVerificationsTable;
   support_access_extensions: SupportAccessExtensionsTable;
   support_access_policies: SupportAccessPoliciesTable;
+  remediations: RemediationsTable;
+  investigations: InvestigationsTable;
+  remediation_targets: RemediationTargetsTable;
+  remediation_items: RemediationItemsTable;
 };

@@ -9,7 +9,7 @@ import { ReportError } from './report-error.ts';
 import { reportHtml } from './report-html.ts';
 import { buildImpactReport, type ImpactReport } from './report-model.ts';
 import { withPdfRenderer, type PdfRenderer } from './report-pdf.ts';
-import { signatureFile, signReport, type ReportKey } from './report-signing.ts';
+import { signatureFile, signReport, type ReportKey, type ReportSignature } from './report-signing.ts';
 
 export type ReportFormat = 'html' | 'pdf' | 'csv' | 'json';
 
@@ -52,6 +52,18 @@ function writeSigned(path: string, format: ReportFormat, content: Buffer, key: R
   return { format, path, bytes: sig.bytes, sha256: sig.sha256, signaturePath };
 }
 
+/** One format of a built report as bytes; `pdf` is needed for PDF only. */
+async function renderFormat(report: ImpactReport, format: ReportFormat, html: string, pdf: PdfRenderer | undefined): Promise<Buffer> {
+  if (format === 'pdf') {
+    return (pdf as PdfRenderer)({
+      html,
+      header: clip(`Impact report · ${report.tenant.name ?? report.tenant.id} · ${report.incident.name}`, 110),
+      footer: `Signed by Ed25519 key ${report.signingKeyId}`,
+    });
+  }
+  return Buffer.from(format === 'json' ? reportJson(report) : format === 'csv' ? reportCsv(report) : html, 'utf8');
+}
+
 async function writeReport(impact: TenantImpact, outDir: string, formats: readonly ReportFormat[], opts: WriteReportsOptions, pdf: PdfRenderer | undefined): Promise<WrittenReport> {
   const started = performance.now();
   const clock = opts.clock ?? systemClock;
@@ -62,16 +74,20 @@ async function writeReport(impact: TenantImpact, outDir: string, formats: readon
   const files: WrittenFile[] = [];
   for (const format of formats) {
     // writeImpactReports starts the renderer whenever the formats include PDF.
-    const content = format === 'pdf'
-      ? await (pdf as PdfRenderer)({
-        html,
-        header: clip(`Impact report · ${report.tenant.name ?? report.tenant.id} · ${report.incident.name}`, 110),
-        footer: `Signed by Ed25519 key ${report.signingKeyId}`,
-      })
-      : Buffer.from(format === 'json' ? reportJson(report) : format === 'csv' ? reportCsv(report) : html, 'utf8');
+    const content = await renderFormat(report, format, html, pdf);
     files.push(writeSigned(join(directory, `impact-report.${format}`), format, content, opts.key, clock));
   }
   return { tenantId: impact.tenant.id, directory, actions: report.actions.length, affectedUsers: report.affected.length, files, ms: Math.round(performance.now() - started) };
+}
+
+/** One tenant's report in one format, in memory with its signature: for a download rather than a directory. */
+export async function renderImpactReport(impact: TenantImpact, format: ReportFormat, opts: Omit<WriteReportsOptions, 'formats'>): Promise<{ content: Buffer; signature: ReportSignature }> {
+  const report = buildImpactReport(impact, opts.key.keyId);
+  const html = format === 'html' || format === 'pdf' ? reportHtml(report) : '';
+  const content = format === 'pdf'
+    ? await withPdfRenderer(opts.chromiumPath ?? DEFAULT_CHROMIUM, (pdf) => renderFormat(report, format, html, pdf))
+    : await renderFormat(report, format, html, undefined);
+  return { content, signature: signReport(content, opts.key, (opts.clock ?? systemClock).now()) };
 }
 
 /**

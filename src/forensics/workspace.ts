@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createSchema } from './store.ts';
+import { createTenantDirectory } from './tenant-directory.ts';
 
 /** A safe slug: it becomes a file name, so no dots, slashes or upper case that differ only by file system. */
 const NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -38,10 +39,23 @@ export type OpenOptions = {
 export async function openWorkspace(dataDir: string, name: string, opts: OpenOptions = {}): Promise<Workspace> {
   const path = workspacePath(dataDir, name);
   mkdirSync(workspacesDir(dataDir), { recursive: true, mode: 0o700 });
+  return open(name, path, opts);
+}
+
+/**
+ * A workspace that lives in memory for one investigation and is gone when closed: the live System Log's events
+ * of a window are copied into one (live-source.ts) so the same questions answer over them.
+ */
+export function openMemoryWorkspace(name: string, opts: OpenOptions = {}): Promise<Workspace> {
+  return open(name, ':memory:', opts);
+}
+
+async function open(name: string, path: string, opts: OpenOptions): Promise<Workspace> {
   const instance = await DuckDBInstance.create(path, opts.threads === undefined ? {} : { threads: String(opts.threads) });
   const connection = await instance.connect();
   try {
     await createSchema(connection);
+    await createTenantDirectory(connection);
   } catch (err) {
     connection.closeSync();
     instance.closeSync();

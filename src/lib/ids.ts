@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomFillSync, randomUUID } from 'node:crypto
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Okta-style object ids: a 3-character type prefix and 17 random base62 characters (~101 bits). */
-export type IdPrefix = '00u' | '00g' | '00o' | '00T' | 'ra1' | '102' | 'uft' | 'alr' | 'fwf' | 'rcf' | 'nzo' | '0pr' | '00p' | '0oa' | 'ocs' | 'hcu' | 'hcs' | 'cas' | 'ccm' | 'cat' | 'rrn' | 'rdl' | 'sag' | 'sat' | 'sax' | 'pvr' | 'hdt';
+export type IdPrefix = '00u' | '00g' | '00o' | '00T' | 'ra1' | '102' | 'uft' | 'alr' | 'fwf' | 'rcf' | 'nzo' | '0pr' | '00p' | '0oa' | 'ocs' | 'hcu' | 'hcs' | 'cas' | 'ccm' | 'cat' | 'rrn' | 'rdl' | 'sag' | 'sat' | 'sax' | 'pvr' | 'hdt' | 'rmd' | 'inv';
 
 function randomBase62(length: number): string {
   // Rejection sampling keeps every character uniform: 248 = 4 * 62 is the largest multiple below 256.

@@ -79,6 +79,17 @@ export async function deleteByGrant(db: Executor, tenantId: string, grantId: str
   return rows.length;
 }
 
+/**
+ * Everything stored for one account (a user): its grants and sessions, and every code and token that names the
+ * account or is issued under one of its grants. Returns what was removed, by model.
+ */
+export async function deleteModelsOfAccount(db: Executor, tenantId: string, accountId: string): Promise<{ model: string; id: string }[]> {
+  const result = await sql<{ model: string; id: string }>`delete from oidc_models where tenant_id = ${tenantId} and (payload->>'accountId' = ${accountId}
+    or grant_id in (select id from oidc_models where tenant_id = ${tenantId} and model = 'Grant' and payload->>'accountId' = ${accountId}))
+    returning model, id`.execute(db);
+  return result.rows;
+}
+
 export type SigningKeyRow = { kid: string; alg: string; publicJwk: Record<string, unknown>; privateJwkSealed: string; created: Date; retireAfter: Date | null };
 
 export async function signingKeys(db: Executor, tenantId: string): Promise<SigningKeyRow[]> {

@@ -31,14 +31,22 @@ export const PERMISSIONS = [
   'support.read',
   /** approve, deny and revoke them */
   'support.manage',
+  /** see the remediation plans made after an incident (docs/remediation.md) */
+  'remediations.read',
+  /** plan one (a dry run over the System Log) and cancel one */
+  'remediations.manage',
+  /** approve and apply one: every action of a plan may reach a super admin, which only a super admin may act on */
+  'remediations.apply',
+  /** save and delete investigations of the tenant's own System Log (docs/forensics.md); reading them is logs.read */
+  'investigations.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<RoleType, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS,
-  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'users.factors.reset', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage', 'support.read', 'support.manage'],
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'users.factors.reset', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage', 'support.read', 'support.manage', 'remediations.read', 'remediations.manage', 'investigations.manage'],
   HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'users.factors.reset', 'groups.read'],
-  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read', 'support.read'],
+  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read', 'support.read', 'remediations.read'],
 };
 
 export function permissionsOf(roles: Iterable<RoleType>): Set<Permission> {

@@ -4,14 +4,28 @@ import type { ServiceContext } from '#src/service-context.ts';
 import { recordEvent } from '#src/syslog/service.ts';
 import type { LogTarget } from '#src/syslog/log-event.ts';
 import { ROLE_TYPES, type RoleType } from './permissions.ts';
-import { countUsersWithRole, deleteRole, insertRole, lockRoleAssignments, rolesOfUser, type RoleRow } from './store.ts';
+import { countUsersWithRole, deleteRole, insertRole, lockRoleAssignments, rolesOfUser, rolesOfUsers, type RoleRow } from './store.ts';
 import type { Executor, Tx } from '#src/db/database.ts';
 
 export type { RoleRow };
 
+const isRoleType = (t: string): t is RoleType => (ROLE_TYPES as readonly string[]).includes(t);
+
 export async function roleTypesOf(db: Executor, tenantId: string, userId: string): Promise<Set<RoleType>> {
   const rows = await rolesOfUser(db, tenantId, userId);
-  return new Set(rows.map((r) => r.type).filter((t): t is RoleType => (ROLE_TYPES as readonly string[]).includes(t)));
+  return new Set(rows.map((r) => r.type).filter(isRoleType));
+}
+
+/** The admin roles of each of `userIds` that holds any. */
+export async function roleTypesOfUsers(db: Executor, tenantId: string, userIds: readonly string[]): Promise<Map<string, Set<RoleType>>> {
+  const out = new Map<string, Set<RoleType>>();
+  for (const r of await rolesOfUsers(db, tenantId, userIds)) {
+    if (!isRoleType(r.type)) continue;
+    let roles = out.get(r.userId);
+    if (!roles) out.set(r.userId, roles = new Set());
+    roles.add(r.type);
+  }
+  return out;
 }
 
 export function listRoles(ctx: ServiceContext, userId: string): Promise<RoleRow[]> {
@@ -68,3 +82,5 @@ export async function revokeRole(tx: Tx, ctx: ServiceContext, user: LogTarget, r
   });
   ctx.authChanged();
 }
+
+export { activeAdminContacts, type AdminContactRow } from './store.ts';

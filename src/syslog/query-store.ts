@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '#src/db/database.ts';
+import Cursor from 'pg-cursor';
+import { withConnection, type Db, type Executor } from '#src/db/database.ts';
 
 export type LogQuery = {
   since: Date;
@@ -44,4 +45,29 @@ export async function retentionDays(db: Executor, tenantId: string): Promise<num
 export async function chainHeadSeq(db: Executor, tenantId: string): Promise<number> {
   const row = await db.selectFrom('log_chain_heads').select('seq').where('tenant_id', '=', tenantId).executeTakeFirst();
   return row ? Number(row.seq) : 0;
+}
+
+export type WindowRow = { tenant_id: string; event: string };
+
+/**
+ * Every event published in [since, until), of the given tenants or of all, handed over `batch` rows at a time
+ * from one cursor in one read-only snapshot, so a concurrent append is either wholly in or wholly out.
+ */
+export async function eachEventInWindow(db: Db, since: Date, until: Date, tenantIds: readonly string[] | null, batch: number, onRows: (rows: WindowRow[]) => Promise<void>): Promise<void> {
+  await withConnection(db, async (client) => {
+    await client.query('begin isolation level repeatable read read only');
+    try {
+      const params: unknown[] = [since, until];
+      let text = 'select tenant_id, event from log_events where published >= $1 and published < $2';
+      if (tenantIds !== null) {
+        params.push(tenantIds);
+        text += ' and tenant_id = any($3::text[])';
+      }
+      const cursor = client.query(new Cursor<WindowRow>(text, params));
+      for (let rows = await cursor.read(batch); rows.length > 0; rows = await cursor.read(batch)) await onRows(rows);
+      await cursor.close();
+    } finally {
+      await client.query('rollback');
+    }
+  });
 }

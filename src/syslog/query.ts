@@ -79,3 +79,5 @@ export async function queryLogs(ctx: ServiceContext, req: LogsRequest): Promise<
   }
   return { events: page.map((r) => r.event), next };
 }
+
+export { eachEventInWindow, type WindowRow } from './query-store.ts';

@@ -56,13 +56,16 @@ export async function revokeApiToken(ctx: ServiceContext, id: string): Promise<v
   ctx.authChanged();
 }
 
-/** Removes every token of a deactivated or deleted user and returns the revoke events for the caller to record. */
-export async function revokeTokensOfUser(tx: Tx, ctx: ServiceContext, owner: LogTarget): Promise<EventInput[]> {
+/**
+ * Removes every token of a user (deactivated, deleted, or remediated after an incident: `reason`) and returns the
+ * revoke events for the caller to record.
+ */
+export async function revokeTokensOfUser(tx: Tx, ctx: ServiceContext, owner: LogTarget, reason = 'owner deactivated'): Promise<EventInput[]> {
   const removed = await deleteTokensOfUser(tx, ctx.tenantId, owner.id);
   return removed.map((token) => ({
     eventType: 'system.api_token.revoke',
     displayMessage: 'Revoke API token',
     target: [tokenTarget(token), owner],
-    debugData: { reason: 'owner deactivated' },
+    debugData: { reason },
   }));
 }

@@ -25,7 +25,7 @@ import { deleteUserRow, findUser, insertUser, loginTaken, rememberPasswordHash, 
 export type Profile = Record<string, unknown>;
 export type { UserRow };
 export { newPasswordProblem, passwordHashFor, passwordHashForNewTenant } from './password-policy-check.ts';
-export { existingUserIds } from './store.ts';
+export { existingUserIds, usersByIds } from './store.ts';
 
 /** Keeps a replaced password's hash for the history rule; inside the transaction that replaces it. */
 export function rememberPreviousPassword(tx: Tx, tenantId: string, userId: string, hash: string, at: Date): Promise<void> {
@@ -121,6 +121,11 @@ async function lockForChange(tx: Tx, ctx: ServiceContext, idOrLogin: string, sel
   if (!user) throw OktaErrors.notFound(`${idOrLogin} (User)`);
   if (self ? ctx.actor.userId !== user.id : !mayActOn(ctx.actor.roles, await roleTypesOf(tx, ctx.tenantId, user.id))) throw OktaErrors.forbidden();
   return user;
+}
+
+/** lockForChange for a caller that changes the user through other capabilities inside its own transaction. */
+export function lockUserForChange(tx: Tx, ctx: ServiceContext, idOrLogin: string): Promise<UserRow> {
+  return lockForChange(tx, ctx, idOrLogin);
 }
 
 /**
@@ -221,42 +226,7 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
   }
   const tempPassword = opts.withTempPassword ? `${newSecret(9)}aA1` : undefined;
   const tempHash = tempPassword === undefined ? undefined : await hashPassword(tempPassword);
-  // Taking the password away, or setting one the admin knows, is a password reset; expiring it alone is not.
-  const reset = op === 'reset_password' || tempPassword !== undefined;
-  const result = await refusalsLogged(ctx.db, ctx, () => inTransaction(ctx, async (tx) => {
-    const { user, verified } = reset ? await lockForReset(tx, ctx, current.id, 'RESET_PASSWORD') : { user: await lockForChange(tx, ctx, current.id), verified: {} };
-    if (!mayTransition(op, user.status)) refuseTransition(op, user.status);
-    const now = ctx.clock.now();
-    const status = targetStatus(op, user.passwordHash !== null);
-    const updated: UserRow = {
-      ...user,
-      status,
-      statusChanged: now,
-      lastUpdated: now,
-      ...(status === 'ACTIVE' && user.activated === null ? { activated: now } : {}),
-      // A reset password stops working at once: the user must set a new one through recovery.
-      ...(op === 'reset_password' ? { passwordHash: null } : {}),
-      ...(tempHash === undefined ? {} : { passwordHash: tempHash, passwordChanged: now }),
-    };
-    await saveUser(tx, ctx.tenantId, updated);
-    if (op === 'unlock') await clearFailedLogins(tx, ctx.tenantId, updated.id);
-    if (updated.passwordHash !== user.passwordHash && user.passwordHash !== null) await rememberPasswordHash(tx, ctx.tenantId, user.id, user.passwordHash, now);
-    const target = userTarget(updated);
-    const events: EventInput[] = [{ ...LIFECYCLE_EVENTS[op], target: [target], ...(Object.keys(verified).length === 0 ? {} : { debugData: verified }) }];
-    if (op === 'deactivate') events.push(...(await revokeTokensOfUser(tx, ctx, target)));
-    await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
-    // A user who may no longer sign in, or whose password was taken away, keeps no session either.
-    if (op === 'deactivate' || op === 'suspend' || op === 'reset_password') await clearSessionsOfUser(tx, ctx.clock, ctx.tenantId, ctx.audit, target, 'lifecycle');
-    // An activated user without a password is invited: their way in is a link to enroll a passkey. Reactivating
-    // them (Okta's resend of an invitation) issues a new one, which voids the old.
-    const enrollment = (op === 'activate' || op === 'reactivate') && status === 'PROVISIONED' && opts.tenantOrigin !== undefined
-      ? await issueEnrollmentLink(tx, ctx.clock, ctx.tenantId, ctx.audit, target, opts.tenantOrigin)
-      : undefined;
-    const recovery = op === 'reset_password' && opts.tenantOrigin !== undefined
-      ? await issueRecoveryLink(tx, ctx.clock, ctx.tenantId, updated.id, opts.tenantOrigin)
-      : undefined;
-    return { updated, enrollment, recovery };
-  }));
+  const result = await refusalsLogged(ctx.db, ctx, () => inTransaction(ctx, (tx) => applyLifecycle(tx, ctx, current.id, op, tempHash, opts.tenantOrigin)));
   ctx.authChanged();
   return {
     user: result.updated,
@@ -264,6 +234,55 @@ export async function changeLifecycle(ctx: ServiceContext, id: string, op: Lifec
     ...(result.enrollment === undefined ? {} : { enrollment: result.enrollment }),
     ...(result.recovery === undefined ? {} : { recovery: result.recovery }),
   };
+}
+
+type LifecycleChange = { updated: UserRow; enrollment: EnrollmentLink | undefined; recovery: RecoveryLink | undefined };
+
+/** A lifecycle operation inside `tx`: the user locked, the actor's right to it checked, the change and its events. */
+async function applyLifecycle(tx: Tx, ctx: ServiceContext, userId: string, op: LifecycleOp, tempHash: string | undefined, tenantOrigin: string | undefined): Promise<LifecycleChange> {
+  // Taking the password away, or setting one the admin knows, is a password reset; expiring it alone is not.
+  const reset = op === 'reset_password' || tempHash !== undefined;
+  const { user, verified } = reset ? await lockForReset(tx, ctx, userId, 'RESET_PASSWORD') : { user: await lockForChange(tx, ctx, userId), verified: {} };
+  if (!mayTransition(op, user.status)) refuseTransition(op, user.status);
+  const now = ctx.clock.now();
+  const status = targetStatus(op, user.passwordHash !== null);
+  const updated: UserRow = {
+    ...user,
+    status,
+    statusChanged: now,
+    lastUpdated: now,
+    ...(status === 'ACTIVE' && user.activated === null ? { activated: now } : {}),
+    // A reset password stops working at once: the user must set a new one through recovery.
+    ...(op === 'reset_password' ? { passwordHash: null } : {}),
+    ...(tempHash === undefined ? {} : { passwordHash: tempHash, passwordChanged: now }),
+  };
+  await saveUser(tx, ctx.tenantId, updated);
+  if (op === 'unlock') await clearFailedLogins(tx, ctx.tenantId, updated.id);
+  if (updated.passwordHash !== user.passwordHash && user.passwordHash !== null) await rememberPasswordHash(tx, ctx.tenantId, user.id, user.passwordHash, now);
+  const target = userTarget(updated);
+  const events: EventInput[] = [{ ...LIFECYCLE_EVENTS[op], target: [target], ...(Object.keys(verified).length === 0 ? {} : { debugData: verified }) }];
+  if (op === 'deactivate') events.push(...(await revokeTokensOfUser(tx, ctx, target)));
+  await recordEvents(tx, ctx.clock, ctx.tenantId, ctx.audit, events);
+  // A user who may no longer sign in, or whose password was taken away, keeps no session either.
+  if (op === 'deactivate' || op === 'suspend' || op === 'reset_password') await clearSessionsOfUser(tx, ctx.clock, ctx.tenantId, ctx.audit, target, 'lifecycle');
+  // An activated user without a password is invited: their way in is a link to enroll a passkey. Reactivating
+  // them (Okta's resend of an invitation) issues a new one, which voids the old.
+  const enrollment = (op === 'activate' || op === 'reactivate') && status === 'PROVISIONED' && tenantOrigin !== undefined
+    ? await issueEnrollmentLink(tx, ctx.clock, ctx.tenantId, ctx.audit, target, tenantOrigin)
+    : undefined;
+  const recovery = op === 'reset_password' && tenantOrigin !== undefined
+    ? await issueRecoveryLink(tx, ctx.clock, ctx.tenantId, updated.id, tenantOrigin)
+    : undefined;
+  return { updated, enrollment, recovery };
+}
+
+/**
+ * changeLifecycle inside the caller's transaction, for a change that is one part of a larger one (a remediation
+ * item commits with its own mark of done). No temporary password: its value would have to leave the
+ * transaction. The caller calls `ctx.authChanged()` once it commits.
+ */
+export async function changeLifecycleIn(tx: Tx, ctx: ServiceContext, userId: string, op: LifecycleOp, opts: { tenantOrigin?: string } = {}): Promise<UserRow> {
+  return (await applyLifecycle(tx, ctx, userId, op, undefined, opts.tenantOrigin)).updated;
 }
 
 /**

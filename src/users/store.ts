@@ -173,3 +173,10 @@ export async function existingUserIds(db: Executor, tenantId: string, ids: reado
   const rows = await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/** The users of the tenant among `ids`, in no particular order. */
+export async function usersByIds(db: Executor, tenantId: string, ids: readonly string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').select(columns).where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+  return rows.map(toRow);
+}

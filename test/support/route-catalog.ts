@@ -18,6 +18,8 @@ import { SoftAuthenticator } from './soft-authenticator.ts';
 import { adminSignIn, newAdminBrowser, newDeviceKey, newPasskeyAdmin } from './admin-session.ts';
 import { newAccessRequest, newExtensionRequest } from './help-center.ts';
 import { newAdminTarget, newVerification } from './verifications.ts';
+import { newRemediation, quietPlanBody } from './remediations.ts';
+import { investigationBody, newInvestigation } from './investigations.ts';
 import {
   activationCode, addMember, enrollTotp, grant, mfaStateTokenFor, mintSessionToken, newAlert, newApiSession, newGroup, newKnownSession, newPasskeyUser, newSession, openedEnrollment,
   newToken, newTotpUser, newUser, nextCode, PASSWORD, passwordPolicyId, passwordPolicyUpdate, profileOf, sessionTokenFor, stateTokenFor, TOTP_ENROLLMENT, unique,
@@ -246,6 +248,24 @@ export const ROUTES: Record<string, RouteEntry> = {
   }), { body: true }),
   'GET /api/v1/support-access/activity': read(fixed('/api/v1/support-access/activity?after=0'), { query: true }),
   'GET /api/v1/support-access/history': read(fixed('/api/v1/support-access/history?format=ndjson'), { query: true }),
+
+  // Remediation after an incident (docs/remediation.md): plans of the operator's that select nobody.
+  'GET /api/v1/investigations': read(fixed('/api/v1/investigations'), { query: true }),
+  'POST /api/v1/investigations': write(201, async () => ({ path: '/api/v1/investigations', body: investigationBody() }), { body: true }),
+  'GET /api/v1/investigations/:id': read(async (f) => ({ path: `/api/v1/investigations/${await newInvestigation(f)}` })),
+  'DELETE /api/v1/investigations/:id': write(204, async (f) => ({ path: `/api/v1/investigations/${await newInvestigation(f)}` })),
+  'GET /api/v1/investigations/:id/blast-radius': read(async (f) => ({ path: `/api/v1/investigations/${await newInvestigation(f)}/blast-radius` })),
+  'GET /api/v1/investigations/:id/timeline': read(async (f) => ({ path: `/api/v1/investigations/${await newInvestigation(f)}/timeline?limit=5` }), { query: true }),
+  'GET /api/v1/investigations/:id/pivots/:kind': read(async (f) => ({ path: `/api/v1/investigations/${await newInvestigation(f)}/pivots/ip?value=192.0.2.1` }), { query: true }),
+  // A download of people's data is logged with its size and digest.
+  'GET /api/v1/investigations/:id/report': write(200, async (f) => ({ path: `/api/v1/investigations/${await newInvestigation(f)}/report?format=json` }), { query: true }),
+  'GET /api/v1/remediations': read(fixed('/api/v1/remediations'), { query: true }),
+  'POST /api/v1/remediations': write(201, async () => ({ path: '/api/v1/remediations', body: quietPlanBody() }), { body: true }),
+  'GET /api/v1/remediations/:id': read(async (f) => ({ path: `/api/v1/remediations/${await newRemediation(f)}` })),
+  'GET /api/v1/remediations/:id/report': read(async (f) => ({ path: `/api/v1/remediations/${await newRemediation(f)}/report?format=csv` }), { query: true }),
+  'POST /api/v1/remediations/:id/approve': write(200, async (f) => ({ path: `/api/v1/remediations/${await newRemediation(f)}/approve` })),
+  'POST /api/v1/remediations/:id/apply': write(200, async (f) => ({ path: `/api/v1/remediations/${await newRemediation(f, 'APPROVED')}/apply` })),
+  'POST /api/v1/remediations/:id/cancel': write(200, async (f) => ({ path: `/api/v1/remediations/${await newRemediation(f)}/cancel` })),
 
   'GET /api/v1/policies': read(fixed('/api/v1/policies?type=PASSWORD'), { query: true }),
   'GET /api/v1/policies/:id': read(async (f) => ({ path: `/api/v1/policies/${await passwordPolicyId(f)}` })),

@@ -24,6 +24,8 @@ import * as privilegedVerification from './2026-11-29T09-00_privileged-verificat
 import * as staffSessionHygiene from './2026-11-29T09-30_staff-session-hygiene.ts';
 import * as supportAccessPolicies from './2026-11-29T10-00_support-access-policies.ts';
 import * as staffDeviceKeys from './2026-11-29T11-00_staff-device-keys.ts';
+import * as remediations from './2026-11-30T00-00_remediations.ts';
+import * as investigations from './2026-11-30T02-00_investigations.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +54,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T09-30_staff-session-hygiene': staffSessionHygiene,
   '2026-11-29T10-00_support-access-policies': supportAccessPolicies,
   '2026-11-29T11-00_staff-device-keys': staffDeviceKeys,
+  '2026-11-30T00-00_remediations': remediations,
+  '2026-11-30T02-00_investigations': investigations,
 };

@@ -22,6 +22,8 @@ const Alerts = lazy(() => import('./pages/Alerts.tsx'));
 const Logs = lazy(() => import('./pages/Logs.tsx'));
 const SupportAccess = lazy(() => import('./pages/SupportAccess.tsx'));
 const SupportActivity = lazy(() => import('./pages/SupportActivity.tsx'));
+const Remediations = lazy(() => import('./pages/Remediations.tsx'));
+const RemediationDetail = lazy(() => import('./pages/RemediationDetail.tsx'));
 
 const NAV = [
   { area: 'users', label: 'Users' },
@@ -30,6 +32,7 @@ const NAV = [
   { area: 'policies', label: 'Policies' },
   { area: 'logs', label: 'System Log' },
   { area: 'alerts', label: 'Alerts' },
+  { area: 'remediations', label: 'Remediation' },
   { area: 'support-access', label: 'Support access' },
   { area: 'support-activity', label: 'Support activity' },
   { area: 'tokens', label: 'API tokens' },
@@ -52,6 +55,7 @@ function route(path: string, session: AdminSession): { area: string; page: React
     case 'logs': return { area, page: <Logs /> };
     case 'support-access': return { area, page: <SupportAccess canManage={permissions.includes('support.manage')} /> };
     case 'support-activity': return { area, page: <SupportActivity /> };
+    case 'remediations': return { area, page: decoded ? <RemediationDetail id={decoded} viewer={session} /> : <Remediations canManage={permissions.includes('remediations.manage')} /> };
     default: return { area: '', page: <NotFound /> };
   }
 }
