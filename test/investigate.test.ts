@@ -161,6 +161,20 @@ describe('bulwark investigate', () => {
     assert.deepEqual(report.actions.map((a) => a.eventType), ['user.account.reset_password', 'user.mfa.factor.reset_all']);
   });
 
+  it('drafts a notice per touched tenant, linking its report', async () => {
+    const out = join(dir, 'notices');
+    const res = await cli(['investigate', 'notify', '--workspace', 'case-1', ...WINDOW, '--actor', SUSPECT.id, '--out', out, '--report-url', 'https://trust.example/reports/']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /Drafted 2 notices .*; 2 tenants have no known admin contact/);
+    const notice = readFileSync(join(out, 'acme', 'notice.txt'), 'utf8');
+    assert.match(notice, /^To: \(no admin contact known/);
+    assert.match(notice, /- 2 actions, the first at 2022-01-17 09:00 UTC/);
+    assert.match(notice, /https:\/\/trust\.example\/reports\/acme\/impact-report\.pdf/);
+    const csv = readFileSync(join(out, 'notifications.csv'), 'utf8').trim().split('\n');
+    assert.deepEqual(csv.map((l) => l.split(',')[0]), ['tenant', 'acme', 'globex']);
+    usage(await cli(['investigate', 'notify', '--workspace', 'case-1', ...WINDOW, '--actor', SUSPECT.id, '--out', out, '--report-url', 'http://plain.example']), /--report-url must be an https:\/\/ URL/);
+  });
+
   it('refuses bad incidents, sources and pivots with a clear message', async () => {
     const inv = (args: string[]) => cli(['investigate', ...args]);
     usage(await inv(['--workspace', 'case-1', '--actor', SUSPECT.id]), /give --since and --until/);
@@ -237,6 +251,11 @@ describe('bulwark investigate --live', () => {
     const only = await run(['--live-tenant', acme.slug, '--actor', acme.adminId, '--actor', other.adminId]);
     assert.deepEqual(only.tenants.map((t) => t.tenant), [acme.id]);
     assert.equal(only.source.kind, 'live');
+
+    const out = join(dir, 'notices');
+    const notify = await runCli(['investigate', 'notify', '--live', '--live-tenant', acme.slug, '--since', started, '--until', until, '--actor', acme.adminId, '--out', out], { env });
+    assert.equal(notify.code, 0, notify.stderr);
+    assert.match(readFileSync(join(out, acme.id, 'notice.txt'), 'utf8'), new RegExp(`^To: .*admin@${acme.slug}\\.example\\.com`));
 
     const unknown = await runCli(['investigate', '--live', '--live-tenant', 'no-such-tenant', '--since', started, '--until', until, '--actor', 'x'], { env });
     assert.equal(unknown.code, 2);

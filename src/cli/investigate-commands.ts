@@ -1,10 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
+import { stringify as csvStringify } from 'csv-stringify/sync';
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { IncidentError, parseIncident, type Incident, type IncidentInput } from '#src/forensics/incident.ts';
 import { actorsOfIp, eventsOfSession, Investigation, sessionsOfActor, type BlastRadius, type SourceInfo, type TimelineEntry, type Window } from '#src/forensics/investigate.ts';
 import { copyLiveWindow } from '#src/forensics/live-source.ts';
-import { REPORT_FORMATS, writeImpactReports, type ReportFormat } from '#src/forensics/report-files.ts';
+import { draftNotices } from '#src/forensics/notices.ts';
+import { REPORT_FORMATS, tenantDirectory, writeImpactReports, type ReportFormat } from '#src/forensics/report-files.ts';
 import { loadReportKey } from '#src/forensics/report-signing.ts';
 import { checkWorkspaceName, openMemoryWorkspace, openWorkspace, workspacePath, WorkspaceError, type Workspace } from '#src/forensics/workspace.ts';
 import { CliError, cliConfig, print, printJson, printTable, tenantBySlug, withDatabase } from './context.ts';
@@ -193,6 +196,36 @@ export function investigateCommands(program: Command): void {
       if (o.json) return printJson({ reports: written.length, seconds, written });
       printTable(['TENANT', 'ACTIONS', 'USERS', 'DIRECTORY'], written.map((w) => [w.tenantId, String(w.actions), String(w.affectedUsers), w.directory]));
       print(`Wrote ${written.length} signed reports (${formats.join(', ')}) in ${seconds} s; check one with \`bulwark report verify FILE\`.`);
+    });
+  });
+
+  const notify = inv.command('notify')
+    .description('Draft a notice for every tenant the suspects touched, with its admin contacts and a link to its impact report: DIR/notifications.csv and DIR/{tenant}/notice.txt')
+    .requiredOption('--out <dir>', 'directory to write the drafts into (created); the same as `reports --out` to keep each notice beside its report')
+    .option('--report-url <base>', 'where the tenants will find their reports: BASE/{tenant}/impact-report.pdf (default: the report file under --out)')
+    .option('--sender <text>', 'signature of the notices', 'The Bulwark security team')
+    .option('--json', 'print the drafts as JSON');
+  incidentOptions(sourceOptions(notify)).action(async (o: SourceOptions & IncidentOptions & { out: string; reportUrl?: string; sender: string; json?: boolean }) => {
+    const incident = incidentFrom(o);
+    if (o.reportUrl !== undefined && !/^https:\/\/[^\s]+$/.test(o.reportUrl)) throw new CliError(`--report-url must be an https:// URL, got "${o.reportUrl}"`);
+    await withSource(o, windowOf(incident), async (ws, source) => {
+      const blast = await (await Investigation.open(ws, incident, source)).blastRadius();
+      const link = (tenant: string) => (o.reportUrl === undefined
+        ? joinPath(o.out, tenantDirectory(tenant), 'impact-report.pdf')
+        : `${o.reportUrl.replace(/\/+$/, '')}/${tenantDirectory(tenant)}/impact-report.pdf`);
+      const notices = await draftNotices(ws.connection, blast, link, o.sender);
+      mkdirSync(o.out, { recursive: true, mode: 0o700 });
+      for (const n of notices) {
+        const dir = joinPath(o.out, tenantDirectory(n.tenant));
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const to = n.contacts.map((c) => (c.name ? `${c.name} <${c.email}>` : c.email)).join(', ');
+        writeFileSync(joinPath(dir, 'notice.txt'), `To: ${to || '(no admin contact known: find one before sending)'}\nSubject: ${n.subject}\n\n${n.body}\n`, { mode: 0o600 });
+      }
+      const rows = notices.map((n) => ({ tenant: n.tenant, name: n.name ?? '', contacts: n.contacts.map((c) => c.email).join(' '), events: n.events, users: n.users, first_seen: n.firstSeen, last_seen: n.lastSeen, report: n.reportUrl }));
+      writeFileSync(joinPath(o.out, 'notifications.csv'), csvStringify(rows, { header: true, columns: ['tenant', 'name', 'contacts', 'events', 'users', 'first_seen', 'last_seen', 'report'], escape_formulas: true }), { mode: 0o600 });
+      if (o.json) return printJson(notices);
+      const missing = notices.filter((n) => n.contacts.length === 0).length;
+      print(`Drafted ${notices.length} notices in ${o.out} (notifications.csv and one notice.txt per tenant)${missing > 0 ? `; ${missing} tenants have no known admin contact` : ''}.`);
     });
   });
 
