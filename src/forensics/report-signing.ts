@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
@@ -36,16 +36,32 @@ export const reportKeyPaths = (dataDir: string) => ({
   publicKey: join(dataDir, KEY_DIR, REPORT_PUBLIC_KEY_FILE),
 });
 
-/** Loads the report key from `dataDir/keys`, creating it (mode 0600) on first use; `created` says which. */
+/**
+ * Loads the report key from `dataDir/keys`, creating it (mode 0600) on first use; `created` says which. Two
+ * processes starting at once (a server and a CLI) must end with one key: each writes its candidate aside and
+ * links it into place, which only the first one does; the other reads the winner's.
+ */
 export function loadReportKey(dataDir: string): ReportKey & { created: boolean } {
   const paths = reportKeyPaths(dataDir);
-  const created = !existsSync(paths.privateKey);
-  if (created) {
+  let created = false;
+  if (!existsSync(paths.privateKey)) {
     mkdirSync(join(dataDir, KEY_DIR), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(paths.privateKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    chmodSync(paths.privateKey, 0o600);
-    writeFileSync(paths.publicKey, createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }));
+    const candidate = `${paths.privateKey}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    writeFileSync(candidate, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(candidate, paths.privateKey);
+      created = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      rmSync(candidate, { force: true });
+    }
+    if (created) {
+      const pub = `${paths.publicKey}.${process.pid}`;
+      writeFileSync(pub, createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }));
+      renameSync(pub, paths.publicKey);
+    }
   }
   const privateKey = createPrivateKey(readFileSync(paths.privateKey));
   const publicKey = createPublicKey(privateKey);
