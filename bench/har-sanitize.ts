@@ -11,7 +11,7 @@
  */
 import { sanitizeAttachment } from '../src/attachments/sanitize.ts';
 import { log, profiled, round, runBench, sized } from './lib/bench.ts';
-import { pick, prng, type Rand } from './lib/random.ts';
+import { pick, prng, type Rand } from '../src/lib/random.ts';
 
 const TARGET_MB_PER_S = 100;
 const TARGET_RSS_GROWTH_MB = 100;

@@ -6,7 +6,7 @@
  */
 import { buildEvent } from '../../src/syslog/build-event.ts';
 import type { AuditContext, EventInput, LogActor } from '../../src/syslog/log-event.ts';
-import { pick, prng, type Rand } from './random.ts';
+import { pick, prng, type Rand } from '../../src/lib/random.ts';
 
 const chance = (rand: Rand, p: number): boolean => rand() < p;
 

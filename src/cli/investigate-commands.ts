@@ -117,6 +117,7 @@ function printBlastRadius(b: BlastRadius): void {
   const t = b.totals;
   print(`${b.incident.name}: ${b.incident.window.since} to ${b.incident.window.until}, ${b.source.kind} ${b.source.name}`);
   print(`${t.events} events by ${t.actors} actors on ${t.tenants} tenants, ${t.users} users targeted, ${t.eventTypes} event types; first ${short(t.firstSeen)}, last ${short(t.lastSeen)}`);
+  for (const p of b.supportPlanes) print(`Also ${p.events} events in the support plane ${p.name ?? p.tenant} (the staff side; not a customer, left out of the counts above).`);
   if (t.events === 0) return;
   print();
   printTable(['TENANT', 'NAME', 'EVENTS', 'USERS', 'FIRST SEEN', 'LAST SEEN', 'EVENT TYPES'],

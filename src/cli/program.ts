@@ -6,6 +6,7 @@ import { logCommands } from './log-commands.ts';
 import { remediationCommands } from './remediation-commands.ts';
 import { reportCommands } from './report-commands.ts';
 import { serverCommands } from './server-commands.ts';
+import { simulateCommand } from './simulate-commands.ts';
 import { tenantCommands } from './tenant-commands.ts';
 import { tokenCommands } from './token-commands.ts';
 import { userCommands } from './user-commands.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   tokenCommands(program);
   logCommands(program);
   workspaceCommands(program);
+  simulateCommand(program);
   remediationCommands(program);
   investigateCommands(program);
   reportCommands(program);

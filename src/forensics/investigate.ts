@@ -95,12 +95,18 @@ export type BlastRadius = {
   users: (Count & { tenant: string; id: string; alternateId: string | null; displayName: string | null; eventTypes: string[] })[];
   actions: (Count & { eventType: string; tenants: number; users: number })[];
   actors: (Count & { id: string | null; alternateId: string | null; type: string | null; tenants: number; ipAddresses: string[] })[];
+  /** The provider's support-plane tenants the suspects' events are also in (the staff side); not customers, not in the rest. */
+  supportPlanes: (Count & { tenant: string; name: string | null })[];
 };
 
 const SEEN = `count(*)::INTEGER AS events, ${ISO('min(published)')} AS "firstSeen", ${ISO('max(published)')} AS "lastSeen"`;
-const USER_TARGETS = `FROM suspect_events, unnest(targets) AS x(t) WHERE t.type = 'User'`;
+const USER_TARGETS = `FROM customer_events, unnest(targets) AS x(t) WHERE t.type = 'User'`;
 
-/** An incident opened over a workspace: its suspect events picked out once, then asked about. */
+/**
+ * An incident opened over a workspace: its suspect events picked out once, then asked about. Blast radius and
+ * impacts are about customer tenants; events in the provider's support plane (the staff side of the same
+ * actions) are counted apart, and the timeline shows both.
+ */
 export class Investigation {
   readonly incident: Incident;
   readonly source: SourceInfo;
@@ -115,10 +121,13 @@ export class Investigation {
   static async open(ws: Workspace, incident: Incident, source: SourceInfo): Promise<Investigation> {
     const cond = await suspectCondition(ws.connection, incident);
     await ws.connection.run(`CREATE OR REPLACE TEMP TABLE suspect_events AS
-      SELECT uuid, published, coalesce(tenant, '${NO_TENANT}') AS tenant, event_type, display_message, outcome_result, outcome_reason,
-        actor_id, actor_type, actor_alternate_id, actor_display_name, client_ip, as_number, as_org, country, user_agent,
-        external_session_id, root_session_id, coalesce(targets, []) AS targets
-      FROM events WHERE ${cond.where}`, cond.params, cond.types);
+      SELECT s.*, coalesce(d.support_plane, false) AS plane FROM (
+        SELECT uuid, published, coalesce(tenant, '${NO_TENANT}') AS tenant, event_type, display_message, outcome_result, outcome_reason,
+          actor_id, actor_type, actor_alternate_id, actor_display_name, client_ip, as_number, as_org, country, user_agent,
+          external_session_id, root_session_id, coalesce(targets, []) AS targets
+        FROM events WHERE ${cond.where}) s
+      LEFT JOIN tenants d ON d.tenant = s.tenant`, cond.params, cond.types);
+    await ws.connection.run(`CREATE OR REPLACE TEMP VIEW customer_events AS SELECT * FROM suspect_events WHERE NOT plane`);
     return new Investigation(ws.connection, incident, source);
   }
 
@@ -127,9 +136,9 @@ export class Investigation {
     const [totals] = await rows<BlastRadius['totals']>(c, `SELECT count(*)::INTEGER AS events, count(DISTINCT tenant)::INTEGER AS tenants,
         (SELECT count(DISTINCT (tenant, t.id))::INTEGER ${USER_TARGETS}) AS users, count(DISTINCT actor_id)::INTEGER AS actors,
         count(DISTINCT event_type)::INTEGER AS "eventTypes", ${ISO('min(published)')} AS "firstSeen", ${ISO('max(published)')} AS "lastSeen"
-      FROM suspect_events`);
+      FROM customer_events`);
     const tenants = await rows<BlastRadius['tenants'][number]>(c, `SELECT a.tenant, d.name, a.events, coalesce(u.users, 0)::INTEGER AS users, a."eventTypes", a."firstSeen", a."lastSeen"
-      FROM (SELECT tenant, ${SEEN}, list(DISTINCT event_type ORDER BY event_type) AS "eventTypes" FROM suspect_events GROUP BY tenant) a
+      FROM (SELECT tenant, ${SEEN}, list(DISTINCT event_type ORDER BY event_type) AS "eventTypes" FROM customer_events GROUP BY tenant) a
       LEFT JOIN (SELECT tenant, count(DISTINCT t.id) AS users ${USER_TARGETS} GROUP BY tenant) u USING (tenant)
       LEFT JOIN tenants d USING (tenant)
       ORDER BY a."firstSeen", a.tenant`);
@@ -137,13 +146,15 @@ export class Investigation {
         ${SEEN}, list(DISTINCT event_type ORDER BY event_type) AS "eventTypes"
       ${USER_TARGETS} AND t.id IS NOT NULL GROUP BY tenant, t.id ORDER BY tenant, "firstSeen", id`);
     const actions = await rows<BlastRadius['actions'][number]>(c, `SELECT a.*, coalesce(u.users, 0)::INTEGER AS users
-      FROM (SELECT event_type AS "eventType", ${SEEN}, count(DISTINCT tenant)::INTEGER AS tenants FROM suspect_events GROUP BY event_type) a
+      FROM (SELECT event_type AS "eventType", ${SEEN}, count(DISTINCT tenant)::INTEGER AS tenants FROM customer_events GROUP BY event_type) a
       LEFT JOIN (SELECT event_type AS "eventType", count(DISTINCT (tenant, t.id)) AS users ${USER_TARGETS} GROUP BY event_type) u USING ("eventType")
       ORDER BY a.events DESC, a."eventType"`);
     const actors = await rows<BlastRadius['actors'][number]>(c, `SELECT actor_id AS id, any_value(actor_alternate_id) AS "alternateId", any_value(actor_type) AS type,
         ${SEEN}, count(DISTINCT tenant)::INTEGER AS tenants, list(DISTINCT client_ip ORDER BY client_ip) FILTER (WHERE client_ip IS NOT NULL) AS "ipAddresses"
-      FROM suspect_events GROUP BY actor_id ORDER BY events DESC, id`);
-    return { incident: this.incident, source: this.source, totals: totals as BlastRadius['totals'], tenants, users, actions, actors };
+      FROM customer_events GROUP BY actor_id ORDER BY events DESC, id`);
+    const supportPlanes = await rows<BlastRadius['supportPlanes'][number]>(c, `SELECT s.tenant, any_value(d.name) AS name, ${SEEN}
+      FROM suspect_events s LEFT JOIN tenants d USING (tenant) WHERE s.plane GROUP BY s.tenant ORDER BY s.tenant`);
+    return { incident: this.incident, source: this.source, totals: totals as BlastRadius['totals'], tenants, users, actions, actors, supportPlanes };
   }
 
   /** The suspect events in time order, `limit` at a time; `after` is the last entry's `published|uuid`. */
@@ -173,14 +184,14 @@ export class Investigation {
     if (tenants !== undefined) {
       bound.params['only'] = listValue([...tenants]);
       bound.types['only'] = LIST(VARCHAR);
-      where = 'WHERE list_contains($only, s.tenant)';
+      where = 'AND list_contains($only, s.tenant)';
     }
     const found = await rows<{ tenant: string; name: string | null } & Omit<TimelineEntry, 'tenant'> & { outcomeReason: string | null; actorDisplayName: string | null; asOrg: string | null; country: string | null; userAgent: string | null; externalSessionId: string | null }>(
       this.#conn, `SELECT s.tenant, d.name, s.uuid::VARCHAR AS uuid, ${ISO('s.published')} AS published, s.event_type AS "eventType", s.display_message AS "displayMessage",
         s.outcome_result AS outcome, s.outcome_reason AS "outcomeReason", s.actor_id AS "actorId", s.actor_type AS "actorType", s.actor_alternate_id AS "actorAlternateId",
         s.actor_display_name AS "actorDisplayName", s.client_ip AS "ipAddress", s.as_number::INTEGER AS "asNumber", s.as_org AS "asOrg", s.country, s.user_agent AS "userAgent",
         s.external_session_id AS "externalSessionId", s.targets
-      FROM suspect_events s LEFT JOIN tenants d USING (tenant) ${where} ORDER BY s.tenant, s.published, s.uuid::VARCHAR`, bound);
+      FROM suspect_events s LEFT JOIN tenants d USING (tenant) WHERE NOT s.plane ${where} ORDER BY s.tenant, s.published, s.uuid::VARCHAR`, bound);
     const byTenant = new Map<string, TenantImpact>();
     for (const r of found) {
       let impact = byTenant.get(r.tenant);

@@ -7,7 +7,7 @@
 import type { Db } from '#src/db/database.ts';
 import { activeAdminContacts } from '#src/roles/service.ts';
 import { eachEventInWindow } from '#src/syslog/query.ts';
-import { listTenants } from '#src/tenants/service.ts';
+import { isSupportPlane, listTenants } from '#src/tenants/service.ts';
 import { stageSource, type Counts } from './staging.ts';
 import { saveTenants, type TenantEntry } from './tenant-directory.ts';
 import type { Workspace } from './workspace.ts';
@@ -36,6 +36,6 @@ export async function copyLiveWindow(db: Db, ws: Workspace, since: Date, until: 
       contacts.set(c.tenant_id, list);
     }
   }
-  await saveTenants(ws.connection, tenants.map((t) => ({ tenant: t.id, name: `${t.name} (${t.slug})`, contacts: contacts.get(t.id) ?? [] })));
+  await saveTenants(ws.connection, tenants.map((t) => ({ tenant: t.id, name: `${t.name} (${t.slug})`, contacts: contacts.get(t.id) ?? [], supportPlane: isSupportPlane(t) })));
   return { ...counts, tenants: tenants.length };
 }
