@@ -141,6 +141,10 @@ try {
     await page.getByText('"eventType": "user.lifecycle.suspend"').waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
   });
+  // The investigation the demo ships with (src/tenants/demo-incident.ts), opened from the list.
+  await page.goto(`${origin}/admin/investigations`);
+  await page.getByRole('link', { name: 'Support account takeover (demo)' }).click();
+  await shoot(page, 'admin-investigation', () => page.getByRole('table', { name: 'Users targeted by the suspects' }).getByRole('row').nth(4).waitFor());
   await page.goto(`${origin}/admin/tokens`);
   await shoot(page, 'admin-tokens', () => rows.first().waitFor());
   await page.goto(`${origin}/admin/alerts`);

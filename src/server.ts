@@ -11,6 +11,7 @@ import { createMetrics } from './ops/metrics.ts';
 import { loadSigningKey, signCheckpoints } from './syslog/checkpoints.ts';
 import { purgeExpiredEvents } from './syslog/retention.ts';
 import { bootstrapDemoTenant, bootstrapSupportPlane } from './tenants/bootstrap.ts';
+import { bootstrapDemoIncident } from './tenants/demo-incident.ts';
 import { operatorContext, type CreatedTenant } from './tenants/service.ts';
 import { touchLastUsed } from './tokens/store.ts';
 
@@ -63,6 +64,8 @@ export async function serve(config: Config, print: (line: string) => void = cons
       staff.push({ ...person, enrollment: await runtime.db.transaction().execute((tx) => issueEnrollmentLink(tx, clock, support?.plane.tenant.id as string, operatorContext('bootstrap-enrollment'), actor, planeUrl)) });
     }
     print(bootstrapBanner(created, `http://${config.host}:${config.port}`, tenantUrl, enrollment, staff));
+    // After the banner: the demo's investigation is worth less than the credentials only printed above.
+    if (support) await bootstrapDemoIncident(runtime.db, clock, config, created, support, tenantUrl).catch((err: unknown) => print(`The demo investigation was not made: ${err instanceof Error ? err.message : String(err)}`));
   }
   const app = await buildApp({ config, db: runtime.db, clock, authenticator, rateLimiter: createRateLimiter(clock), metrics: createMetrics() });
   await app.listen({ port: config.port, host: config.host });

@@ -31,7 +31,7 @@ describe('npm run screenshots', () => {
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     const files = readdirSync(out).sort();
     assert.deepEqual(files, [
-      'account-security.png', 'account-sessions.png', 'account.png', 'admin-alerts.png', 'admin-app.png', 'admin-apps.png', 'admin-groups.png', 'admin-logs.png', 'admin-policies.png', 'admin-settings.png',
+      'account-security.png', 'account-sessions.png', 'account.png', 'admin-alerts.png', 'admin-app.png', 'admin-apps.png', 'admin-groups.png', 'admin-investigation.png', 'admin-logs.png', 'admin-policies.png', 'admin-settings.png',
       'admin-tokens.png', 'admin-user.png', 'admin-users.png', 'signin-error.png', 'signin.png', 'welcome.png',
     ]);
     const digests = new Set<string>();

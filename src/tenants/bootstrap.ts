@@ -2,8 +2,9 @@ import type { Config } from '#src/config.ts';
 import type { Db } from '#src/db/database.ts';
 import { createGroup } from '#src/groups/service.ts';
 import type { Clock } from '#src/lib/clock.ts';
+import { newSecret } from '#src/lib/secrets.ts';
 import { createUser } from '#src/users/service.ts';
-import { DEMO_GROUPS, demoUsers } from './demo-data.ts';
+import { DEMO_DOMAIN, DEMO_GROUPS, demoUsers } from './demo-data.ts';
 import { createSupportPlane, createTenant, listTenants, operatorServiceContext, type CreatedTenant } from './service.ts';
 
 /**
@@ -23,15 +24,16 @@ export async function bootstrapDemoTenant(db: Db, clock: Clock, config: Config):
     const ctx = operatorServiceContext(db, clock, created.tenant.id, `seed-${created.tenant.id}`);
     const groups = new Map<string, string>();
     for (const g of DEMO_GROUPS) groups.set(g.name, (await createGroup(ctx, { name: g.name, description: g.description })).id);
-    for (const [i, u] of demoUsers('demo.example.com').entries()) {
-      await createUser(ctx, { profile: u.profile, activate: i % 12 !== 0, expirePassword: false, groupIds: [groups.get(u.department) as string] });
+    for (const [i, u] of demoUsers(DEMO_DOMAIN).entries()) {
+      // A password nobody is told: these people set their own long ago, as far as the demo goes.
+      await createUser(ctx, { profile: u.profile, activate: i % 12 !== 0, expirePassword: false, groupIds: [groups.get(u.department) as string], ...(u.password ? { password: `${newSecret(18)}Aa1` } : {}) });
     }
   }
   return created;
 }
 
 /** The commercial cell's support plane made at first start, and its demo staff, each waiting to enroll a passkey. */
-export type DemoSupportPlane = { plane: CreatedTenant; staff: { id: string; login: string; name: string; roles: string }[] };
+export type DemoSupportPlane = { plane: CreatedTenant; staff: { id: string; login: string; name: string; roles: string }[]; groups: ReadonlyMap<string, string> };
 
 /** The plane's staff groups (docs/help-center.md), each giving its members a staff role. */
 const STAFF_GROUPS = [
@@ -62,5 +64,5 @@ export async function bootstrapSupportPlane(db: Db, clock: Clock, config: Config
     const user = await createUser(ctx, { profile: { login, email: login, firstName: p.first, lastName: p.last }, activate: true, expirePassword: false, groupIds: p.groups.map((g) => groups.get(g) as string) });
     staff.push({ id: user.id, login, name: `${p.first} ${p.last}`, roles: p.groups.join(', ') });
   }
-  return { plane, staff };
+  return { plane, staff, groups };
 }

@@ -14,7 +14,11 @@ const PLACES = [
 const TITLES = ['Software Engineer', 'Support Engineer', 'Financial Analyst', 'IT Administrator', 'Product Manager', 'Account Executive'];
 const STREETS = ['Market St', 'Broadway', 'Congress Ave', 'Aldersgate St', 'Friedrichstr.'];
 
-export type DemoUser = { profile: Record<string, string>; department: string };
+/** `password`: one of the few who sign in with a password (the others are invited to enroll a passkey). */
+export type DemoUser = { profile: Record<string, string>; department: string; password: boolean };
+
+/** The demo people's email domain. */
+export const DEMO_DOMAIN = 'demo.example.com';
 
 export const DEMO_GROUPS = [
   { name: 'Engineering', description: 'Builds the product' },
@@ -33,6 +37,7 @@ export function demoUsers(domain: string, count = 50): DemoUser[] {
     const n = String(1000 + i).slice(-4);
     return {
       department: DEMO_GROUPS[i % DEMO_GROUPS.length]!.name,
+      password: i % 12 === 5,
       profile: {
         login,
         email: login,

@@ -22,6 +22,8 @@ const Alerts = lazy(() => import('./pages/Alerts.tsx'));
 const Logs = lazy(() => import('./pages/Logs.tsx'));
 const SupportAccess = lazy(() => import('./pages/SupportAccess.tsx'));
 const SupportActivity = lazy(() => import('./pages/SupportActivity.tsx'));
+const Investigations = lazy(() => import('./pages/Investigations.tsx'));
+const InvestigationDetail = lazy(() => import('./pages/InvestigationDetail.tsx'));
 const Remediations = lazy(() => import('./pages/Remediations.tsx'));
 const RemediationDetail = lazy(() => import('./pages/RemediationDetail.tsx'));
 
@@ -32,6 +34,7 @@ const NAV = [
   { area: 'policies', label: 'Policies' },
   { area: 'logs', label: 'System Log' },
   { area: 'alerts', label: 'Alerts' },
+  { area: 'investigations', label: 'Investigations' },
   { area: 'remediations', label: 'Remediation' },
   { area: 'support-access', label: 'Support access' },
   { area: 'support-activity', label: 'Support activity' },
@@ -55,6 +58,7 @@ function route(path: string, session: AdminSession): { area: string; page: React
     case 'logs': return { area, page: <Logs /> };
     case 'support-access': return { area, page: <SupportAccess canManage={permissions.includes('support.manage')} /> };
     case 'support-activity': return { area, page: <SupportActivity /> };
+    case 'investigations': return { area, page: decoded ? <InvestigationDetail id={decoded} /> : <Investigations canManage={permissions.includes('investigations.manage')} /> };
     case 'remediations': return { area, page: decoded ? <RemediationDetail id={decoded} viewer={session} /> : <Remediations canManage={permissions.includes('remediations.manage')} /> };
     default: return { area: '', page: <NotFound /> };
   }
