@@ -37,6 +37,10 @@ describe('configuration', () => {
     ['BULWARK_SEED_DEMO', 'maybe'],
     ['BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES', '0'],
     ['BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES', '121'],
+    ['BULWARK_DETECTION_THRESHOLDS', 'supportTenants=1'],
+    ['BULWARK_DETECTION_THRESHOLDS', 'tenants=5'],
+    ['BULWARK_SIGMA_PLACEHOLDERS', '{"legtimate_identifiers": "@acme.example"}'],
+    ['BULWARK_SIGMA_PLACEHOLDERS', 'not json'],
   ] as const) {
     it(`rejects ${name}=${value} with one line naming the variable`, () => {
       const r = loadConfig({ [name]: value });
@@ -47,6 +51,20 @@ describe('configuration', () => {
       }
     });
   }
+
+  it('reads the detections: no Sigma directory by default, placeholders as JSON, thresholds over the defaults', () => {
+    const defaults = loadConfig({});
+    assert.ok(defaults.ok);
+    assert.equal(defaults.config.detections.sigmaDir, undefined);
+    assert.equal(defaults.config.detections.thresholds.supportTenants, 5);
+    const set = loadConfig({ BULWARK_SIGMA_DIR: 'rules', BULWARK_SIGMA_PLACEHOLDERS: '{"legtimate_identifiers": ["@acme.example"]}', BULWARK_DETECTION_THRESHOLDS: 'supportTenants=3, resetWindowHours=48' });
+    assert.ok(set.ok);
+    assert.match(set.config.detections.sigmaDir ?? '', /^\/.*\/rules$/);
+    assert.deepEqual(set.config.detections.sigmaPlaceholders, { legtimate_identifiers: ['@acme.example'] });
+    assert.equal(set.config.detections.thresholds.supportTenants, 3);
+    assert.equal(set.config.detections.thresholds.resetWindowHours, 48);
+    assert.equal(set.config.detections.thresholds.supportWindowMinutes, 60);
+  });
 
   it('gives support staff a Help Center idle timeout of 15 minutes, never longer than customers\'', () => {
     const defaults = loadConfig({});

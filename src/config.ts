@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseThresholds, type Thresholds } from './detections/thresholds.ts';
 import type { Argon2Parameters } from './users/password.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -15,6 +16,16 @@ function isCidr(value: string): boolean {
   if (prefix === undefined) return true;
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
+
+/** `{"name": ["value", …]}`: the values of Sigma placeholders, as src/detections/sigma-load.ts takes them. */
+const placeholders = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"name": ["value"]}' });
+    return z.NEVER;
+  }
+}).pipe(z.record(z.string(), z.array(z.string()), 'must be a JSON object of string lists, such as {"name": ["value"]}'));
 
 /** Debian's Chromium, which renders PDF reports: the one browser that installs here (never a downloaded one). */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
@@ -50,6 +61,14 @@ const envSchema = z.object({
   BULWARK_HELP_CENTER_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(8),
   BULWARK_HELP_CENTER_STAFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   BULWARK_CHROMIUM: z.string().min(1).default(DEFAULT_CHROMIUM),
+  BULWARK_SIGMA_DIR: z.string().min(1).optional(),
+  BULWARK_SIGMA_PLACEHOLDERS: placeholders.optional(),
+  BULWARK_DETECTION_THRESHOLDS: z.string().default('').transform((text, ctx) => {
+    const parsed = parseThresholds(text);
+    if (parsed.ok) return parsed.value;
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }),
 });
 
 export type Config = Readonly<{
@@ -84,6 +103,8 @@ export type Config = Readonly<{
   secretsKey: Buffer | undefined;
   /** The Chromium executable that renders PDF impact reports. */
   chromiumPath: string;
+  /** The detection worker (docs/detections.md): Sigma rules from this directory (none when unset), their placeholders, the built-in rules' numbers. */
+  detections: Readonly<{ sigmaDir: string | undefined; sigmaPlaceholders: Readonly<Record<string, readonly string[]>>; thresholds: Thresholds }>;
 }>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -128,6 +149,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     }),
     secretsKey: e.BULWARK_SECRETS_KEY === undefined ? undefined : Buffer.from(e.BULWARK_SECRETS_KEY, 'base64'),
     chromiumPath: e.BULWARK_CHROMIUM,
+    detections: Object.freeze({
+      sigmaDir: e.BULWARK_SIGMA_DIR === undefined ? undefined : resolve(e.BULWARK_SIGMA_DIR),
+      sigmaPlaceholders: Object.freeze(e.BULWARK_SIGMA_PLACEHOLDERS ?? {}),
+      thresholds: e.BULWARK_DETECTION_THRESHOLDS,
+    }),
   };
   return { ok: true, config: Object.freeze(config) };
 }

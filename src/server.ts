@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { claimServerPid } from './db/embedded-postgres.ts';
+import { startLiveDetections } from './detections/live.ts';
 import { issueEnrollmentLink, type EnrollmentLink } from './authn/enrollment-links.ts';
 import { openDatabaseRuntime } from './db/runtime.ts';
 import { createAuthenticator } from './http/auth.ts';
@@ -41,7 +42,7 @@ function bootstrapBanner(created: CreatedTenant, url: string, tenantUrl: string,
 
 /**
  * Runs Bulwark: database (embedded unless DATABASE_URL), migrations, first-start bootstrap, HTTP server, the
- * checkpoint signer and the token last-used writer. `close` drains requests, then stops each part in turn.
+ * checkpoint signer, the token last-used writer and the detection worker. `close` drains requests, then stops each part in turn.
  */
 export async function serve(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
   const started = performance.now();
@@ -68,6 +69,8 @@ export async function serve(config: Config, print: (line: string) => void = cons
     if (support) await bootstrapDemoIncident(runtime.db, clock, config, created, support, tenantUrl).catch((err: unknown) => print(`The demo investigation was not made: ${err instanceof Error ? err.message : String(err)}`));
   }
   const app = await buildApp({ config, db: runtime.db, clock, authenticator, rateLimiter: createRateLimiter(clock), metrics: createMetrics() });
+  // Before listening: a Sigma directory that cannot be read stops the start, as any bad setting does.
+  const detections = await startLiveDetections(runtime.db, clock, config.detections, app.log);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -93,6 +96,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
     close() {
       closing ??= (async () => {
         for (const t of timers) clearInterval(t);
+        await detections.stop();
         await app.close();
         await flushLastUsed();
         await checkpoint();

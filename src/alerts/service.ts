@@ -1,7 +1,7 @@
 import type { Db, Tx } from '#src/db/database.ts';
 import { OktaErrors } from '#src/http/errors.ts';
 import { newId } from '#src/lib/ids.ts';
-import { findAlert, insertAlert, queryAlerts, type AlertRow } from './store.ts';
+import { findAlert, insertAlert, insertAlertRows, queryAlerts, type AlertRow } from './store.ts';
 
 export type { AlertRow };
 
@@ -10,6 +10,16 @@ export async function raiseAlert(tx: Tx, tenantId: string, alert: Omit<AlertRow,
   const row = { id: newId('alr'), ...alert };
   await insertAlert(tx, tenantId, row);
   return row;
+}
+
+/**
+ * Several alerts, each for its tenant's admins, written together inside the caller's transaction: for a job
+ * that raises many at once (the detection worker), one statement instead of one per alert.
+ */
+export async function raiseAlerts(tx: Tx, alerts: readonly { tenantId: string; alert: Omit<AlertRow, 'id'> }[]): Promise<AlertRow[]> {
+  const rows = alerts.map(({ tenantId, alert }) => ({ tenantId, id: newId('alr'), ...alert }));
+  await insertAlertRows(tx, rows);
+  return rows.map(({ tenantId: _tenant, ...row }) => row);
 }
 
 export function listAlerts(db: Db, tenantId: string, limit: number, after?: AlertRow): Promise<AlertRow[]> {

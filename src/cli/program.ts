@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_USAGE } from './context.ts';
+import { detectCommands } from './detect-commands.ts';
 import { workspaceCommands } from './forensics-commands.ts';
 import { investigateCommands } from './investigate-commands.ts';
 import { logCommands } from './log-commands.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   tokenCommands(program);
   logCommands(program);
   workspaceCommands(program);
+  detectCommands(program);
   simulateCommand(program);
   remediationCommands(program);
   investigateCommands(program);

@@ -681,6 +681,13 @@ export type RemediationItemsTable = {
   finished: TsNull;
 };
 
+/** How far the detection worker has read each tenant's System Log (src/detections). */
+export type DetectionCursorsTable = {
+  tenant_id: string;
+  seq: Int8;
+  updated: Ts;
+};
+
 export type Database = {
   tenants: TenantsTable;
   users: UsersTable;
@@ -732,4 +739,5 @@ export type Database = {
   investigations: InvestigationsTable;
   remediation_targets: RemediationTargetsTable;
   remediation_items: RemediationItemsTable;
+  detection_cursors: DetectionCursorsTable;
 };

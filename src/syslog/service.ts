@@ -43,6 +43,17 @@ export async function recordEvents(tx: Tx, clock: Clock, tenantId: string, ctx: 
 }
 
 /**
+ * Events of several tenants, each batch with its own actor, appended in one statement inside the caller's
+ * transaction: one round trip for a job that writes to many tenants' logs at once (the detection worker).
+ * The chain heads are locked in the order given; callers that may run side by side give the same order.
+ */
+export async function recordEventsOfTenants(tx: Tx, clock: Clock, batches: readonly { tenantId: string; audit: AuditContext; inputs: readonly EventInput[] }[]): Promise<void> {
+  const appends = batches.filter((b) => b.inputs.length > 0).map((b) => append(b.tenantId, built(clock, [{ audit: b.audit, inputs: b.inputs }])));
+  if (appends.length === 0) return;
+  await sql`select ${sql.join(appends)}`.execute(tx);
+}
+
+/**
  * A change and its events written as one statement, and so as one transaction without a BEGIN and a COMMIT of
  * their own: on a hot path (a code or a token issued) three round trips to the database fewer than a
  * transaction around the two. `changes` are the statement's data-modifying parts, by name, each able to read

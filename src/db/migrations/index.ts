@@ -26,6 +26,7 @@ import * as supportAccessPolicies from './2026-11-29T10-00_support-access-polici
 import * as staffDeviceKeys from './2026-11-29T11-00_staff-device-keys.ts';
 import * as remediations from './2026-11-30T00-00_remediations.ts';
 import * as investigations from './2026-11-30T02-00_investigations.ts';
+import * as detectionCursors from './2026-11-30T04-00_detection-cursors.ts';
 
 /** Ordered by name; a new migration is added here and never edited once released. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T11-00_staff-device-keys': staffDeviceKeys,
   '2026-11-30T00-00_remediations': remediations,
   '2026-11-30T02-00_investigations': investigations,
+  '2026-11-30T04-00_detection-cursors': detectionCursors,
 };
