@@ -12,13 +12,16 @@ import { useNames } from '../ui/useNames.ts';
 import { usePagedList } from '../ui/usePagedList.ts';
 import { VerificationsWaiting } from './VerificationsWaiting.tsx';
 
-/** Alert types as sentences; a type without one is shown as the server names it. */
+/**
+ * Alert types as sentences; a detection rule's alert (docs/detections.md) carries its rule's own title, a Sigma
+ * rule's among them; any other type is shown as the server names it.
+ */
 const ALERT_TITLES: Record<string, string> = {
   NEW_FACTOR_FROM_NEW_LOCATION: 'Factor enrollment from a new location',
   VERIFICATION_ATTESTATION_REQUESTED: 'A second admin is asked to verify a person',
 };
 
-const title = (a: Alert) => ALERT_TITLES[a.type] ?? a.type.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+const title = (a: Alert) => ALERT_TITLES[a.type] ?? (typeof a.details['title'] === 'string' ? a.details['title'] : a.type.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()));
 
 function scalar(v: unknown): string | null {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
