@@ -3,6 +3,7 @@
  * embedded, and the ground truth an investigation of it must find. Deterministic: the same options give the
  * same events (uuids included) and the same truth on every machine.
  */
+import { PASSWORD_OR_FACTOR_EVENTS } from '#src/remediation/criteria.ts';
 import { between, prng, subSeed } from '#src/lib/random.ts';
 import type { LogEvent } from '#src/syslog/log-event.ts';
 import { activityWeight, MIN_TENANT_EVENTS, planTenantActivity, type Period } from './simulate-background.ts';
@@ -27,7 +28,8 @@ export const DEFAULTS = { scenario: '2022-support-takeover' as Scenario, tenants
 export const LIMITS = { tenants: [1, 100_000], events: [100, 500_000], days: [1, 31], seed: [0, 4_294_967_295] } as const;
 
 /** The events that count for remediation: a password reset or changed, a factor added or removed (outcome SUCCESS). */
-export const REMEDIATION_EVENT_TYPES = ['user.account.reset_password', 'user.account.update_password', 'user.mfa.factor.activate', 'user.mfa.factor.deactivate', 'user.mfa.factor.reset_all'] as const;
+/** Who must be remediated is decided as remediation decides it (docs/remediation.md), so the truth checks it. */
+export const REMEDIATION_EVENT_TYPES = PASSWORD_OR_FACTOR_EVENTS;
 
 export class SimulationError extends Error {
   constructor(message: string) {

@@ -1,3 +1,4 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { Db, Tx } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
@@ -167,4 +168,21 @@ export async function logDeviceProofRefused(db: Db, clock: Clock, live: { sessio
       debugData: { helpCenterSessionId: session.id, refusal, deviceKeyThumbprint: session.deviceJkt, sessionEnded: false },
     });
   });
+}
+
+/**
+ * Signs someone in to a cell's Help Center through the services alone, as the OpenID Connect callback does after
+ * a browser's sign-in: for the demo's incident and the live simulator, which play people without browsers.
+ */
+export async function signInWithoutBrowser(db: Db, clock: Clock, lifetimes: Lifetimes, input: Parameters<typeof startHelpCenterSession>[3]): Promise<HelpCenterUser> {
+  const { token } = await startHelpCenterSession(db, clock, lifetimes, input);
+  const live = await currentHelpCenterSession(db, clock, lifetimes, input.cell, token);
+  if (live.kind !== 'live') throw new Error('the Help Center session did not start');
+  return live.user;
+}
+
+/** A new device key's RFC 7638 thumbprint, as a staff sign-in binds its session to its browser's key. */
+export async function newDeviceThumbprint(): Promise<string> {
+  const { publicKey } = await generateKeyPair('ES256');
+  return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ServiceContext } from '#src/service-context.ts';
 import type { AuditContext, LogActor } from '#src/syslog/log-event.ts';
 import { OktaErrors } from './errors.ts';
-import type { Principal } from './principal.ts';
+import { principalActor, principalDetail, type Principal } from './principal.ts';
 
 /** The authenticated principal of an /api request; the auth hook guarantees it exists there. */
 export function principalOf(request: FastifyRequest): Principal {
@@ -13,22 +13,13 @@ export function principalOf(request: FastifyRequest): Principal {
 /** Who, from where, in which request: what every System Log event of this request carries. */
 export function auditContextOf(request: FastifyRequest): AuditContext {
   const p = principalOf(request);
-  const { via } = p;
-  // Support staff under a grant are named as what they are, with the grant and the case they act under.
-  const support = via.kind === 'support';
   return {
-    // Actor and transaction keys in RFC 8785 order, as build-event.ts explains.
-    actor: {
-      alternateId: p.user.login, detailEntry: support ? { caseId: via.caseId, supportAccessGrantId: via.grantId, supportPlane: via.cell } : null,
-      displayName: p.user.displayName, id: p.user.id, type: support ? 'SupportStaff' : 'User',
-    },
+    actor: principalActor(p),
     ipAddress: request.ip,
     ...ipChainOf(request),
     userAgent: request.headers['user-agent'] ?? null,
-    transaction: {
-      detail: via.kind === 'token' ? { requestApiTokenId: via.tokenId } : support ? { caseId: via.caseId, supportAccessGrantId: via.grantId } : {},
-      id: request.id, type: 'WEB',
-    },
+    // Transaction keys in RFC 8785 order, as build-event.ts explains.
+    transaction: { detail: principalDetail(p), id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,
     ...(p.via.kind === 'session' ? { sessionId: p.via.sessionId } : {}),
   };

@@ -5,15 +5,14 @@
  * System Log events are the ones Bulwark writes: a customer's case, a request for access, the admin's approval,
  * a support token and what was done under it, the revocation, and the investigation.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { openCase } from '#src/cases/service.ts';
 import { readCase, type StaffContext } from '#src/cases/staff-service.ts';
 import type { Config } from '#src/config.ts';
 import type { Db } from '#src/db/database.ts';
 import { resetAllFactors } from '#src/factors/service.ts';
 import { createInvestigation, listInvestigations } from '#src/forensics/investigations.ts';
-import { currentHelpCenterSession, customerActor, startHelpCenterSession, type HelpCenterUser, type Identity } from '#src/helpcenter/sessions.ts';
-import type { Principal } from '#src/http/principal.ts';
+import { customerActor, newDeviceThumbprint, signInWithoutBrowser, type HelpCenterUser, type Identity } from '#src/helpcenter/sessions.ts';
+import { principalActor, principalDetail, type Principal } from '#src/http/principal.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newRequestId } from '#src/lib/ids.ts';
 import { newSecret } from '#src/lib/secrets.ts';
@@ -48,41 +47,24 @@ function webAudit(actor: LogActor, client: Client, requestUri: string): AuditCon
 
 /**
  * The service context of one request made with a support token, as serviceContextOf and auditContextOf
- * (src/http/request-context.ts) build it for a support principal: the staff member as a `SupportStaff` actor
- * naming the grant, the case and the plane, the grant and case in `transaction.detail`, acting as support.
+ * (src/http/request-context.ts) build it for a support principal, from the intruder's address.
  */
 function underGrant(db: Db, clock: Clock, p: Principal, requestUri: string): ServiceContext {
   if (p.via.kind !== 'support') throw new Error('demo incident: not a support principal');
-  const { via } = p;
   return {
     db, clock, tenantId: p.tenant.id,
-    audit: {
-      actor: {
-        alternateId: p.user.login, detailEntry: { caseId: via.caseId, supportAccessGrantId: via.grantId, supportPlane: via.cell }, displayName: p.user.displayName, id: p.user.id, type: 'SupportStaff',
-      },
-      ipAddress: INTRUDER.ip, userAgent: INTRUDER.userAgent,
-      transaction: { detail: { caseId: via.caseId, supportAccessGrantId: via.grantId }, id: newRequestId(), type: 'WEB' }, requestUri,
-    },
+    audit: { actor: principalActor(p), ipAddress: INTRUDER.ip, userAgent: INTRUDER.userAgent, transaction: { detail: principalDetail(p), id: newRequestId(), type: 'WEB' }, requestUri },
     actor: { userId: p.user.id, roles: p.roles, support: true },
     authChanged: () => {},
   };
 }
 
 /** Signs someone in to the cell's Help Center through the services (no browser): their Help Center record. */
-async function helpCenterUser(db: Db, clock: Clock, config: Config, tenantId: string, identity: Omit<Identity, 'contact'>, client: Client, deviceJkt?: string): Promise<HelpCenterUser> {
-  const { token } = await startHelpCenterSession(db, clock, config.helpCenterSession, {
+function helpCenterUser(db: Db, clock: Clock, config: Config, tenantId: string, identity: Omit<Identity, 'contact'>, client: Client, deviceJkt?: string): Promise<HelpCenterUser> {
+  return signInWithoutBrowser(db, clock, config.helpCenterSession, {
     cell: CELL, tenantId, identity: { ...identity, contact: CONTACT }, network: { ip: client.ip, asn: null, asOrg: null, country: null },
     ...(deviceJkt === undefined ? {} : { deviceJkt }), audit: (actor) => webAudit(actor, client, '/help/signin/callback'),
   });
-  const live = await currentHelpCenterSession(db, clock, config.helpCenterSession, CELL, token);
-  if (live.kind !== 'live') throw new Error('demo incident: no Help Center session');
-  return live.user;
-}
-
-/** A staff browser's device key, as a staff sign-in binds its session to one (RFC 7638 thumbprint). */
-async function deviceThumbprint(): Promise<string> {
-  const { publicKey } = await generateKeyPair('ES256');
-  return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
 }
 
 /**
@@ -112,7 +94,7 @@ export async function bootstrapDemoIncident(db: Db, clock: Clock, config: Config
     password: `${newSecret(18)}Aa1`, activate: true, expirePassword: false, groupIds: [support.groups.get('Support agents') as string],
   });
   const staffUser = await helpCenterUser(db, clock, config, support.plane.tenant.id,
-    { subject: staffRow.id, name: 'Evelyn Berezin', email: login, adminRoles: [], staffRoles: ['AGENT'], amr: ['swk'] }, INTRUDER, await deviceThumbprint());
+    { subject: staffRow.id, name: 'Evelyn Berezin', email: login, adminRoles: [], staffRoles: ['AGENT'], amr: ['swk'] }, INTRUDER, await newDeviceThumbprint());
   const staffAt = (requestUri: string): StaffContext => ({ db, clock, cell: CELL, planeId: support.plane.tenant.id, user: staffUser, audit: (actor) => webAudit(actor, INTRUDER, requestUri) });
 
   // The demo admin's case in the Help Center, which the intruder picks to ask for access against.
