@@ -107,6 +107,7 @@ export async function authenticateAdminSession(request: FastifyRequest, reply: F
   });
 
   const network = await request.server.networkOf(request.ip);
+  request.network = network;
   if (!networkAllowed(settings, session.asn, network)) {
     const target = await ownerTarget(request, tenant.id, session);
     await refuseSessionContext(db, clock, tenant.id, { ...publicAuditContext(request, target), network: { asNumber: network.asn, asOrg: network.asOrg, country: network.country } }, session, target, {

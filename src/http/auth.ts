@@ -132,6 +132,7 @@ function admit(app: FastifyInstance, request: FastifyRequest, reply: FastifyRepl
 
 export function installAuth(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('network', null);
   // Callback style, not async: a request whose token is cached passes without a promise.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (!request.url.startsWith('/api/')) return done();
@@ -149,6 +150,8 @@ export function installAuth(app: FastifyInstance): void {
     if (presentsSupportToken(request.headers.authorization)) {
       authenticateSupport(app.deps.db, app.deps.clock, request.headers.authorization).then(async (principal) => {
         const error = admit(app, request, reply, route, principal);
+        // Support staff are who the 2022 intruder was: every event of theirs names the AS it came from.
+        if (error === undefined) request.network = await app.networkOf(request.ip);
         if (error === undefined && principal && !request.is404 && (request.method === 'GET' || request.method === 'HEAD')) {
           const query = request.url.indexOf('?');
           await recordSupportRead(app.deps.db, app.deps.clock, principal.tenant.id, auditContextOf(request), {
@@ -160,7 +163,13 @@ export function installAuth(app: FastifyInstance): void {
       return;
     }
     const found = app.deps.authenticator.authenticate(request.headers.authorization);
-    if (found instanceof Promise) found.then((principal) => admit(app, request, reply, route, principal)).then(done, done);
+    // A read stays on the synchronous path when its token is cached; a write looks its network up for its events.
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      Promise.all([found, app.networkOf(request.ip)]).then(([principal, network]) => {
+        request.network = network;
+        return admit(app, request, reply, route, principal);
+      }).then(done, done);
+    } else if (found instanceof Promise) found.then((principal) => admit(app, request, reply, route, principal)).then(done, done);
     else done(admit(app, request, reply, route, found));
   });
 }

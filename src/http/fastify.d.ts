@@ -4,7 +4,7 @@ import type { Principal } from './principal.ts';
 import type { TenantResolver } from './tenant-host.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
 import type { ProofChecker } from '#src/admin/device-proof.ts';
-import type { NetworkResolver } from '#src/network/resolver.ts';
+import type { NetworkInfo, NetworkResolver } from '#src/network/resolver.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,6 +24,11 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /**
+     * The client's network (AS, country), looked up by the auth hook for the requests that may write: every
+     * admin console and support request, and an API token's non-GET requests. Events then name the AS.
+     */
+    network: NetworkInfo | null;
   }
   interface FastifyInstance {
     deps: AppDeps;

@@ -22,6 +22,7 @@ export function auditContextOf(request: FastifyRequest): AuditContext {
     transaction: { detail: principalDetail(p), id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,
     ...(p.via.kind === 'session' ? { sessionId: p.via.sessionId } : {}),
+    ...(request.network ? { network: { asNumber: request.network.asn, asOrg: request.network.asOrg, country: request.network.country } } : {}),
   };
 }
 
