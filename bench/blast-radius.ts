@@ -78,7 +78,7 @@ await runBench('blast-radius', async () => {
 
   const incident = parseIncident({ name: 'bench', window: WINDOW, suspects: { actorIds: [SUSPECT] } });
   const blast = await timed(async () => {
-    const ws = await openWorkspace(dir, 'blast');
+    const ws = await openWorkspace(dir, 'blast', { readOnly: true });
     try {
       const inv = await Investigation.open(ws, incident, { kind: 'workspace', name: 'blast' });
       return await inv.blastRadius();
@@ -89,7 +89,7 @@ await runBench('blast-radius', async () => {
   if (blast.value.totals.tenants !== TOUCHED) throw new Error(`blast radius found ${blast.value.totals.tenants} tenants, expected ${TOUCHED}`);
   log(`blast radius: ${round(blast.ms)} ms, ${blast.value.totals.events} events on ${blast.value.totals.tenants} tenants, ${blast.value.totals.users} users`);
 
-  const ws = await openWorkspace(dir, 'blast');
+  const ws = await openWorkspace(dir, 'blast', { readOnly: true });
   onCleanup(() => ws.close());
   const reference = await timed(() => ws.connection.runAndReadAll(`SELECT count(*) FROM events WHERE published >= '${WINDOW.since}'::TIMESTAMP AND published < '${WINDOW.until}'::TIMESTAMP`));
   const ip = await timed(() => actorsOfIp(ws, SUSPECT_IPS[0] as string));

@@ -176,28 +176,38 @@ describe('bulwark investigate', () => {
   });
 
   it('refuses bad incidents, sources and pivots with a clear message', async () => {
-    const inv = (args: string[]) => cli(['investigate', ...args]);
-    usage(await inv(['--workspace', 'case-1', '--actor', SUSPECT.id]), /give --since and --until/);
-    usage(await inv(['--workspace', 'case-1', '--since', '2022-01-21T00:00:00Z', '--until', '2022-01-16T00:00:00Z', '--actor', 'x']), /since must be before until/);
-    usage(await inv(['--workspace', 'case-1', '--since', '2022-01-16', '--until', '2022-01-21T00:00:00Z', '--actor', 'x']), /ISO 8601 time with a zone/);
-    usage(await inv(['--workspace', 'case-1', ...WINDOW]), /suspects: name at least one/);
-    usage(await inv(['--workspace', 'case-1', ...WINDOW, '--cidr', '198.51.100.0/33']), /not a CIDR block/);
-    usage(await inv(['--workspace', 'case-1', ...WINDOW, '--ip', '300.1.1.1']), /IPv4 or IPv6/);
-    usage(await inv(['--workspace', 'case-1', ...WINDOW, '--asn', 'ASX']), /--asn must be a number/);
-    usage(await inv(['--workspace', 'nope', ...WINDOW, '--actor', 'x']), /no workspace named "nope"/);
-    usage(await inv([...WINDOW, '--actor', 'x']), /--workspace NAME or --live/);
-    usage(await inv(['--workspace', 'case-1', '--live', ...WINDOW, '--actor', 'x']), /cannot be used with option '--live'/);
-    usage(await inv(['--workspace', 'case-1', '--live-tenant', 'acme', ...WINDOW, '--actor', 'x']), /--live-tenant needs --live/);
-    usage(await inv(['timeline', '--workspace', 'case-1', ...WINDOW, '--actor', 'x', '--limit', '0']), /--limit must be an integer/);
-    usage(await inv(['timeline', '--workspace', 'case-1', ...WINDOW, '--actor', 'x', '--after', 'garbage']), /--after must be a cursor/);
-    usage(await inv(['pivot', 'user', 'x', '--workspace', 'case-1']), /pivot from ip, actor or session/);
-    usage(await inv(['pivot', 'ip', 'x', '--workspace', 'case-1', '--since', '2022-01-16T00:00:00Z']), /both --since and --until/);
-    usage(await inv(['reports', '--workspace', 'case-1', ...WINDOW, '--actor', 'x', '--out', join(dir, 'r'), '--format', 'docx']), /--format takes/);
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'window: [unclosed');
-    usage(await inv(['--workspace', 'case-1', '--incident', file]), /is not JSON or YAML/);
-    writeFileSync(file, JSON.stringify({ window: { since: '2022-01-16T00:00:00Z', until: '2022-01-21T00:00:00Z' }, suspects: { actorIds: ['x'], typo: 1 } }));
-    usage(await inv(['--workspace', 'case-1', '--incident', file]), /suspects: Unrecognized key/);
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ window: { since: '2022-01-16T00:00:00Z', until: '2022-01-21T00:00:00Z' }, suspects: { actorIds: ['x'], typo: 1 } }));
+    const cases: [string[], RegExp][] = [
+      [['--workspace', 'case-1', '--actor', SUSPECT.id], /give --since and --until/],
+      [['--workspace', 'case-1', '--since', '2022-01-21T00:00:00Z', '--until', '2022-01-16T00:00:00Z', '--actor', 'x'], /since must be before until/],
+      [['--workspace', 'case-1', '--since', '2022-01-16', '--until', '2022-01-21T00:00:00Z', '--actor', 'x'], /ISO 8601 time with a zone/],
+      [['--workspace', 'case-1', ...WINDOW], /suspects: name at least one/],
+      [['--workspace', 'case-1', ...WINDOW, '--cidr', '198.51.100.0/33'], /not a CIDR block/],
+      [['--workspace', 'case-1', ...WINDOW, '--ip', '300.1.1.1'], /IPv4 or IPv6/],
+      [['--workspace', 'case-1', ...WINDOW, '--asn', 'ASX'], /--asn must be a number/],
+      [['--workspace', 'nope', ...WINDOW, '--actor', 'x'], /no workspace named "nope"/],
+      [[...WINDOW, '--actor', 'x'], /--workspace NAME or --live/],
+      [['--workspace', 'case-1', '--live', ...WINDOW, '--actor', 'x'], /cannot be used with option '--live'/],
+      [['--workspace', 'case-1', '--live-tenant', 'acme', ...WINDOW, '--actor', 'x'], /--live-tenant needs --live/],
+      [['timeline', '--workspace', 'case-1', ...WINDOW, '--actor', 'x', '--limit', '0'], /--limit must be an integer/],
+      [['timeline', '--workspace', 'case-1', ...WINDOW, '--actor', 'x', '--after', 'garbage'], /--after must be a cursor/],
+      [['pivot', 'user', 'x', '--workspace', 'case-1'], /pivot from ip, actor or session/],
+      [['pivot', 'ip', 'x', '--workspace', 'case-1', '--since', '2022-01-16T00:00:00Z'], /both --since and --until/],
+      [['reports', '--workspace', 'case-1', ...WINDOW, '--actor', 'x', '--out', join(dir, 'r'), '--format', 'docx'], /--format takes/],
+      [['--workspace', 'case-1', '--incident', file], /is not JSON or YAML/],
+      [['--workspace', 'case-1', '--incident', typo], /suspects: Unrecognized key/],
+    ];
+    // Each is refused before the workspace is opened, so they can run at once.
+    const results = await Promise.all(cases.map(([args]) => cli(['investigate', ...args])));
+    results.forEach((res, i) => usage(res, cases[i]?.[1] as RegExp));
+  });
+
+  it('lets several investigators read one workspace at once', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => json<BlastRadius>(['investigate', '--workspace', 'case-1', ...WINDOW, '--actor', SUSPECT.id])));
+    assert.deepEqual(runs.map((b) => b.totals.events), [3, 3, 3]);
   });
 });
 

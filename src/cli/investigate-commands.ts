@@ -88,7 +88,7 @@ async function withSource<T>(o: SourceOptions, window: { since: Date; until: Dat
   if (o.workspace === undefined && !o.live) throw new CliError('name the source: --workspace NAME or --live');
   if (o.liveTenant && !o.live) throw new CliError('--live-tenant needs --live');
   if (o.workspace !== undefined) {
-    const ws = await openWorkspace(cliConfig().dataDir, workspaceName(o.workspace));
+    const ws = await openWorkspace(cliConfig().dataDir, workspaceName(o.workspace), { readOnly: true });
     try {
       return await work(ws, { kind: 'workspace', name: o.workspace });
     } finally {

@@ -1,13 +1,13 @@
 /**
- * `bulwark logs import`: streams Okta System Log exports into a workspace. Each file is read in chunks; valid
- * events are staged with DuckDB's Appender and moved into `events` a batch at a time, de-duplicated by `uuid`
- * against the workspace and within the import. A bad record is reported and skipped, never fatal.
+ * `bulwark logs import`: brings Okta System Log exports into a workspace, de-duplicated by `uuid` against the
+ * workspace and within the import. NDJSON files are read by DuckDB itself; JSON arrays and CSV are read here in
+ * chunks and staged (staging.ts). A bad record is reported and skipped, never fatal.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { detectFormat, type Format } from './formats.ts';
 import { readRecords } from './sources.ts';
-import { stageSource } from './staging.ts';
+import { loadNdjsonFile, stageSource, type Source } from './staging.ts';
 import type { Workspace } from './workspace.ts';
 
 export type Rejection = { file: string; line: number; reason: string; raw: string };
@@ -41,8 +41,9 @@ export async function importFiles(ws: Workspace, files: string[], opts: ImportOp
   let doneBytes = 0;
   const summaries: FileSummary[] = [];
   for (const [i, file] of files.entries()) {
-    summaries.push(await importFile(ws, file, opts, (read) => opts.onProgress?.(doneBytes + read, totalBytes)));
-    doneBytes += sizes[i] ?? 0;
+    const size = sizes[i] ?? 0;
+    summaries.push(await importFile(ws, file, opts, size, (read) => opts.onProgress?.(doneBytes + read, totalBytes)));
+    doneBytes += size;
     opts.onProgress?.(doneBytes, totalBytes);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -54,12 +55,14 @@ export async function importFiles(ws: Workspace, files: string[], opts: ImportOp
   };
 }
 
-async function importFile(ws: Workspace, file: string, opts: ImportOptions, progress: (bytesRead: number) => void): Promise<FileSummary> {
+async function importFile(ws: Workspace, file: string, opts: ImportOptions, size: number, progress: (bytesRead: number) => void): Promise<FileSummary> {
   const format = await detectFormat(file);
-  const counts = await stageSource(ws, {
+  const source: Source = {
     sourceFile: resolve(file), format, tenant: opts.tenant ?? null,
     onReject: (line, reason, raw) => opts.onReject?.({ file, line, reason, raw }),
-  }, (stager) => readRecords(file, format, {
+  };
+  const direct = format === 'ndjson' ? await loadNdjsonFile(ws, source, resolve(file), (done) => progress(Math.floor(done * size))) : undefined;
+  const counts = direct ?? await stageSource(ws, source, (stager) => readRecords(file, format, {
     record: (line, raw) => stager.record(line, raw),
     reject: (line, reason, raw) => stager.reject(line, reason, raw),
     async settle(bytesRead) {

@@ -232,14 +232,17 @@ export function actorsOfIp(ws: Workspace, ip: string, window?: Window): Promise<
 
 export type ActorPivot = (Count & { sessionId: string; rootSessionId: string | null; tenant: string; ipAddresses: string[]; asNumbers: number[] })[];
 
-/** From an actor (id or login) to every session it acted in, with where from. */
+/**
+ * From an actor (id or login) to every session it acted in, with where from. A login matches as given or in
+ * lower case, as logs record it: an equality, where lower() on every row would cost a scan of its own.
+ */
 export function sessionsOfActor(ws: Workspace, actor: string, window?: Window): Promise<ActorPivot> {
   const bound: Bound = { params: { actor }, types: {} };
   return rows(ws.connection, `SELECT coalesce(external_session_id, root_session_id) AS "sessionId", any_value(root_session_id) AS "rootSessionId",
       coalesce(tenant, '${NO_TENANT}') AS tenant, ${SEEN},
       list(DISTINCT client_ip ORDER BY client_ip) FILTER (WHERE client_ip IS NOT NULL) AS "ipAddresses",
       list(DISTINCT as_number::INTEGER ORDER BY as_number::INTEGER) FILTER (WHERE as_number IS NOT NULL) AS "asNumbers"
-    FROM events WHERE (actor_id = $actor OR lower(actor_alternate_id) = lower($actor)) AND coalesce(external_session_id, root_session_id) IS NOT NULL${windowed(window, bound)}
+    FROM events WHERE (actor_id = $actor OR actor_alternate_id IN ($actor, lower($actor))) AND coalesce(external_session_id, root_session_id) IS NOT NULL${windowed(window, bound)}
     GROUP BY 1, tenant ORDER BY "firstSeen", "sessionId"`, bound);
 }
 

@@ -3,14 +3,17 @@
  * the sink with its position (a line for NDJSON and CSV, an element for JSON arrays) and its raw text, and
  * reports a record it cannot read as rejected with the reason, then carries on with the next one.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import type { Format } from './formats.ts';
 import { csvRecordToEvent } from './okta-csv.ts';
+import { NOT_UTF8 } from './validate.ts';
 
 export type RecordSink = {
-  /** A record's text: the line exactly as read, or a JSON array element or CSV record written as JSON. */
+  /** A record's text: an NDJSON line without the blanks around it, or a JSON array element or CSV record written as JSON. */
   record(position: number, raw: string): void;
   reject(position: number, reason: string, raw: string): void;
   /** Called between chunks: the sink writes a full batch out here, and the reader waits for it. */
@@ -28,37 +31,99 @@ export function readRecords(file: string, format: Format, sink: RecordSink): Pro
 /** The first line of a parser's message: enough to see what was wrong, never the whole (possibly huge) line. */
 export const brief = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 200) ?? '';
 
-async function readNdjson(file: string, sink: RecordSink): Promise<void> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: CHUNK });
-  let rest = '';
-  let lineNo = 0;
-  let bytes = 0;
-  const take = (raw: string) => {
-    lineNo++;
-    // A BOM on the first line and CRLF line ends are how Windows tools save text; neither is an error.
-    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-    if (line.trim() === '') return;
-    // Parsing is left to the workspace's engine, which does it a batch at a time in C++.
-    sink.record(lineNo, line);
-  };
-  for await (const chunk of stream as AsyncIterable<string>) {
-    bytes += Buffer.byteLength(chunk);
-    let text = rest + chunk;
-    let start = 0;
-    let nl = text.indexOf('\n', start);
-    while (nl !== -1) {
-      take(text.slice(start, nl));
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
+/** The bytes DuckDB's NDJSON reader cuts off around a record; a line of nothing else holds no record. */
+const BLANK = new Uint8Array(256);
+for (const b of [0x09, 0x0b, 0x0c, 0x0d, 0x20]) BLANK[b] = 1;
+
+/** One line of a file: `buf[start, end)`, already trimmed of blanks; `start === end` for a blank line. */
+type LineVisitor = (line: number, buf: Buffer, start: number, end: number) => void;
+
+/**
+ * Visits every line of `file` in order, numbered from 1, the way DuckDB's NDJSON reader splits it: at LF only (a
+ * CR inside a line belongs to the line), a BOM at the very start dropped, blanks at either end cut off. Works on
+ * bytes, so nothing is decoded that is not needed; a line longer than a chunk grows the buffer. `chunk` is
+ * awaited after each chunk with the bytes read so far.
+ */
+async function eachLine(file: string, visit: LineVisitor, chunk?: (bytesRead: number) => Promise<void>): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let filled = 0;
+    let bytesRead = 0;
+    let line = 0;
+    const emit = (from: number, to: number) => {
+      let start = from;
+      let end = to;
+      while (start < end && BLANK[buf[start] as number]) start++;
+      while (end > start && BLANK[buf[end - 1] as number]) end--;
+      visit(++line, buf, start, end);
+    };
+    for (;;) {
+      if (filled === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      const { bytesRead: got } = await handle.read(buf, filled, buf.length - filled, null);
+      if (got === 0) break;
+      let start = bytesRead === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+      filled += got;
+      bytesRead += got;
+      for (let nl = buf.indexOf(10, start); nl !== -1 && nl < filled; nl = buf.indexOf(10, start)) {
+        emit(start, nl);
+        start = nl + 1;
+      }
+      buf.copyWithin(0, start, filled);
+      filled -= start;
+      await chunk?.(bytesRead);
     }
-    rest = text.slice(start);
-    text = '';
-    await sink.settle(bytes);
+    // The last line needs no newline.
+    if (filled > 0) emit(0, filled);
+  } finally {
+    await handle.close();
   }
-  // The last line needs no newline; a truncated one is rejected like any other unreadable line.
-  if (rest !== '') take(rest);
-  await sink.settle(bytes);
+}
+
+async function readNdjson(file: string, sink: RecordSink): Promise<void> {
+  await eachLine(file, (line, buf, start, end) => {
+    if (start === end) return;
+    const raw = buf.toString('utf8', start, end);
+    // Decoding would turn bad bytes into U+FFFD and so change the event; DuckDB's reader refuses such a line too.
+    if (!isUtf8(buf.subarray(start, end))) sink.reject(line, NOT_UTF8, raw);
+    else sink.record(line, raw);
+  }, (bytes) => sink.settle(bytes));
+}
+
+export type NdjsonCount = {
+  /** Lines that are not blank: what DuckDB's reader makes a row of, each in turn. */
+  records: number;
+  /** Whether a blank line comes before some record, so that record k is not line k. */
+  blankBeforeRecord: boolean;
+};
+
+/** One pass over the bytes of an NDJSON file, counting its records. */
+export async function countNdjsonRecords(file: string): Promise<NdjsonCount> {
+  const count: NdjsonCount = { records: 0, blankBeforeRecord: false };
+  let sawBlank = false;
+  await eachLine(file, (_line, _buf, start, end) => {
+    if (start === end) sawBlank = true;
+    else {
+      count.records++;
+      if (sawBlank) count.blankBeforeRecord = true;
+    }
+  });
+  return count;
+}
+
+/** Hands over the text of the given lines of `file` (ascending), each as read, for reporting them. */
+export async function readLines(file: string, lines: readonly number[], each: (line: number, raw: string, utf8: boolean) => void): Promise<void> {
+  if (lines.length === 0) return;
+  let next = 0;
+  await eachLine(file, (line, buf, start, end) => {
+    if (line !== lines[next]) return;
+    next++;
+    each(line, buf.toString('utf8', start, end), isUtf8(buf.subarray(start, end)));
+  });
 }
 
 /**

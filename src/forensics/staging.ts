@@ -1,12 +1,15 @@
 /**
- * The one way events enter a workspace: records are appended to the staging table with DuckDB's Appender, and
- * every BATCH records DuckDB checks the batch and moves its valid events into `events` in one statement
- * (store.ts). All of one source goes in one transaction, so a failed or interrupted source leaves the workspace
- * as it was before it. File imports, the live System Log copy and the simulator all feed it.
+ * The ways events enter a workspace. An NDJSON file is read by DuckDB itself (`loadNdjsonFile`): no line passes
+ * through the importing process. Everything else (JSON arrays, CSV, NDJSON whose line numbers DuckDB's reader
+ * would not keep, and the events of the live System Log copy and the simulator) is staged: records are appended
+ * to the staging table with DuckDB's Appender, and every BATCH records DuckDB checks the batch and moves its
+ * valid events into `events` (store.ts). All of one source goes in one transaction, so a failed or interrupted
+ * source leaves the workspace as it was before it.
  */
-import type { DuckDBAppender } from '@duckdb/node-api';
-import { processStaged, recordImport, STAGING_TABLE } from './store.ts';
-import { explainReject } from './validate.ts';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { countNdjsonRecords, readLines } from './sources.ts';
+import { insertNdjsonKept, processStaged, readNdjsonFields, recordImport, setThreads, STAGING_TABLE, type CheckedBatch } from './store.ts';
+import { explainReject, NOT_UTF8 } from './validate.ts';
 import type { Workspace } from './workspace.ts';
 
 /** Large enough that DuckDB's per-statement cost vanishes, small enough to stay a few MB of staged text. */
@@ -32,58 +35,81 @@ export type Stager = {
   settle(): Promise<void>;
 };
 
-/** Runs `feed` with a stager for `source` inside one transaction and returns what happened to its records. */
-export async function stageSource(ws: Workspace, source: Source, feed: (stager: Stager) => Promise<void>): Promise<Counts> {
+/** Runs `load` for `source` in one transaction, records the source in `imports`, and returns its counts. */
+async function inTransaction(ws: Workspace, source: Source, load: (counts: Counts, reject: Stager['reject']) => Promise<void>): Promise<Counts> {
   const counts: Counts = { eventsRead: 0, imported: 0, duplicates: 0, rejected: 0 };
   const reject = (line: number, reason: string, raw: string) => {
     counts.rejected++;
     source.onReject?.(line, reason, raw);
   };
-  let appender: DuckDBAppender | undefined;
-  let staged = 0;
-  const flush = async () => {
-    if (staged === 0) return;
-    appender?.flushSync();
-    const result = await processStaged(ws.connection, source.sourceFile, source.tenant);
-    counts.imported += result.inserted;
-    counts.duplicates += result.valid - result.inserted;
-    for (const r of result.rejects) reject(r.line, explainReject(r.raw), r.raw);
-    staged = 0;
-  };
-
-  await ws.connection.run('BEGIN TRANSACTION');
+  const conn = ws.connection;
+  await conn.run('BEGIN TRANSACTION');
   try {
-    const rows = await ws.connection.createAppender(STAGING_TABLE, 'main', 'temp');
-    appender = rows;
-    await feed({
-      record(line, raw, tenant) {
-        counts.eventsRead++;
-        rows.appendBigInt(BigInt(line));
-        rows.appendVarchar(raw);
-        if (tenant == null) rows.appendNull();
-        else rows.appendVarchar(tenant);
-        rows.endRow();
-        staged++;
-      },
-      reject(line, reason, raw) {
-        counts.eventsRead++;
-        reject(line, reason, raw);
-      },
-      async settle() {
-        if (staged >= BATCH) await flush();
-      },
-    });
-    await flush();
-    rows.closeSync();
-    appender = undefined;
-    await recordImport(ws.connection, { sourceFile: source.sourceFile, format: source.format, tenant: source.tenant, ...counts });
-    await ws.connection.run('COMMIT');
+    await load(counts, reject);
+    await recordImport(conn, { sourceFile: source.sourceFile, format: source.format, tenant: source.tenant, ...counts });
+    await conn.run('COMMIT');
   } catch (err) {
-    appender?.closeSync();
-    await ws.connection.run('ROLLBACK').catch(() => {});
+    await conn.run('ROLLBACK').catch(() => {});
     throw err;
+  } finally {
+    // The checked rows of the last batch would otherwise hold memory until the workspace is closed.
+    await conn.run('DROP TABLE IF EXISTS import_rows; DROP TABLE IF EXISTS import_keep').catch(() => {});
   }
   return counts;
+}
+
+const addBatch = (counts: Counts, batch: CheckedBatch) => {
+  counts.imported += batch.inserted;
+  counts.duplicates += batch.valid - batch.inserted;
+};
+
+/** Runs `feed` with a stager for `source` inside one transaction and returns what happened to its records. */
+export function stageSource(ws: Workspace, source: Source, feed: (stager: Stager) => Promise<void>): Promise<Counts> {
+  return inTransaction(ws, source, async (counts, reject) => {
+    const rows: DuckDBAppender = await ws.connection.createAppender(STAGING_TABLE, 'main', 'temp');
+    // The batch's text stays at hand for reporting its rejects: read back from DuckDB, a leading BOM would be lost.
+    let lines: number[] = [];
+    let texts: string[] = [];
+    const flush = async () => {
+      if (lines.length === 0) return;
+      rows.flushSync();
+      const batch = await processStaged(ws.connection, source.sourceFile, source.tenant);
+      addBatch(counts, batch);
+      if (batch.rejected.length > 0) {
+        const rejected = new Set(batch.rejected);
+        lines.forEach((line, i) => {
+          const raw = texts[i] as string;
+          if (rejected.has(line)) reject(line, explainReject(raw), raw);
+        });
+      }
+      lines = [];
+      texts = [];
+    };
+    try {
+      await feed({
+        record(line, raw, tenant) {
+          counts.eventsRead++;
+          rows.appendBigInt(BigInt(line));
+          rows.appendVarchar(raw);
+          if (tenant == null) rows.appendNull();
+          else rows.appendVarchar(tenant);
+          rows.endRow();
+          lines.push(line);
+          texts.push(raw);
+        },
+        reject(line, reason, raw) {
+          counts.eventsRead++;
+          reject(line, reason, raw);
+        },
+        async settle() {
+          if (lines.length >= BATCH) await flush();
+        },
+      });
+      await flush();
+    } finally {
+      rows.closeSync();
+    }
+  });
 }
 
 export type TenantEvent = { tenant: string | null; event: string };
@@ -100,4 +126,63 @@ export function ingestEvents(ws: Workspace, label: string, format: string, event
       if (line % BATCH === 0) await stager.settle();
     }
   });
+}
+
+/** DuckDB takes these in a file name as a pattern for several files. */
+const GLOB = /[*?[\]{}]/;
+
+/** The file turned out to be one whose lines DuckDB's reader would number differently: it is staged instead. */
+class NotNumberedAlike extends Error {}
+
+/**
+ * How far a statement has got, polled while it runs. DuckDB measures it by the part of the file its reader has
+ * consumed; it is only tracked with its progress bar on (printing nothing).
+ */
+async function watch<T>(conn: DuckDBConnection, running: Promise<T>, report?: (fraction: number) => void): Promise<T> {
+  if (!report) return running;
+  const timer = setInterval(() => {
+    const { percentage } = conn.progress;
+    if (percentage >= 0) report(percentage / 100);
+  }, 200);
+  try {
+    return await running;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Imports the NDJSON file at `path` with DuckDB reading it itself, twice: once for the fields, which are checked
+ * and de-duplicated, once for the text of the events kept (store.ts). DuckDB's reader skips blank lines, so it
+ * numbers records, not lines: a first pass over the bytes here counts them and makes sure record k is line k.
+ * Returns undefined, having written nothing, when it is not (a blank line before an event) or the file name
+ * would be read as a pattern; the caller then stages the file. Rejected lines are read again here, to report
+ * their text and reason. `onProgress` gets the fraction done.
+ */
+export async function loadNdjsonFile(ws: Workspace, source: Source, path: string, onProgress?: (fraction: number) => void): Promise<Counts | undefined> {
+  if (GLOB.test(path)) return undefined;
+  const lines = await countNdjsonRecords(path);
+  if (lines.blankBeforeRecord) return undefined;
+  const conn = ws.connection;
+  if (onProgress) await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+  // Both passes read on one thread: positions come from a one-thread streaming window anyway, and with more
+  // threads DuckDB 1.5's JSON reader keeps a BOM, losing the first line. The threads are given back for the
+  // commit, whose compression uses them; a setting cannot change in a failed transaction, hence once more after.
+  const threads = await setThreads(conn, 1);
+  try {
+    return await inTransaction(ws, source, async (counts, reject) => {
+      const read = await watch(conn, readNdjsonFields(conn, path), onProgress && ((f) => onProgress(f / 2)));
+      if (read !== lines.records) throw new NotNumberedAlike();
+      const batch = await watch(conn, insertNdjsonKept(conn, path, source.sourceFile, source.tenant), onProgress && ((f) => onProgress(0.5 + f / 2)));
+      await setThreads(conn, threads);
+      counts.eventsRead = batch.read;
+      addBatch(counts, batch);
+      await readLines(path, batch.rejected, (line, raw, utf8) => reject(line, utf8 ? explainReject(raw) : NOT_UTF8, raw));
+    });
+  } catch (err) {
+    if (err instanceof NotNumberedAlike) return undefined;
+    throw err;
+  } finally {
+    await setThreads(conn, threads);
+  }
 }

@@ -6,14 +6,26 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** Bump with a migration step in `createSchema` when the tables change; a newer file is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * The storage format new workspace files are written in. DuckDB writes files readable by DuckDB 1.0 unless told
+ * otherwise, and that format has no ZSTD for strings: the event text, nine tenths of a workspace, then costs
+ * twice the time to store (dictionary and FSST analysis) or ten times the space (uncompressed). 1.2's format has
+ * it; any DuckDB from 1.2 on reads the file.
+ */
+export const STORAGE_VERSION = 'v1.2.0';
 
 export const STAGING_TABLE = 'staging_events';
 
-const DDL = `
-CREATE TABLE IF NOT EXISTS workspace_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
-CREATE TABLE IF NOT EXISTS events (
-  uuid UUID PRIMARY KEY,
+/**
+ * No key on `uuid`: the import itself keeps it unique (each batch keeps only the first row of a uuid and none
+ * already in the table), since a PRIMARY KEY index cost more on every insert than the rest of the import. A
+ * workspace file is written by one process at a time (DuckDB locks it), so nothing else inserts meanwhile.
+ */
+const eventsDdl = (table: string, zstd: boolean) => `
+CREATE TABLE ${table} (
+  uuid UUID NOT NULL,
   published TIMESTAMP NOT NULL,
   event_type VARCHAR NOT NULL,
   severity VARCHAR,
@@ -34,12 +46,14 @@ CREATE TABLE IF NOT EXISTS events (
   transaction_id VARCHAR,
   tenant VARCHAR,
   targets STRUCT(id VARCHAR, type VARCHAR, "alternateId" VARCHAR, "displayName" VARCHAR)[],
-  event JSON NOT NULL,
+  event JSON NOT NULL${zstd ? ' USING COMPRESSION zstd' : ''},
   source_file VARCHAR NOT NULL,
   source_line BIGINT NOT NULL
-);
-CREATE SEQUENCE IF NOT EXISTS import_ids;
-CREATE TABLE IF NOT EXISTS imports (
+)`;
+
+const IMPORTS_DDL = `
+CREATE SEQUENCE import_ids;
+CREATE TABLE imports (
   id BIGINT PRIMARY KEY DEFAULT nextval('import_ids'),
   source_file VARCHAR NOT NULL,
   format VARCHAR NOT NULL,
@@ -49,29 +63,50 @@ CREATE TABLE IF NOT EXISTS imports (
   imported BIGINT NOT NULL,
   duplicates BIGINT NOT NULL,
   rejected BIGINT NOT NULL
-);
-`;
+)`;
+
+/**
+ * Whether the file's storage format has ZSTD for strings. Files created before STORAGE_VERSION was set keep the
+ * 1.0 format, where DuckDB would silently store a ZSTD column uncompressed; they get its automatic choice instead.
+ */
+async function supportsZstd(conn: DuckDBConnection): Promise<boolean> {
+  const tag = (await conn.runAndReadAll(`SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()`)).getRows()[0]?.[0];
+  if (tag === null || tag === undefined) return true;
+  const [major = 0, minor = 0] = String(tag).replace(/^v/, '').split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 2);
+}
 
 export async function createSchema(conn: DuckDBConnection): Promise<void> {
-  await conn.run(DDL);
+  await conn.run(`CREATE TABLE IF NOT EXISTS workspace_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
   const found = (await conn.runAndReadAll(`SELECT value FROM workspace_meta WHERE key = 'schema_version'`)).getRows()[0]?.[0];
-  if (found === undefined) {
-    await conn.run(`INSERT INTO workspace_meta VALUES ('schema_version', $v)`, { v: String(SCHEMA_VERSION) });
-  } else if (Number(found) > SCHEMA_VERSION) {
+  if (found !== undefined && Number(found) > SCHEMA_VERSION) {
     throw new Error(`workspace schema version ${String(found)} is newer than this Bulwark (${SCHEMA_VERSION}); upgrade Bulwark`);
+  }
+  const zstd = await supportsZstd(conn);
+  if (found === undefined) {
+    await conn.run(`BEGIN TRANSACTION; ${eventsDdl('events', zstd)}; ${IMPORTS_DDL};
+      INSERT INTO workspace_meta VALUES ('schema_version', '${SCHEMA_VERSION}'); COMMIT`);
+  } else if (Number(found) === 1) {
+    // Version 1 had a PRIMARY KEY on uuid, which DuckDB cannot drop: the table is copied into one without it.
+    await conn.run(`BEGIN TRANSACTION; ${eventsDdl('events_v2', zstd)}; INSERT INTO events_v2 SELECT * FROM events;
+      DROP TABLE events; ALTER TABLE events_v2 RENAME TO events;
+      UPDATE workspace_meta SET value = '2' WHERE key = 'schema_version'; COMMIT`);
   }
   // A temporary table: staged rows never outlive the connection, even when an import is interrupted.
   await conn.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (source_line BIGINT, event VARCHAR, tenant VARCHAR)`);
 }
 
+type Shape = string | Shape[] | { [field: string]: Shape };
+
 /**
- * The fields pulled out of each event, parsed once per row by DuckDB's JSON reader (C++, far faster than
- * JSON.parse in the importing process). The four fields that decide validity are read as JSON text, so that a
- * number where a string belongs is seen as such; the rest as VARCHAR, so an odd type in one export is kept as
- * text rather than failing the row.
+ * The fields pulled out of each event. The JSON readers parse each event once in C++, far faster than JSON.parse
+ * in the importing process. `eventType` and `actor` are read as JSON text, so that a number where a string
+ * belongs, or a string where an object belongs, is seen as such; the rest as VARCHAR, so an odd type in one
+ * export is kept as text (a uuid or time that is not a string can never match the patterns below) rather than
+ * failing the row.
  */
-const EVENT_SHAPE = JSON.stringify({
-  uuid: 'JSON', published: 'JSON', eventType: 'JSON', actor: 'JSON',
+const FIELDS = {
+  uuid: 'VARCHAR', published: 'VARCHAR', eventType: 'JSON', actor: 'JSON',
   severity: 'VARCHAR', displayMessage: 'VARCHAR',
   outcome: { result: 'VARCHAR', reason: 'VARCHAR' },
   client: { ipAddress: 'VARCHAR', userAgent: { rawUserAgent: 'VARCHAR' }, geographicalContext: { country: 'VARCHAR' } },
@@ -79,43 +114,139 @@ const EVENT_SHAPE = JSON.stringify({
   authenticationContext: { externalSessionId: 'VARCHAR', rootSessionId: 'VARCHAR' },
   transaction: { id: 'VARCHAR' },
   target: [{ id: 'VARCHAR', type: 'VARCHAR', alternateId: 'VARCHAR', displayName: 'VARCHAR' }],
-});
+} satisfies Record<string, Shape>;
 
-/** The same rules as validate.ts, on the JSON text of each field; validate.ts then words the reason for a reject. */
-const QUOTED_UUID = '"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"';
-const QUOTED_TIME = '"\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:?\\d{2})?"';
+const sqlType = (shape: Shape): string => {
+  if (typeof shape === 'string') return shape;
+  if (Array.isArray(shape)) return `${sqlType(shape[0] as Shape)}[]`;
+  return `STRUCT(${Object.entries(shape).map(([k, v]) => `"${k}" ${sqlType(v)}`).join(', ')})`;
+};
+/** `read_json`'s `columns` and `json_transform`'s structure: the same fields, two spellings. */
+const READ_JSON_COLUMNS = `{${Object.entries(FIELDS).map(([k, v]) => `'${k}': '${sqlType(v)}'`).join(', ')}}`;
+const TRANSFORM_SHAPE = JSON.stringify(FIELDS);
+const FIELD_LIST = Object.keys(FIELDS).map((k) => `"${k}"`).join(', ');
 
-export type StagedResult = { valid: number; inserted: number; rejects: { line: number; raw: string }[] };
+/** The same rules as validate.ts; validate.ts then words the reason for a reject. */
+const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const TIME_PATTERN = '\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:?\\d{2})?';
+/**
+ * A time with an offset goes through TIMESTAMPTZ and is turned to UTC explicitly: a plain TIMESTAMP cast drops
+ * the offset, and TIMESTAMPTZ → TIMESTAMP would give the wall time of the machine's zone. Without an offset
+ * (or with Z) the time is UTC already, and the plain cast is the fast one. DuckDB wants the T and Z upper case.
+ */
+const PUBLISHED = `CASE WHEN regexp_full_match(s.published, '${TIME_PATTERN}') THEN
+    CASE WHEN regexp_matches(s.published, '[+-]\\d{2}:?\\d{2}$') THEN timezone('UTC', TRY_CAST(upper(s.published) AS TIMESTAMPTZ))
+    ELSE TRY_CAST(upper(s.published) AS TIMESTAMP) END END`;
+
+/**
+ * Every record of the source with its position `k`, its checked key fields, `valid`, and the columns `events`
+ * takes from it. The temp table holds no event text for files (that is joined in from the file when inserting),
+ * so even a large file's rows stay small.
+ */
+const checkedRows = (source: string, text: string) => `
+CREATE OR REPLACE TEMP TABLE import_rows AS
+SELECT *, uuid IS NOT NULL AND published IS NOT NULL AND event_type IS NOT NULL AND actor_ok AS valid FROM (
+  SELECT s.k, s.tenant, s.uuid AS uuid_text,
+    CASE WHEN regexp_full_match(s.uuid, '${UUID_PATTERN}') THEN s.uuid::UUID END AS uuid,
+    ${PUBLISHED} AS published,
+    CASE WHEN s."eventType" LIKE '"__%' THEN (s."eventType"->>'$') END AS event_type,
+    (s.actor IS NULL OR s.actor = 'null' OR s.actor LIKE '{%') AS actor_ok,
+    json_extract_string(s.actor, ['$.id', '$.type', '$.alternateId', '$.displayName']) AS actor,
+    s.severity, s."displayMessage" AS display_message, s.outcome.result AS outcome_result, s.outcome.reason AS outcome_reason,
+    s.client."ipAddress" AS client_ip, TRY_CAST(s."securityContext"."asNumber" AS BIGINT) AS as_number, s."securityContext"."asOrg" AS as_org,
+    s.client."geographicalContext".country AS country, s.client."userAgent"."rawUserAgent" AS user_agent,
+    s."authenticationContext"."externalSessionId" AS external_session_id, s."authenticationContext"."rootSessionId" AS root_session_id,
+    s."transaction".id AS transaction_id, s.target AS targets${text}
+  FROM (${source}) s)`;
+
+/**
+ * Of the valid rows, the first of each uuid, unless the workspace has that uuid already: the first read wins,
+ * and the rest are duplicates. The anti join builds on the batch's uuids, not the workspace's.
+ */
+const KEEP = `
+CREATE OR REPLACE TEMP TABLE import_keep AS
+SELECT f.k FROM (SELECT uuid, min(k) AS k FROM import_rows WHERE valid GROUP BY uuid) f ANTI JOIN events e ON e.uuid = f.uuid`;
+
+const insertKept = (text: string, from: string) => `
+INSERT INTO events
+SELECT r.uuid, r.published, r.event_type, r.severity, r.display_message, r.outcome_result, r.outcome_reason,
+  r.actor[1], r.actor[2], r.actor[3], r.actor[4], r.client_ip, r.as_number, r.as_org, r.country, r.user_agent,
+  r.external_session_id, r.root_session_id, r.transaction_id, coalesce(r.tenant, $tenant), r.targets, ${text}, $file, r.k
+FROM ${from} WHERE r.k IN (SELECT k FROM import_keep)`;
+
+export type CheckedBatch = {
+  /** Records read, blank lines aside. */
+  read: number;
+  valid: number;
+  inserted: number;
+  /** Positions of the invalid records, in order. */
+  rejected: number[];
+};
+
+async function checkAndInsert(conn: DuckDBConnection, insert: string, params: Record<string, string | null>): Promise<CheckedBatch> {
+  await conn.run(KEEP);
+  const inserted = (await conn.run(insert, params)).rowsChanged;
+  const kept = Number((await conn.runAndReadAll(`SELECT count(*) FROM import_keep`)).getRows()[0]?.[0] ?? 0);
+  if (inserted !== kept) throw new Error(`${kept} events were to be imported but ${inserted} were; nothing of this source was imported`);
+  const [read, valid] = (await conn.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE valid) FROM import_rows`)).getRows()[0] ?? [];
+  const rejected = (await conn.runAndReadAll(`SELECT k FROM import_rows WHERE NOT valid ORDER BY k`)).getRows().map(([k]) => Number(k));
+  return { read: Number(read ?? 0), valid: Number(valid ?? 0), inserted, rejected };
+}
 
 /**
  * Checks the staged batch and moves its valid events into `events`, each with the tenant staged beside it or,
- * when none was, `tenant`. Rows whose uuid is already there, or
- * earlier in the batch, are ignored (the first read wins): valid minus inserted is the duplicates. Invalid rows
- * come back with their line for the caller to explain.
+ * when none was, `tenant`; then empties the staging table.
  */
-export async function processStaged(conn: DuckDBConnection, sourceFile: string, tenant: string | null): Promise<StagedResult> {
-  await conn.run(`
-    CREATE OR REPLACE TEMP TABLE checked_events AS
-    SELECT source_line, event, tenant, j,
-      CASE WHEN regexp_full_match(j.uuid, '${QUOTED_UUID}') THEN substr(j.uuid, 2, 36)::UUID END AS uuid,
-      CASE WHEN regexp_full_match(j.published, '${QUOTED_TIME}') THEN TRY_CAST(substr(j.published, 2, length(j.published) - 2) AS TIMESTAMPTZ)::TIMESTAMP END AS published,
-      CASE WHEN j.eventType LIKE '"_%' THEN j.eventType->>'$' END AS event_type,
-      (j.actor IS NULL OR j.actor = 'null' OR j.actor LIKE '{%') AS actor_ok
-    FROM (SELECT source_line, event, tenant, CASE WHEN json_valid(event) THEN json_transform(event, '${EVENT_SHAPE}') END AS j FROM ${STAGING_TABLE})`);
-  const valid = 'uuid IS NOT NULL AND published IS NOT NULL AND event_type IS NOT NULL AND actor_ok';
-  const result = await conn.run(`
-    INSERT OR IGNORE INTO events
-    SELECT uuid, published, event_type, j.severity, j.displayMessage, j.outcome.result, j.outcome.reason,
-      a[1], a[2], a[3], a[4],
-      j.client.ipAddress, TRY_CAST(j.securityContext.asNumber AS BIGINT), j.securityContext.asOrg, j.client.geographicalContext.country,
-      j.client.userAgent.rawUserAgent, j.authenticationContext.externalSessionId, j.authenticationContext.rootSessionId,
-      j.transaction.id, coalesce(tenant, $tenant), j.target, event, $file, source_line
-    FROM (SELECT *, json_extract_string(j.actor, ['$.id', '$.type', '$.alternateId', '$.displayName']) AS a FROM checked_events WHERE ${valid})
-    ORDER BY source_line`, { tenant, file: sourceFile });
-  const counts = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE ${valid}) FROM checked_events`)).getRows()[0]?.[0];
-  const bad = (await conn.runAndReadAll(`SELECT source_line, event FROM checked_events WHERE NOT coalesce(${valid}, false) ORDER BY source_line`)).getRows();
+export async function processStaged(conn: DuckDBConnection, sourceFile: string, tenant: string | null): Promise<CheckedBatch> {
+  // One parse checks the JSON and gives the value stored; a second pulls the fields out of it.
+  await conn.run(checkedRows(
+    `SELECT k, tenant, text, j.* FROM (SELECT k, tenant, text, json_transform(text, '${TRANSFORM_SHAPE}') AS j
+       FROM (SELECT source_line AS k, tenant, TRY_CAST(event AS JSON) AS text FROM ${STAGING_TABLE}))`,
+    ', s.text',
+  ));
+  const batch = await checkAndInsert(conn, insertKept('r.text', 'import_rows r'), { tenant, file: sourceFile });
   await conn.run(`DELETE FROM ${STAGING_TABLE}`);
-  return { valid: Number(counts ?? 0), inserted: result.rowsChanged, rejects: bad.map(([line, raw]) => ({ line: Number(line), raw: String(raw) })) };
+  return batch;
+}
+
+/** What both of DuckDB's readers are given: a bad line becomes a NULL row, and a path is only a path. */
+const readerArgs = `$path, format = 'newline_delimited', ignore_errors = true, hive_partitioning = false`;
+
+/**
+ * The first pass over an NDJSON file: DuckDB's JSON reader parses every non-blank line (one it cannot parse
+ * becomes a row of NULLs, so positions stay aligned) and the checked rows land in `import_rows`, in file order:
+ * `row_number() OVER ()` is a streaming window, which DuckDB runs on one thread in the order the reader produces
+ * (physical_streaming_window.hpp: FIXED_ORDER, not a parallel operator). Returns the number of records it saw,
+ * for the caller to compare with its own count of non-blank lines before going on.
+ */
+export async function readNdjsonFields(conn: DuckDBConnection, path: string): Promise<number> {
+  await conn.run(checkedRows(
+    `SELECT row_number() OVER () AS k, NULL::VARCHAR AS tenant, ${FIELD_LIST} FROM read_json(${readerArgs}, columns = ${READ_JSON_COLUMNS})`,
+    '',
+  ), { path });
+  return Number((await conn.runAndReadAll(`SELECT count(*) FROM import_rows`)).getRows()[0]?.[0] ?? 0);
+}
+
+/**
+ * The second pass: the kept rows go into `events` with their text exactly as it stands in the file, read by
+ * `read_json_objects` (the same reader, so the same records in the same order) and put beside the checked rows
+ * by position (`import_rows` was written in that order on one thread, and is scanned so), which saves the hash
+ * table a join on `k` would build. That the two agree is checked on every row
+ * rather than trusted (the uuid must be in the text, and a record missing on either side leaves a NULL): a
+ * disagreement fails the import instead of storing an event under another's text.
+ */
+export function insertNdjsonKept(conn: DuckDBConnection, path: string, sourceFile: string, tenant: string | null): Promise<CheckedBatch> {
+  const text = `CASE WHEN contains(t.json, r.uuid_text) OR (t.json->>'$.uuid') = r.uuid_text THEN t.json
+    ELSE error('line ' || r.k || ': the two passes over the file disagree; nothing of this file was imported') END`;
+  const from = `(SELECT json FROM read_json_objects(${readerArgs})) t POSITIONAL JOIN import_rows r`;
+  return checkAndInsert(conn, insertKept(text, from), { path, tenant, file: sourceFile });
+}
+
+/** Sets DuckDB's worker threads for the whole workspace and returns how many it had. */
+export async function setThreads(conn: DuckDBConnection, threads: number): Promise<number> {
+  const before = Number((await conn.runAndReadAll(`SELECT current_setting('threads')`)).getRows()[0]?.[0]);
+  await conn.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
+  return before;
 }
 
 export type ImportRecord = { sourceFile: string; format: string; tenant: string | null; eventsRead: number; imported: number; duplicates: number; rejected: number };

@@ -46,6 +46,9 @@ function problemOf(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The reason for a line whose bytes are not UTF-8: decoding it would replace them and so change the event. */
+export const NOT_UTF8 = 'not UTF-8 text';
+
 /**
  * Why the workspace refused a record, in words: records are parsed and checked in bulk by DuckDB, and only the
  * few refused ones are parsed again here to say which rule they broke.

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { createSchema } from './store.ts';
+import { createSchema, SCHEMA_VERSION, STORAGE_VERSION } from './store.ts';
 import { createTenantDirectory } from './tenant-directory.ts';
 
 /** A safe slug: it becomes a file name, so no dots, slashes or upper case that differ only by file system. */
@@ -33,13 +33,33 @@ export type Workspace = { name: string; path: string; instance: DuckDBInstance; 
 export type OpenOptions = {
   /** DuckDB worker threads; the default is DuckDB's own (one per core). */
   threads?: number;
+  /**
+   * For questions only: any number of processes may read a file at once (several responders on one case),
+   * where a writer holds it alone. The file must exist; one of an older schema is upgraded by a write-open first.
+   */
+  readOnly?: boolean;
 };
 
 /** Opens a workspace, creating its file and schema on first use (the file is private: it holds personal data). */
 export async function openWorkspace(dataDir: string, name: string, opts: OpenOptions = {}): Promise<Workspace> {
   const path = workspacePath(dataDir, name);
+  if (opts.readOnly) {
+    if (!existsSync(path)) throw new WorkspaceError(`no workspace named "${name}" (see \`bulwark workspaces list\`)`);
+    const ws = await open(name, path, opts);
+    if (await isCurrent(ws.connection)) return ws;
+    ws.close();
+    (await open(name, path, { ...opts, readOnly: false })).close();
+    return open(name, path, opts);
+  }
   mkdirSync(workspacesDir(dataDir), { recursive: true, mode: 0o700 });
   return open(name, path, opts);
+}
+
+/** Whether a file opened read-only has this Bulwark's schema (a newer one is refused by the write-open after). */
+async function isCurrent(conn: DuckDBConnection): Promise<boolean> {
+  const meta = await conn.runAndReadAll(`SELECT value FROM workspace_meta WHERE key = 'schema_version'`).catch(() => undefined);
+  const tenants = await conn.runAndReadAll(`SELECT 1 FROM information_schema.tables WHERE table_name = 'tenants'`);
+  return Number(meta?.getRows()[0]?.[0]) === SCHEMA_VERSION && tenants.getRows().length > 0;
 }
 
 /**
@@ -51,11 +71,17 @@ export function openMemoryWorkspace(name: string, opts: OpenOptions = {}): Promi
 }
 
 async function open(name: string, path: string, opts: OpenOptions): Promise<Workspace> {
-  const instance = await DuckDBInstance.create(path, opts.threads === undefined ? {} : { threads: String(opts.threads) });
+  const instance = await DuckDBInstance.create(path, {
+    storage_compatibility_version: STORAGE_VERSION,
+    ...(opts.threads === undefined ? {} : { threads: String(opts.threads) }),
+    ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+  });
   const connection = await instance.connect();
   try {
-    await createSchema(connection);
-    await createTenantDirectory(connection);
+    if (!opts.readOnly) {
+      await createSchema(connection);
+      await createTenantDirectory(connection);
+    }
   } catch (err) {
     connection.closeSync();
     instance.closeSync();
