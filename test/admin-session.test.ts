@@ -76,7 +76,7 @@ describe('admin console sessions', () => {
     const me = await startAdminSession(hostClient(server.url, tenant.slug), reader, GOOGLE_DNS);
     const session = await me('GET', '/api/v1/admin/session');
     assert.deepEqual(session.body.roles, ['READ_ONLY_ADMIN']);
-    assert.deepEqual(session.body.permissions, ['apps.read', 'groups.read', 'logs.read', 'policies.read', 'remediations.read', 'roles.read', 'support.read', 'users.read']);
+    assert.deepEqual(session.body.permissions, ['apps.read', 'groups.read', 'investigations.read', 'logs.read', 'policies.read', 'remediations.read', 'roles.read', 'support.read', 'users.read']);
     assertOktaError(await me('GET', '/api/v1/api-tokens'), 403, 'E0000006');
   });
 

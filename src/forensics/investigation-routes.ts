@@ -65,10 +65,11 @@ const tenantName = (request: FastifyRequest) => principalOf(request).tenant.slug
 /**
  * /api/v1/investigations (a Bulwark addition, docs/forensics.md): a tenant's saved incidents, and their
  * questions asked of the tenant's own System Log: blast radius, timeline, pivots, and the signed impact report.
- * Reading the log is `logs.read`; saving and deleting an investigation is `investigations.manage`.
+ * Reading them is `investigations.read`, which no support scope holds (an investigation may be about support
+ * staff); saving and deleting one is `investigations.manage`.
  */
 export async function investigationRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { limit: number; after?: string } }>('/', { config: { permission: 'logs.read' }, schema: { querystring: listQuery } }, async (request, reply) => {
+  app.get<{ Querystring: { limit: number; after?: string } }>('/', { config: { permission: 'investigations.read' }, schema: { querystring: listQuery } }, async (request, reply) => {
     const ctx = serviceContextOf(request);
     const after = request.query.after === undefined ? undefined : await getInvestigation(ctx, request.query.after).catch(() => { throw OktaErrors.invalidPaging(); });
     const page = await listInvestigations(ctx, request.query.limit, after);
@@ -82,7 +83,7 @@ export async function investigationRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send(toPublicInvestigation(row, baseUrlOf(request)));
   });
 
-  app.get<{ Params: { id: string } }>('/:id', { config: { permission: 'logs.read' }, schema: { params } },
+  app.get<{ Params: { id: string } }>('/:id', { config: { permission: 'investigations.read' }, schema: { params } },
     async (request) => toPublicInvestigation(await getInvestigation(serviceContextOf(request), request.params.id), baseUrlOf(request)));
 
   app.delete<{ Params: { id: string } }>('/:id', { config: { permission: 'investigations.manage' }, schema: { params } }, async (request, reply) => {
@@ -90,14 +91,14 @@ export async function investigationRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { id: string } }>('/:id/blast-radius', { config: { permission: 'logs.read' }, schema: { params } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/:id/blast-radius', { config: { permission: 'investigations.read' }, schema: { params } }, async (request) => {
     const ctx = serviceContextOf(request);
     const row = await getInvestigation(ctx, request.params.id);
     return withOpenInvestigation(ctx, row, tenantName(request), (inv) => inv.blastRadius());
   });
 
   app.get<{ Params: { id: string }; Querystring: { limit: number; after?: string } }>('/:id/timeline', {
-    config: { permission: 'logs.read' }, schema: { params, querystring: timelineQuery },
+    config: { permission: 'investigations.read' }, schema: { params, querystring: timelineQuery },
   }, async (request) => {
     const ctx = serviceContextOf(request);
     const row = await getInvestigation(ctx, request.params.id);
@@ -106,7 +107,7 @@ export async function investigationRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { id: string; kind: 'ip' | 'actor' | 'session' }; Querystring: { value: string } }>('/:id/pivots/:kind', {
-    config: { permission: 'logs.read' }, schema: { params: pivotParams, querystring: pivotQuery },
+    config: { permission: 'investigations.read' }, schema: { params: pivotParams, querystring: pivotQuery },
   }, async (request) => {
     const ctx = serviceContextOf(request);
     const row = await getInvestigation(ctx, request.params.id);
@@ -119,7 +120,7 @@ export async function investigationRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { id: string }; Querystring: { format: ReportFormat } }>('/:id/report', {
-    config: { permission: 'logs.read' }, schema: { params, querystring: reportQuery },
+    config: { permission: 'investigations.read' }, schema: { params, querystring: reportQuery },
   }, async (request, reply) => {
     const ctx = serviceContextOf(request);
     const row = await getInvestigation(ctx, request.params.id);

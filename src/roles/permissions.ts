@@ -37,16 +37,21 @@ export const PERMISSIONS = [
   'remediations.manage',
   /** approve and apply one: every action of a plan may reach a super admin, which only a super admin may act on */
   'remediations.apply',
-  /** save and delete investigations of the tenant's own System Log (docs/forensics.md); reading them is logs.read */
+  /**
+   * see the tenant's investigations and ask their questions of its System Log (docs/forensics.md); not in any
+   * support scope: an investigation may be about support staff
+   */
+  'investigations.read',
+  /** save and delete them */
   'investigations.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<RoleType, readonly Permission[]> = {
   SUPER_ADMIN: PERMISSIONS,
-  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'users.factors.reset', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage', 'support.read', 'support.manage', 'remediations.read', 'remediations.manage', 'investigations.manage'],
+  ORG_ADMIN: ['users.read', 'users.manage', 'users.helpdesk', 'users.factors.reset', 'groups.read', 'groups.manage', 'apps.read', 'apps.manage', 'logs.read', 'roles.read', 'sessions.manage', 'policies.read', 'policies.manage', 'support.read', 'support.manage', 'remediations.read', 'remediations.manage', 'investigations.read', 'investigations.manage'],
   HELP_DESK_ADMIN: ['users.read', 'users.helpdesk', 'users.factors.reset', 'groups.read'],
-  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read', 'support.read', 'remediations.read'],
+  READ_ONLY_ADMIN: ['users.read', 'groups.read', 'apps.read', 'logs.read', 'roles.read', 'policies.read', 'support.read', 'remediations.read', 'investigations.read'],
 };
 
 export function permissionsOf(roles: Iterable<RoleType>): Set<Permission> {

@@ -10,7 +10,7 @@ const AREA_PERMISSION: Record<string, string> = {
   policies: 'policies.read',
   logs: 'logs.read',
   alerts: 'logs.read',
-  investigations: 'logs.read',
+  investigations: 'investigations.read',
   remediations: 'remediations.read',
   'support-access': 'support.read',
   'support-activity': 'support.read',
