@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { buildEvent } from '../src/syslog/build-event.ts';
 import type { AuditContext, EventInput } from '../src/syslog/log-event.ts';
 import { runCli } from './cli-helpers.ts';
+import { queryWorkspace } from './support/workspace.ts';
 import { sharedDataDir } from './helpers.ts';
 
 const DATA = sharedDataDir();
@@ -35,16 +35,7 @@ const EXPECTED = [
   ['sigma:7899144b-e416-4c28-b0b5-ab8f9e0a541d', '34482c7a-0d16-11ed-ae1b-39d0c0b4dfc8'],
 ];
 
-async function query(dataDir: string, workspace: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(join(dataDir, 'workspaces', `${workspace}.duckdb`), { access_mode: 'READ_ONLY' });
-  const conn = await instance.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
+const query = (dataDir: string, workspace: string, sql: string) => queryWorkspace(dataDir, workspace, sql);
 
 describe('bulwark detect --workspace', () => {
   let dir: string;

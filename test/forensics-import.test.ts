@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { formatOf } from '../src/forensics/formats.ts';
 import { runCli, type CliResult } from './cli-helpers.ts';
+import { queryWorkspace } from './support/workspace.ts';
 import { sharedDataDir } from './helpers.ts';
 
 const DATA = sharedDataDir();
@@ -27,16 +27,7 @@ function isValidEvent(e: Record<string, unknown>): boolean {
 
 type Summary = { files: { file: string; format: string; eventsRead: number; imported: number; duplicates: number; rejected: number }[]; eventsRead: number; imported: number; duplicates: number; rejected: number; seconds: number; eventsPerSecond: number };
 
-async function query(dataDir: string, workspace: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(join(dataDir, 'workspaces', `${workspace}.duckdb`), { access_mode: 'READ_ONLY' });
-  const conn = await instance.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
+const query = (dataDir: string, workspace: string, sql: string) => queryWorkspace(dataDir, workspace, sql);
 
 /** Okta's CSV export shape: one column per leaf, dotted paths, list items by index. */
 function flatten(value: unknown, prefix: string, out: Record<string, string>): void {

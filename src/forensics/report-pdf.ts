@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { esc } from './report-html.ts';
 import { ReportError } from './report-error.ts';
 
@@ -21,6 +21,8 @@ async function launch(executablePath: string): Promise<Browser> {
     throw new ReportError(`no Chromium at ${executablePath}: PDF reports need Debian's chromium package (apt-get install chromium), or BULWARK_CHROMIUM set to a Chromium executable`);
   }
   try {
+    // Loaded here, not at the top: playwright-core takes half a second to load, which every command would pay.
+    const { chromium } = await import('playwright-core');
     return await chromium.launch({ executablePath, args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   } catch (err) {
     throw new ReportError(`cannot start Chromium at ${executablePath}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
+import { excelJs } from './excel.ts';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
 import { raiseAlert } from '#src/alerts/service.ts';
 import { logInPlane, type StaffContext } from '#src/cases/staff-service.ts';
 import { withConnection, type Tx } from '#src/db/database.ts';
@@ -351,7 +351,7 @@ export async function identify(ctx: StaffContext, file: Buffer): Promise<{ downl
 /** A CSV's text, or an XLSX workbook's cells as text, one per line. */
 async function textOf(file: Buffer): Promise<string> {
   if (file.subarray(0, 4).toString('binary') !== 'PK\u0003\u0004') return file.toString('utf8');
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excelJs()).Workbook();
   try {
     await workbook.xlsx.load(file as unknown as ArrayBuffer);
   } catch {

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { setTimeout } from 'node:timers/promises';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import { excelJs } from './excel.ts';
 
 /**
  * A CSV file (as render.ts makes it) as an XLSX workbook of one sheet, streamed: ExcelJS's streaming writer,
@@ -14,12 +14,13 @@ const BUFFERED_LIMIT = 8 * 1024 * 1024;
 
 export function csvToXlsx(csv: AsyncIterable<Buffer>, sheetName: string, asOf: Date): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  workbook.created = asOf;
-  workbook.modified = asOf;
-  workbook.creator = 'Bulwark';
-  const sheet = workbook.addWorksheet(sheetName);
   (async () => {
+    const ExcelJS = await excelJs();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+    workbook.created = asOf;
+    workbook.modified = asOf;
+    workbook.creator = 'Bulwark';
+    const sheet = workbook.addWorksheet(sheetName);
     const rows = parse({ relax_column_count: false, bom: false });
     const feeding = (async () => {
       for await (const chunk of csv) if (!rows.write(chunk)) await new Promise((resolve) => rows.once('drain', resolve));

@@ -4,6 +4,7 @@ import { messageOf } from '../errors.ts';
 import { formatSeconds, withQuery } from '../format.ts';
 import { ErrorBanner } from '../ui/Banner.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
+import { useLoad } from '../ui/useLoad.ts';
 import type { PivotStep, Seen, Timeline, TimelineEntry } from './investigation.ts';
 
 const PAGE = 50;
@@ -63,43 +64,31 @@ export function EventRows({ caption, entries, onPivot, onOpenEvent }: {
 
 /** The suspects' events in time order, a page at a time ("Load more" goes on from the last one shown). */
 export function InvestigationTimeline({ path, onPivot, onOpenEvent }: { path: string; onPivot: (step: PivotStep) => void; onOpenEvent: (entry: TimelineEntry) => void }) {
-  const [entries, setEntries] = useState<TimelineEntry[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const first = useLoad<Timeline>(withQuery(`${path}/timeline`, { limit: PAGE }));
+  // The pages after the first, each read from where the one before ended.
+  const [more, setMore] = useState<Timeline | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
   const [shown, setShown] = useState('');
+  useEffect(() => setMore(null), [path]);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    adminCall<Timeline>('GET', withQuery(`${path}/timeline`, { limit: PAGE }), undefined, controller.signal).then(
-      (page) => {
-        if (controller.signal.aborted) return;
-        setEntries(page.entries);
-        setNext(page.next);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(messageOf(err));
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [path]);
+  const entries = [...(first.data?.entries ?? []), ...(more?.entries ?? [])];
+  const next = more ? more.next : first.data?.next ?? null;
+  const loading = first.loading || loadingMore;
+  const error = first.error ?? moreError;
 
   const loadMore = async () => {
     if (next === null) return;
-    setLoading(true);
-    setError(null);
+    setLoadingMore(true);
+    setMoreError(null);
     try {
       const page = await adminCall<Timeline>('GET', withQuery(`${path}/timeline`, { limit: PAGE, after: next }));
-      setEntries((shown) => [...shown, ...page.entries]);
-      setNext(page.next);
+      setMore((before) => ({ entries: [...(before?.entries ?? []), ...page.entries], next: page.next }));
       setShown(`${page.entries.length} more ${page.entries.length === 1 ? 'event' : 'events'} shown.`);
     } catch (err) {
-      setError(messageOf(err));
+      setMoreError(messageOf(err));
     } finally {
-      setLoading(false);
+      setLoadingMore(false);
     }
   };
 
