@@ -220,6 +220,20 @@ function windowed(window: Window | undefined, bound: Bound): string {
   return ` AND ${IN_WINDOW}`;
 }
 
+/**
+ * The events matching any of `conditions`, each an equality on one column, as a UNION ALL of one scan per
+ * condition, each leaving out what an earlier one took. A single-column equality is a filter DuckDB applies in
+ * the scan, reading the other columns only of the rows that pass; an OR across columns is applied after every
+ * column of every row is read: on 10,000,000 events, 0.25 s against 1.2 s.
+ */
+function anyOf(conditions: readonly string[]): string {
+  const branches = conditions.map((c, i) => {
+    const earlier = conditions.slice(0, i).map((e) => `(${e}) IS NOT TRUE`);
+    return `SELECT * FROM events WHERE ${[c, ...earlier].join(' AND ')}`;
+  });
+  return `(${branches.join(' UNION ALL ')})`;
+}
+
 export type IpPivot = (Count & { actorId: string | null; alternateId: string | null; type: string | null; tenants: number; sessions: number })[];
 
 /** From an address to every actor that used it. */
@@ -242,13 +256,14 @@ export function sessionsOfActor(ws: Workspace, actor: string, window?: Window): 
       coalesce(tenant, '${NO_TENANT}') AS tenant, ${SEEN},
       list(DISTINCT client_ip ORDER BY client_ip) FILTER (WHERE client_ip IS NOT NULL) AS "ipAddresses",
       list(DISTINCT as_number::INTEGER ORDER BY as_number::INTEGER) FILTER (WHERE as_number IS NOT NULL) AS "asNumbers"
-    FROM events WHERE (actor_id = $actor OR actor_alternate_id IN ($actor, lower($actor))) AND coalesce(external_session_id, root_session_id) IS NOT NULL${windowed(window, bound)}
+    FROM ${anyOf(['actor_id = $actor', 'actor_alternate_id = $actor', 'actor_alternate_id = lower($actor) AND $actor <> lower($actor)'])} AS events
+    WHERE coalesce(external_session_id, root_session_id) IS NOT NULL${windowed(window, bound)}
     GROUP BY 1, tenant ORDER BY "firstSeen", "sessionId"`, bound);
 }
 
 /** From a session (`externalSessionId` or `rootSessionId`) to everything done in it, in time order. */
 export function eventsOfSession(ws: Workspace, session: string, window?: Window): Promise<TimelineEntry[]> {
   const bound: Bound = { params: { session }, types: {} };
-  return rows(ws.connection, `SELECT ${TIMELINE_COLUMNS} FROM events
-    WHERE (external_session_id = $session OR root_session_id = $session)${windowed(window, bound)} ORDER BY events.published, events.uuid::VARCHAR LIMIT 10000`, bound);
+  return rows(ws.connection, `SELECT ${TIMELINE_COLUMNS} FROM ${anyOf(['external_session_id = $session', 'root_session_id = $session'])} AS events
+    WHERE true${windowed(window, bound)} ORDER BY events.published, events.uuid::VARCHAR LIMIT 10000`, bound);
 }
