@@ -1,4 +1,3 @@
-import { useEffect, useRef } from 'react';
 import { adminCall } from '../client.ts';
 import { formatDate } from '../format.ts';
 import type { Factor, VerifiedAction } from '../types.ts';
@@ -7,7 +6,7 @@ import { ConfirmButton } from '../ui/ConfirmButton.tsx';
 import { DataTable, type Column } from '../ui/DataTable.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
 import { Section, StatusBadge } from '../ui/Page.tsx';
-import { useLoad } from '../ui/useLoad.ts';
+import { useLoad, useReloadOn } from '../ui/useLoad.ts';
 import { resetOrOffer } from './verification.ts';
 
 const FACTOR_NAMES: Record<string, string> = {
@@ -36,12 +35,7 @@ export function UserFactorsCard({ userId, onNeedsVerification, changes = 0, onRe
   const base = `/api/v1/users/${userId}`;
   const { data, error, loading, reload } = useLoad<Factor[]>(`${base}/factors`);
   const factors = data ?? [];
-  const seen = useRef(changes);
-  useEffect(() => {
-    if (seen.current === changes) return;
-    seen.current = changes;
-    reload();
-  }, [changes, reload]);
+  useReloadOn(changes, reload);
 
   const reset = async (call: () => Promise<unknown>) => {
     if (!(await resetOrOffer(call, 'RESET_FACTORS', onNeedsVerification))) return;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { adminCall } from '../client.ts';
 import { formatDate, userName } from '../format.ts';
 import type { AdminSession, User, Verification, VerifiedAction } from '../types.ts';
@@ -9,7 +9,7 @@ import { Dialog } from '../ui/Dialog.tsx';
 import { FormActions } from '../ui/Fields.tsx';
 import { OneTimeValue } from '../ui/OneTimeValue.tsx';
 import { Section } from '../ui/Page.tsx';
-import { useLoad } from '../ui/useLoad.ts';
+import { useLoad, useReloadOn } from '../ui/useLoad.ts';
 import { AttestDialog, DenyDialog, withdraw } from './VerificationDialogs.tsx';
 import { VerifyPersonDialog } from './VerifyPersonDialog.tsx';
 import { ACTION_WORDS, METHOD_WORDS, standing } from './verification.ts';
@@ -49,12 +49,7 @@ export function UserVerificationCard({ user, viewer, ask, onAsk, onAskClosed, ch
   const me = viewer.user.id;
   const mayAsk = user.id !== me && (viewer.permissions.includes('users.helpdesk') || viewer.permissions.includes('users.factors.reset'));
 
-  const seen = useRef(changes);
-  useEffect(() => {
-    if (seen.current === changes) return;
-    seen.current = changes;
-    reload();
-  }, [changes, reload]);
+  useReloadOn(changes, reload);
 
   useEffect(() => {
     if (!waiting) return;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { adminCall } from '../client.ts';
 import { messageOf } from '../errors.ts';
 
@@ -33,4 +33,17 @@ export function useLoad<T>(path: string | null): Loaded<T> {
     return () => controller.abort();
   }, [path, version]);
   return { data, error, loading, reload: useCallback(() => setVersion((v) => v + 1), []), replace: setData };
+}
+
+/**
+ * Calls `reload` whenever `changes` moves on after the first render: a card reads again when a sibling card
+ * changed what it shows (a reset that verified a person, a verification that allows a reset).
+ */
+export function useReloadOn(changes: unknown, reload: () => void): void {
+  const seen = useRef(changes);
+  useEffect(() => {
+    if (seen.current === changes) return;
+    seen.current = changes;
+    reload();
+  }, [changes, reload]);
 }
