@@ -10,7 +10,7 @@ import { alertId } from '#src/detections/workspace-store.ts';
 import { checkWorkspaceName, openWorkspace, workspacePath, WorkspaceError } from '#src/forensics/workspace.ts';
 import { systemClock } from '#src/lib/clock.ts';
 import { CliError, cliConfig, print, printJson, printTable } from './context.ts';
-import { parseIsoDate } from './parse.ts';
+import { collect, parseIsoDate } from './parse.ts';
 
 type DetectOptions = {
   workspace: string; since?: string; until?: string; rules?: string; sigmaDir?: string; sigmaPlaceholder?: string[]; threshold?: string[]; json?: boolean;
@@ -19,7 +19,6 @@ type DetectOptions = {
 const RULE_KINDS = ['builtin', 'sigma'] as const;
 type RuleKind = (typeof RULE_KINDS)[number];
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function existingWorkspace(name: string, dataDir: string): string {
   try {

@@ -11,6 +11,7 @@ import { REPORT_FORMATS, tenantDirectory, writeImpactReports, type ReportFormat 
 import { loadReportKey } from '#src/forensics/report-signing.ts';
 import { checkWorkspaceName, openMemoryWorkspace, openWorkspace, workspacePath, WorkspaceError, type Workspace } from '#src/forensics/workspace.ts';
 import { CliError, cliConfig, print, printJson, printTable, tenantBySlug, withDatabase } from './context.ts';
+import { collect, parseInteger } from './parse.ts';
 
 type SourceOptions = { workspace?: string; live?: boolean; liveTenant?: string[] };
 type IncidentOptions = {
@@ -18,7 +19,6 @@ type IncidentOptions = {
   actor?: string[]; login?: string[]; ip?: string[]; cidr?: string[]; asn?: string[]; userAgent?: string[]; grant?: string;
 };
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function sourceOptions(cmd: Command): Command {
   return cmd
@@ -136,11 +136,6 @@ function printTimeline(entries: TimelineEntry[]): void {
       join(e.targets.map((x) => x.alternateId ?? x.id ?? ''), 2), e.uuid]));
 }
 
-const positive = (name: string, max: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${name} must be an integer from 1 to ${max}, got "${v}"`);
-  return n;
-};
 
 export function investigateCommands(program: Command): void {
   const inv = program.command('investigate')
@@ -162,7 +157,7 @@ export function investigateCommands(program: Command): void {
   const timeline = inv.command('timeline')
     .description('The suspects\' events in time order, a page at a time')
     .option('--tenant <id>', 'only this tenant')
-    .option('--limit <n>', 'events per page (1-10000, default 100)', positive('--limit', 10_000), 100)
+    .option('--limit <n>', 'events per page (1-10000, default 100)', (v: string) => parseInteger(v, '--limit', 1, 10_000), 100)
     .option('--after <cursor>', 'the page after this cursor (printed at the end of the previous page)')
     .option('--json', 'print as JSON');
   incidentOptions(sourceOptions(timeline)).action(async (o: SourceOptions & IncidentOptions & { tenant?: string; limit: number; after?: string; json?: boolean }) => {

@@ -45,3 +45,6 @@ export async function readSecretFromStdin(what: string): Promise<string> {
   if (text === '') throw new CliError(`${what} on standard input is empty`);
   return text;
 }
+
+/** For a repeatable option: commander hands each value with the list so far. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
