@@ -35,12 +35,19 @@ export async function pageWithAuthenticator(context: BrowserContext): Promise<{ 
   return { page, cdp };
 }
 
-/** Opens an enrollment link in `page` (with its virtual authenticator) and creates the passkey it asks for: signed in, on /account. */
+/**
+ * Opens an enrollment link in `page` (with its virtual authenticator) and creates the passkey it asks for:
+ * signed in, on /account, with the page's first reads answered. Callers often grant a role next, which ends
+ * the user's sessions; a read still in flight would then send the page to sign in, under the caller's next
+ * navigation.
+ */
 export async function enrollPasskeyByLink(page: Page, origin: string, activationUrl: string): Promise<void> {
   const link = new URL(activationUrl);
   await page.goto(`${origin}${link.pathname}${link.hash}`);
   await page.getByRole('button', { name: 'Create a passkey' }).click();
   await page.waitForURL(`${origin}/account`);
+  await page.getByTestId('login').waitFor();
+  await page.waitForLoadState('networkidle');
 }
 
 /**
