@@ -122,9 +122,9 @@ const sqlType = (shape: Shape): string => {
   return `STRUCT(${Object.entries(shape).map(([k, v]) => `"${k}" ${sqlType(v)}`).join(', ')})`;
 };
 /** `read_json`'s `columns` and `json_transform`'s structure: the same fields, two spellings. */
-const READ_JSON_COLUMNS = `{${Object.entries(FIELDS).map(([k, v]) => `'${k}': '${sqlType(v)}'`).join(', ')}}`;
+export const READ_JSON_COLUMNS = `{${Object.entries(FIELDS).map(([k, v]) => `'${k}': '${sqlType(v)}'`).join(', ')}}`;
 const TRANSFORM_SHAPE = JSON.stringify(FIELDS);
-const FIELD_LIST = Object.keys(FIELDS).map((k) => `"${k}"`).join(', ');
+export const FIELD_LIST = Object.keys(FIELDS).map((k) => `"${k}"`).join(', ');
 
 /** The same rules as validate.ts; validate.ts then words the reason for a reject. */
 const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
