@@ -1,22 +1,32 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_USAGE } from './context.ts';
-import { detectCommands } from './detect-commands.ts';
-import { workspaceCommands } from './forensics-commands.ts';
-import { investigateCommands } from './investigate-commands.ts';
-import { logCommands } from './log-commands.ts';
-import { remediationCommands } from './remediation-commands.ts';
-import { reportCommands } from './report-commands.ts';
-import { serverCommands } from './server-commands.ts';
-import { simulateCommand } from './simulate-commands.ts';
-import { tenantCommands } from './tenant-commands.ts';
-import { tokenCommands } from './token-commands.ts';
-import { userCommands } from './user-commands.ts';
+
+type Register = (program: Command) => void;
+
+/**
+ * The command groups, in the order help lists them, each with the top-level names it registers. A group's
+ * module is imported only when its command runs: most of a command's start is loading modules, and each group
+ * brings its own capability's (the simulator, remediation, detections), which no other command needs.
+ */
+const GROUPS: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['serve', 'migrate'], load: async () => (await import('./server-commands.ts')).serverCommands },
+  { names: ['tenant'], load: async () => (await import('./tenant-commands.ts')).tenantCommands },
+  { names: ['user'], load: async () => (await import('./user-commands.ts')).userCommands },
+  { names: ['token'], load: async () => (await import('./token-commands.ts')).tokenCommands },
+  { names: ['log', 'logs'], load: async () => (await import('./log-commands.ts')).logCommands },
+  { names: ['workspaces', 'workspace'], load: async () => (await import('./forensics-commands.ts')).workspaceCommands },
+  { names: ['detect'], load: async () => (await import('./detect-commands.ts')).detectCommands },
+  { names: ['simulate'], load: async () => (await import('./simulate-commands.ts')).simulateCommand },
+  { names: ['remediate'], load: async () => (await import('./remediation-commands.ts')).remediationCommands },
+  { names: ['investigate'], load: async () => (await import('./investigate-commands.ts')).investigateCommands },
+  { names: ['report', 'reports'], load: async () => (await import('./report-commands.ts')).reportCommands },
+];
 
 /**
  * The `bulwark` operator command line. Commander's own exits are turned into exceptions (`exitOverride`) so
  * that main.ts alone decides the exit code and every open database is closed first.
  */
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command('bulwark')
     .description('Operate a Bulwark installation: run the server, manage tenants, users and API tokens, verify and export the System Log.\nCommands act as the operator (actor SystemPrincipal in the System Log) on the database the environment names: DATABASE_URL, or the embedded PostgreSQL in BULWARK_DATA_DIR (joined when a server is running).')
     .exitOverride()
@@ -25,17 +35,9 @@ export function buildProgram(): Command {
       // Commander puts its "Did you mean" hint on a second line; errors stay one line for scripts and logs.
       outputError: (text, write) => write(`${text.trimEnd().replaceAll('\n', ' ')}\n`),
     });
-  serverCommands(program);
-  tenantCommands(program);
-  userCommands(program);
-  tokenCommands(program);
-  logCommands(program);
-  workspaceCommands(program);
-  detectCommands(program);
-  simulateCommand(program);
-  remediationCommands(program);
-  investigateCommands(program);
-  reportCommands(program);
+  // Help, `help NAME`, and a name that is no command (for the "did you mean") need every group.
+  const named = GROUPS.find((g) => g.names.includes(argv[2] ?? ''));
+  for (const group of named ? [named] : GROUPS) (await group.load())(program);
   return program;
 }
 
@@ -46,7 +48,7 @@ export function buildProgram(): Command {
  */
 export async function runCli(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     // Commander has already printed its own message, or the help that was asked for.
