@@ -54,12 +54,15 @@ describe('bad input', () => {
     return { status: res.status, headers: res.headers, body: parsed, text };
   }
 
+  type Refusal = [what: string, expected: Expect | readonly Expect[], send: () => Promise<ApiResponse>];
+
   /**
    * Runs `send`, expects the Okta error (one of them, when given several), and checks the tenant did not
-   * change; returns a failure or null.
+   * change; returns a failure or null. `before`, when given, is the tenant's digest as it stands (known from
+   * the refusal just checked); the digest after is returned with the verdict, for the next one.
    */
-  async function refused(what: string, expected: Expect | readonly Expect[], send: () => Promise<ApiResponse>): Promise<string | null> {
-    const before = await tenantFingerprint(server.db, tenant.id);
+  async function check([what, expected, send]: Refusal, known?: string): Promise<{ failure: string | null; after?: string }> {
+    const before = known ?? await tenantFingerprint(server.db, tenant.id);
     const res = await send();
     const options: readonly Expect[] = 'status' in expected ? [expected] : expected;
     const match = options.find((e) => e.status === res.status) ?? (options[0] as Expect);
@@ -67,10 +70,30 @@ describe('bad input', () => {
     try {
       assertOktaError(res, match.status, codes.includes(res.body?.errorCode) ? res.body.errorCode : codes.join(' or '));
     } catch (err) {
-      return `${what}: ${(err as Error).message.slice(0, 300)}`;
+      return { failure: `${what}: ${(err as Error).message.slice(0, 300)}` };
     }
-    if (await tenantFingerprint(server.db, tenant.id) !== before) return `${what}: answered ${match.status} but the tenant changed`;
-    return null;
+    const after = await tenantFingerprint(server.db, tenant.id);
+    if (after !== before) return { failure: `${what}: answered ${match.status} but the tenant changed` };
+    return { failure: null, after };
+  }
+
+  async function refused(...refusal: Refusal): Promise<string | null> {
+    return (await check(refusal)).failure;
+  }
+
+  /**
+   * Refusals sent one after another with nothing else in between: each one's digest after is the next one's
+   * before, which halves the digests of the loops over every route (once one fails, the next reads it afresh).
+   */
+  async function refusedInTurn(refusals: Refusal[]): Promise<(string | null)[]> {
+    const failures: (string | null)[] = [];
+    let known: string | undefined;
+    for (const refusal of refusals) {
+      const { failure, after } = await check(refusal, known);
+      failures.push(failure);
+      known = after;
+    }
+    return failures;
   }
 
   /** Each route of both catalog tables that `wanted` picks, with a fresh call. */
@@ -97,14 +120,14 @@ describe('bad input', () => {
     // GET /login/sessionCookieRedirect changes state too, but nothing reads a GET's body: its input is the query.
     for await (const { key, call, web } of prepared((k, entry) => entry.writes && methodOf(k) !== 'GET')) {
       const method = methodOf(key);
-      failures.push(
-        await refused(`${key} broken JSON`, { status: 400, code: 'E0000003' }, () => raw(method, call.path, '{"profile": {"login": ', 'application/json', web)),
-        await refused(`${key} JSON with trailing garbage`, { status: 400, code: 'E0000003' }, () => raw(method, call.path, '{} {}', 'application/json', web)),
-        await refused(`${key} text/plain`, { status: 415, code: 'E0000002' }, () => raw(method, call.path, JSON.stringify(call.body ?? {}), 'text/plain', web)),
-        await refused(`${key} form`, { status: 415, code: 'E0000002' }, () => raw(method, call.path, 'profile=x', 'application/x-www-form-urlencoded', web)),
-        await refused(`${key} multipart`, { status: 415, code: 'E0000002' }, () => raw(method, call.path, '--b\r\n\r\nx\r\n--b--', 'multipart/form-data; boundary=b', web)),
-        await refused(`${key} over the body limit`, { status: 413, code: 'E0000001' }, () => raw(method, call.path, oversize, 'application/json', web)),
-      );
+      failures.push(...await refusedInTurn([
+        [`${key} broken JSON`, { status: 400, code: 'E0000003' }, () => raw(method, call.path, '{"profile": {"login": ', 'application/json', web)],
+        [`${key} JSON with trailing garbage`, { status: 400, code: 'E0000003' }, () => raw(method, call.path, '{} {}', 'application/json', web)],
+        [`${key} text/plain`, { status: 415, code: 'E0000002' }, () => raw(method, call.path, JSON.stringify(call.body ?? {}), 'text/plain', web)],
+        [`${key} form`, { status: 415, code: 'E0000002' }, () => raw(method, call.path, 'profile=x', 'application/x-www-form-urlencoded', web)],
+        [`${key} multipart`, { status: 415, code: 'E0000002' }, () => raw(method, call.path, '--b\r\n\r\nx\r\n--b--', 'multipart/form-data; boundary=b', web)],
+        [`${key} over the body limit`, { status: 413, code: 'E0000001' }, () => raw(method, call.path, oversize, 'application/json', web)],
+      ]));
     }
     assert.deepEqual(failures.filter(Boolean), []);
   });
@@ -133,8 +156,10 @@ describe('bad input', () => {
         variants.push([`an unknown field in ${k}`, { ...valid, [k]: { ...v, 'not valid!': 'x' } }]);
         for (const field of Object.keys(v)) variants.push([`${k}.${field} as an object`, { ...valid, [k]: { ...v, [field]: { nested: true } } }]);
       }
-      for (const [what, body] of variants) failures.push(await refused(`${key} with ${what}`, bad, () => raw(method, call.path, JSON.stringify(body), 'application/json', web)));
-      failures.push(await refused(`${key} with no body`, bad, () => raw(method, call.path, '', 'application/json', web)));
+      failures.push(...await refusedInTurn([
+        ...variants.map(([what, body]): Refusal => [`${key} with ${what}`, bad, () => raw(method, call.path, JSON.stringify(body), 'application/json', web)]),
+        [`${key} with no body`, bad, () => raw(method, call.path, '', 'application/json', web)],
+      ]));
     }
     assert.deepEqual(failures.filter(Boolean), []);
   });
