@@ -27,7 +27,7 @@ const HOUR_MS = 3_600_000;
 const REQUEST_TTL_MS = 24 * HOUR_MS;
 const RUN_TTL_MS = HOUR_MS;
 const DOWNLOADS_PER_HOUR = 10;
-/** A download this many times larger than the median of the template's recent ones raises an alert. */
+/** A download this many times larger than the median of the template's recent ones in its format raises an alert. */
 const OVERSIZE_FACTOR = 10;
 const OVERSIZE_HISTORY = 20;
 const OVERSIZE_MIN_HISTORY = 3;
@@ -256,7 +256,7 @@ export async function startDownload(ctx: StaffContext, runId: string, format: 'c
   async function finish(end: 'COMPLETE' | 'ABORTED', bytes: number, sha256: string, contentSha256: string | null): Promise<void> {
     recorded = true;
     const at = ctx.clock.now();
-    const sizes = end === 'COMPLETE' ? await recentSizes(ctx.db, ctx.planeId, template.id, download.id, OVERSIZE_HISTORY) : [];
+    const sizes = end === 'COMPLETE' ? await recentSizes(ctx.db, ctx.planeId, template.id, format, download.id, OVERSIZE_HISTORY) : [];
     const median = sizes.length >= OVERSIZE_MIN_HISTORY ? [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)] as number : null;
     const oversize = median !== null && bytes > OVERSIZE_FACTOR * Math.max(median, 1);
     await ctx.db.transaction().execute(async (tx) => {

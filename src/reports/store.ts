@@ -113,10 +113,13 @@ export async function downloadsSince(db: Executor, planeId: string, person: stri
   return Number(row.n);
 }
 
-/** The byte sizes of a template's last complete downloads before this one, newest first. */
-export async function recentSizes(db: Executor, planeId: string, template: string, except: string, limit: number): Promise<number[]> {
-  const rows = await db.selectFrom('report_downloads').select('bytes').where('tenant_id', '=', planeId).where('template', '=', template)
-    .where('status', '=', 'COMPLETE').where('id', '<>', except).orderBy('started', 'desc').limit(limit).execute();
+/**
+ * The byte sizes of a template's last complete downloads in one format before this one, newest first (an XLSX
+ * file is many times the CSV of the same rows; downloads of one instant in the order of their ids).
+ */
+export async function recentSizes(db: Executor, planeId: string, template: string, format: string, except: string, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('report_downloads').select('bytes').where('tenant_id', '=', planeId).where('template', '=', template).where('format', '=', format)
+    .where('status', '=', 'COMPLETE').where('id', '<>', except).orderBy('started', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return rows.map((r) => Number(r.bytes));
 }
 
