@@ -2,7 +2,10 @@
  * No user enumeration through sign-in: an unknown user, a wrong password and a locked account get the same
  * status and body, and take the same time (median of 200 tries each, within 5%). The three are interleaved in
  * a random order each round so that the machine's other load falls on all alike, each case spreads over
- * several accounts, and test/run-tests.ts runs this file alone, after the others (*.timing.ts).
+ * several accounts, and test/run-tests.ts runs this file alone, after the others (*.timing.ts). Load can
+ * still make equal cases look apart, never apart cases look equal, so a measurement over 5% is taken again,
+ * up to three times: a real difference (a skipped password hash is several times slower or faster) fails
+ * every one.
  */
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
@@ -55,24 +58,29 @@ describe('sign-in failures', () => {
       wrongPassword: (i: number) => ({ username: (wrong[i % wrong.length] as UserRef).login, password: 'Wrong-Password-1' }),
       locked: (i: number) => ({ username: (locked[i % locked.length] as UserRef).login, password: PASSWORD }),
     };
-    const times: Record<keyof typeof cases, number[]> = { unknown: [], wrongPassword: [], locked: [] };
     const bodies = new Set<string>();
-    for (let i = -5; i < TRIES; i++) {
-      for (const name of shuffled(Object.keys(cases) as (keyof typeof cases)[])) {
-        const body = cases[name](i + 5);
-        const began = performance.now();
-        const res = await browser('POST', '/api/v1/authn', body);
-        const took = performance.now() - began;
-        assert.equal(res.status, 401, `${name}: ${res.text}`);
-        bodies.add(JSON.stringify({ ...res.body, errorId: null }));
-        if (i >= 0) times[name].push(took);
+    const measure = async () => {
+      const times: Record<keyof typeof cases, number[]> = { unknown: [], wrongPassword: [], locked: [] };
+      for (let i = -5; i < TRIES; i++) {
+        for (const name of shuffled(Object.keys(cases) as (keyof typeof cases)[])) {
+          const body = cases[name](i + 5);
+          const began = performance.now();
+          const res = await browser('POST', '/api/v1/authn', body);
+          const took = performance.now() - began;
+          assert.equal(res.status, 401, `${name}: ${res.text}`);
+          bodies.add(JSON.stringify({ ...res.body, errorId: null }));
+          if (i >= 0) times[name].push(took);
+        }
       }
-    }
+      const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+      const values = Object.values(medians);
+      const spread = Math.max(...values) / Math.min(...values) - 1;
+      console.log(`sign-in failure medians: ${JSON.stringify(medians)} spread ${(spread * 100).toFixed(1)}%`);
+      return { medians, spread };
+    };
+    let measured = await measure();
+    for (let attempt = 2; attempt <= 3 && measured.spread > 0.05; attempt++) measured = await measure();
     assert.equal(bodies.size, 1, `bodies differ: ${[...bodies].join(' | ')}`);
-    const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-    const values = Object.values(medians);
-    const spread = Math.max(...values) / Math.min(...values) - 1;
-    console.log(`sign-in failure medians: ${JSON.stringify(medians)} spread ${(spread * 100).toFixed(1)}%`);
-    assert.ok(spread <= 0.05, `medians differ by ${(spread * 100).toFixed(1)}%: ${JSON.stringify(medians)}`);
+    assert.ok(measured.spread <= 0.05, `medians differ by ${(measured.spread * 100).toFixed(1)}% in three measurements; the last: ${JSON.stringify(measured.medians)}`);
   });
 });
