@@ -299,6 +299,21 @@ describe('bulwark simulate', () => {
     const cases = await query('replay-2023', `SELECT DISTINCT u.t.id AS org FROM events, unnest(targets) AS u(t) WHERE event_type = 'bulwark.support.case.read' AND actor_id = $suspect AND u.t.type = 'Org' ORDER BY 1`,
       { suspect: truth.suspect.actorId });
     assert.deepEqual(column(cases, 'org'), truth.touchedTenants);
+
+    // An investigation of the account finds no customer tenant acted on (it worked in the support plane only),
+    // and names the customers whose cases it read, with the export among the plane's event types.
+    const res = await cli(['investigate', '--workspace', 'replay-2023', '--since', truth.window.since, '--until', truth.window.until, '--actor', truth.suspect.actorId, '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const b = JSON.parse(res.stdout) as BlastRadius;
+    assert.deepEqual([b.totals.events, b.tenants], [0, []]);
+    assert.deepEqual(b.supportPlanes.map((p) => p.tenant), [truth.supportPlane.id]);
+    const [plane] = b.supportPlanes;
+    assert.deepEqual(plane?.customers.map((c) => c.tenant).sort(), [...truth.touchedTenants].sort());
+    assert.ok(plane?.customers.every((c) => c.events >= 1 && c.name !== null));
+    assert.ok(plane?.eventTypes.includes('bulwark.support.report.download.complete'), plane?.eventTypes.join());
+    const table = await cli(['investigate', '--workspace', 'replay-2023', '--since', truth.window.since, '--until', truth.window.until, '--actor', truth.suspect.actorId]);
+    assert.match(table.stdout, /^No events of the suspects on customer tenants\.$/m);
+    assert.match(table.stdout, new RegExp(`Those events were about ${truth.touchedTenants.length} customer tenants:`));
   });
 
   it('shows its help, with the scenarios and their defaults, with exit 0', async () => {

@@ -116,8 +116,15 @@ const join = (list: readonly string[] | null, max = 4) => (list === null ? '' : 
 function printBlastRadius(b: BlastRadius): void {
   const t = b.totals;
   print(`${b.incident.name}: ${b.incident.window.since} to ${b.incident.window.until}, ${b.source.kind} ${b.source.name}`);
-  print(`${t.events} events by ${t.actors} actors on ${t.tenants} tenants, ${t.users} users targeted, ${t.eventTypes} event types; first ${short(t.firstSeen)}, last ${short(t.lastSeen)}`);
-  for (const p of b.supportPlanes) print(`Also ${p.events} events in the support plane ${p.name ?? p.tenant} (the staff side; not a customer, left out of the counts above).`);
+  print(t.events === 0 ? 'No events of the suspects on customer tenants.'
+    : `${t.events} events by ${t.actors} actors on ${t.tenants} tenants, ${t.users} users targeted, ${t.eventTypes} event types; first ${short(t.firstSeen)}, last ${short(t.lastSeen)}`);
+  for (const p of b.supportPlanes) {
+    print(`Also ${p.events} events in the support plane ${p.name ?? p.tenant} (the staff side; not a customer, left out of the counts above): ${join(p.eventTypes, 6)}.`);
+    if (p.customers.length === 0) continue;
+    print(`Those events were about ${p.customers.length} customer tenant${p.customers.length === 1 ? '' : 's'}:`);
+    printTable(['TENANT', 'NAME', 'EVENTS', 'FIRST SEEN', 'LAST SEEN'],
+      p.customers.map((o) => [o.tenant, o.name ?? '', String(o.events), short(o.firstSeen), short(o.lastSeen)]));
+  }
   if (t.events === 0) return;
   print();
   printTable(['TENANT', 'NAME', 'EVENTS', 'USERS', 'FIRST SEEN', 'LAST SEEN', 'EVENT TYPES'],

@@ -95,8 +95,12 @@ export type BlastRadius = {
   users: (Count & { tenant: string; id: string; alternateId: string | null; displayName: string | null; eventTypes: string[] })[];
   actions: (Count & { eventType: string; tenants: number; users: number })[];
   actors: (Count & { id: string | null; alternateId: string | null; type: string | null; tenants: number; ipAddresses: string[] })[];
-  /** The provider's support-plane tenants the suspects' events are also in (the staff side); not customers, not in the rest. */
-  supportPlanes: (Count & { tenant: string; name: string | null })[];
+  /**
+   * The provider's support-plane tenants the suspects' events are also in (the staff side); not customers, not
+   * in the rest. `customers` are the customer tenants those events were about (their `Org` targets: the cases
+   * read, the organizations asked for access): in the 2023 incident, the only trace of whom it touched.
+   */
+  supportPlanes: (Count & { tenant: string; name: string | null; eventTypes: string[]; customers: (Count & { tenant: string; name: string | null })[] })[];
 };
 
 const SEEN = `count(*)::INTEGER AS events, ${ISO('min(published)')} AS "firstSeen", ${ISO('max(published)')} AS "lastSeen"`;
@@ -152,8 +156,15 @@ export class Investigation {
     const actors = await rows<BlastRadius['actors'][number]>(c, `SELECT actor_id AS id, any_value(actor_alternate_id) AS "alternateId", any_value(actor_type) AS type,
         ${SEEN}, count(DISTINCT tenant)::INTEGER AS tenants, list(DISTINCT client_ip ORDER BY client_ip) FILTER (WHERE client_ip IS NOT NULL) AS "ipAddresses"
       FROM customer_events GROUP BY actor_id ORDER BY events DESC, id`);
-    const supportPlanes = await rows<BlastRadius['supportPlanes'][number]>(c, `SELECT s.tenant, any_value(d.name) AS name, ${SEEN}
-      FROM suspect_events s LEFT JOIN tenants d USING (tenant) WHERE s.plane GROUP BY s.tenant ORDER BY s.tenant`);
+    const supportPlanes = await rows<BlastRadius['supportPlanes'][number]>(c, `SELECT p.*, coalesce(o.customers, []) AS customers
+      FROM (SELECT s.tenant, any_value(d.name) AS name, ${SEEN}, list(DISTINCT event_type ORDER BY event_type) AS "eventTypes"
+        FROM suspect_events s LEFT JOIN tenants d USING (tenant) WHERE s.plane GROUP BY s.tenant) p
+      LEFT JOIN (SELECT plane AS tenant, list({'tenant': org, 'name': name, 'events': events, 'firstSeen': "firstSeen", 'lastSeen': "lastSeen"} ORDER BY "firstSeen", org) AS customers
+        FROM (SELECT s.tenant AS plane, t.id AS org, any_value(coalesce(d.name, t.displayName)) AS name, ${SEEN}
+          FROM suspect_events s, unnest(s.targets) AS x(t) LEFT JOIN tenants d ON d.tenant = t.id
+          WHERE s.plane AND t.type = 'Org' AND t.id IS NOT NULL GROUP BY s.tenant, t.id)
+        GROUP BY plane) o USING (tenant)
+      ORDER BY p.tenant`);
     return { incident: this.incident, source: this.source, totals: totals as BlastRadius['totals'], tenants, users, actions, actors, supportPlanes };
   }
 
