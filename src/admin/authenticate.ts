@@ -4,6 +4,7 @@ import { AppError, OktaErrors } from '#src/http/errors.ts';
 import type { Principal } from '#src/http/principal.ts';
 import { publicAuditContext } from '#src/http/request-context.ts';
 import { assertSameOrigin } from '#src/http/same-origin.ts';
+import { auditNetwork } from '#src/network/resolver.ts';
 import { permissionsOf } from '#src/roles/permissions.ts';
 import { roleTypesOf } from '#src/roles/service.ts';
 import { readAdminCookie } from '#src/sessions/cookie.ts';
@@ -110,7 +111,7 @@ export async function authenticateAdminSession(request: FastifyRequest, reply: F
   request.network = network;
   if (!networkAllowed(settings, session.asn, network)) {
     const target = await ownerTarget(request, tenant.id, session);
-    await refuseSessionContext(db, clock, tenant.id, { ...publicAuditContext(request, target), network: { asNumber: network.asn, asOrg: network.asOrg, country: network.country } }, session, target, {
+    await refuseSessionContext(db, clock, tenant.id, { ...publicAuditContext(request, target), network: auditNetwork(network) }, session, target, {
       reason: 'ASN_CHANGED', endSession: true,
       debugData: { sessionAsNumber: session.asn, sessionIpAddress: session.ipAddress, requestAsNumber: network.asn, requestIpAddress: network.ip },
     });

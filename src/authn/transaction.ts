@@ -8,7 +8,7 @@ import type { Enrollment } from '#src/factors/dto.ts';
 import { activeFactors, factorTarget, type FactorRow } from '#src/factors/service.ts';
 import { passkeyChallenge, WEBAUTHN, type RelyingParty } from '#src/factors/webauthn.ts';
 import type { SecretBox } from '#src/lib/secret-box.ts';
-import type { NetworkInfo } from '#src/network/resolver.ts';
+import { auditNetwork, type NetworkInfo } from '#src/network/resolver.ts';
 import { behaviorsOf, issueSessionToken, knownNetworks } from '#src/sessions/service.ts';
 import type { AuditContext, EventInput, LogActor } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
@@ -107,7 +107,7 @@ export async function nextStep(tx: Tx, ctx: SignInContext, user: UserRow, flow: 
   const decision = await decideSignOn(tx, ctx.tenant.id, app, user.id, ctx.network);
   const rule = decision.actions;
   const behaviors = behaviorsOf(ctx.network, await knownNetworks(tx, ctx.clock, ctx.tenant.id, { id: null, userId: user.id }, ctx.knownNetworkDays));
-  const audit = { ...ctx.audit(userTarget(user)), network: { asNumber: ctx.network.asn, asOrg: ctx.network.asOrg, country: ctx.network.country } };
+  const audit = { ...ctx.audit(userTarget(user)), network: auditNetwork(ctx.network) };
   const log = (outcome: EvaluationOutcome) => recordEvents(tx, ctx.clock, ctx.tenant.id, audit, [
     evaluationEvent(ctx.tenant.id, decision, { app, user: userTarget(user), outcome, amr, behaviors }),
   ]);

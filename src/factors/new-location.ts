@@ -2,7 +2,7 @@ import { raiseAlert } from '#src/alerts/service.ts';
 import type { Db } from '#src/db/database.ts';
 import { AppError } from '#src/http/errors.ts';
 import type { Clock } from '#src/lib/clock.ts';
-import type { NetworkInfo } from '#src/network/resolver.ts';
+import { auditNetwork, type NetworkInfo } from '#src/network/resolver.ts';
 import { clearSessionsOfUser, hasSignedIn, knownNetworks, type SessionRow } from '#src/sessions/service.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvents } from '#src/syslog/service.ts';
@@ -52,7 +52,7 @@ export async function assertEnrollmentFromKnownNetwork(c: EnrollmentCheck): Prom
     days: c.days,
     sessionId: c.session?.id ?? null,
   };
-  const audit: AuditContext = { ...c.audit, network: { asNumber: c.network.asn, asOrg: c.network.asOrg, country: c.network.country } };
+  const audit: AuditContext = { ...c.audit, network: auditNetwork(c.network) };
   await c.db.transaction().execute(async (tx) => {
     const ended = await clearSessionsOfUser(tx, c.clock, c.tenantId, audit, c.user, 'lifecycle');
     await recordEvents(tx, c.clock, c.tenantId, audit, [

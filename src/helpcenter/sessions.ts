@@ -3,7 +3,7 @@ import type { Db, Tx } from '#src/db/database.ts';
 import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
-import type { NetworkInfo } from '#src/network/resolver.ts';
+import { auditNetwork, type NetworkInfo } from '#src/network/resolver.ts';
 import { appTarget } from '#src/policy/sign-on.ts';
 import type { AuditContext, LogActor, LogTarget } from '#src/syslog/log-event.ts';
 import { recordEvent } from '#src/syslog/service.ts';
@@ -38,8 +38,6 @@ export type CurrentSession =
   | { kind: 'ended'; reason: SessionEnd; staff: boolean }
   | { kind: 'none' };
 
-const networkContext = (network: NetworkInfo) => ({ asNumber: network.asn, asOrg: network.asOrg, country: network.country });
-
 /** The customer as their tenant's System Log names them; the Help Center keeps no login, so the email stands in. */
 export function customerActor(user: Pick<Identity, 'subject' | 'name' | 'email'>): LogActor {
   return { alternateId: user.email ?? 'unknown', detailEntry: null, displayName: user.name, id: user.subject, type: 'User' };
@@ -69,7 +67,7 @@ export async function startHelpCenterSession(
       ipAddress: input.network.ip, asn: input.network.asn, asOrg: input.network.asOrg, deviceJkt: input.deviceJkt ?? null,
     };
     await insertSession(tx, row, sha256Hex(token));
-    await recordEvent(tx, clock, input.tenantId, { ...input.audit(customerActor(identity)), network: networkContext(input.network) }, {
+    await recordEvent(tx, clock, input.tenantId, { ...input.audit(customerActor(identity)), network: auditNetwork(input.network) }, {
       eventType: 'bulwark.help_center.session.start',
       displayMessage: 'User signed in to the Help Center',
       target: [appTarget(HELP_CENTER_CLIENT_ID)],
@@ -137,7 +135,7 @@ export async function endForNetworkChange(db: Db, clock: Clock, live: { session:
   const { session, user } = live;
   return db.transaction().execute(async (tx) => {
     if (!(await endSessionRow(tx, session, clock.now(), 'ASN_CHANGED'))) return false;
-    await recordEvent(tx, clock, session.tenantId, { ...audit, network: networkContext(network) }, {
+    await recordEvent(tx, clock, session.tenantId, { ...audit, network: auditNetwork(network) }, {
       eventType: 'user.session.context.change',
       displayMessage: 'User session context changed',
       outcome: { result: 'DENY', reason: 'ASN_CHANGED' },

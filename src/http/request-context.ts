@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { auditNetwork } from '#src/network/resolver.ts';
 import type { ServiceContext } from '#src/service-context.ts';
 import type { AuditContext, LogActor } from '#src/syslog/log-event.ts';
 import { OktaErrors } from './errors.ts';
@@ -22,7 +23,7 @@ export function auditContextOf(request: FastifyRequest): AuditContext {
     transaction: { detail: principalDetail(p), id: request.id, type: 'WEB' },
     requestUri: request.url.split('?')[0] ?? request.url,
     ...(p.via.kind === 'session' ? { sessionId: p.via.sessionId } : {}),
-    ...(request.network ? { network: { asNumber: request.network.asn, asOrg: request.network.asOrg, country: request.network.country } } : {}),
+    ...(request.network ? { network: auditNetwork(request.network) } : {}),
   };
 }
 

@@ -1,9 +1,15 @@
 import { join } from 'node:path';
 import maxmind, { type Reader, type Response } from 'maxmind';
+import type { AuditContext } from '#src/syslog/log-event.ts';
 import { loadAsnTable, type AsnTable } from './asn-table.ts';
 
 /** Where a request came from, as far as the address tells: its AS and, when the data has it, its country. */
 export type NetworkInfo = { ip: string | null; asn: number | null; asOrg: string | null; country: string | null };
+
+/** The network as a System Log event records it (its `securityContext`). */
+export function auditNetwork(network: NetworkInfo): NonNullable<AuditContext['network']> {
+  return { asNumber: network.asn, asOrg: network.asOrg, country: network.country };
+}
 
 type MmdbRecord = Response & {
   autonomous_system_number?: number;

@@ -4,7 +4,7 @@ import type { Clock } from '#src/lib/clock.ts';
 import { newId } from '#src/lib/ids.ts';
 import { newSecret, sha256Hex } from '#src/lib/secrets.ts';
 import type { AuditContext, LogTarget } from '#src/syslog/log-event.ts';
-import type { NetworkInfo } from '#src/network/resolver.ts';
+import { auditNetwork, type NetworkInfo } from '#src/network/resolver.ts';
 import { recordEvents } from '#src/syslog/service.ts';
 import { ADMIN_CONSOLE, appTarget, isPhishingResistant } from '#src/policy/sign-on.ts';
 import { endHelpCenterSessionsOfUser } from '#src/helpcenter/sessions.ts';
@@ -113,7 +113,7 @@ export async function startSession(
     };
     await insertSession(tx, ctx.tenantId, tokenHash(cookie), session);
     const credential = token.amr.map((m) => CREDENTIAL_TYPE[m]).find((c) => c !== undefined) ?? null;
-    const audit = { ...ctx.audit(actor), network: { asNumber: ctx.network.asn, asOrg: ctx.network.asOrg, country: ctx.network.country } };
+    const audit = { ...ctx.audit(actor), network: auditNetwork(ctx.network) };
     const authenticationContext = { authenticationProvider: 'OKTA_AUTHENTICATION_PROVIDER', credentialType: credential, externalSessionId: session.id, rootSessionId: session.id };
     await recordEvents(tx, ctx.clock, ctx.tenantId, audit, [
       {
