@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
-import { acquireEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { acquireEmbeddedPostgres, processAlive, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 
 const runId = `${process.pid}_${Date.now().toString(36)}`;
 const template = `bulwark_tpl_${runId}`;
@@ -51,15 +51,6 @@ function runFiles(files: string[], concurrency: number): Promise<number> {
   return new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /**
  * Runs `work` while no other `npm test` on this machine runs its timing tests (CI runs one per database, side
  * by side, and they tend to finish together). A directory is the lock, since mkdir is atomic; one left by a run
@@ -89,7 +80,7 @@ async function aloneAtTimingTests<T>(work: () => Promise<T>): Promise<T> {
     } catch {
       // Not written yet: the holder has just taken the lock.
     }
-    if (holder > 0 && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+    if (holder > 0 && !processAlive(holder)) rmSync(lock, { recursive: true, force: true });
     else await sleep(500);
   }
   try {

@@ -59,7 +59,8 @@ function ownedDir(path: string, owner: RunAs): void {
   if (owner) chownSync(path, owner.uid, owner.gid);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of ours with this pid is running (one of another user's cannot be the one a pid file names). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
