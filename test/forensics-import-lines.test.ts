@@ -15,6 +15,7 @@ import { ingestEvents } from '../src/forensics/staging.ts';
 import { insertNdjsonKept, readNdjsonFields } from '../src/forensics/store.ts';
 import { openWorkspace, type Workspace } from '../src/forensics/workspace.ts';
 import { CLI, NODE, runCli } from './cli-helpers.ts';
+import { queryWorkspace } from './support/workspace.ts';
 
 const uuidOf = (i: number) => `0f0c2e1a-7b3d-4c8e-9a6f-${i.toString(16).padStart(12, '0')}`;
 /** A small valid LogEvent numbered `i`; `extra` overrides or adds fields. */
@@ -233,16 +234,9 @@ describe('bulwark logs import: lines, duplicates and atomicity', () => {
     const data = join(dir, 'zones');
     const res = await runCli(['logs', 'import', ndjson, array, '--workspace', 'zones', '--json'], { env: { BULWARK_DATA_DIR: data, TZ: 'Asia/Tokyo' } });
     assert.equal(res.code, 0, res.stderr);
-    const instance = await DuckDBInstance.create(join(data, 'workspaces', 'zones.duckdb'), { access_mode: 'READ_ONLY' });
-    const conn = await instance.connect();
-    try {
-      const stored = (await conn.runAndReadAll(`SELECT strftime(published, '%Y-%m-%d %H:%M:%S.%f') FROM events ORDER BY source_file, source_line`)).getRows().map(([p]) => p);
-      const utc = ['2026-05-01 12:00:00.000000', '2026-05-01 12:00:00.000000', '2026-05-01 12:00:00.000000', '2026-05-01 12:00:00.123456', '2026-05-01 12:00:00.000000'];
-      assert.deepEqual(stored, [...utc, ...utc]);
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    const stored = (await queryWorkspace(data, 'zones', `SELECT strftime(published, '%Y-%m-%d %H:%M:%S.%f') AS p FROM events ORDER BY source_file, source_line`)).map((r) => r['p']);
+    const utc = ['2026-05-01 12:00:00.000000', '2026-05-01 12:00:00.000000', '2026-05-01 12:00:00.000000', '2026-05-01 12:00:00.123456', '2026-05-01 12:00:00.000000'];
+    assert.deepEqual(stored, [...utc, ...utc]);
   });
 
   it('migrates a workspace of schema version 1, whose uuid was a primary key, and refuses one from a newer Bulwark', async () => {
@@ -291,16 +285,9 @@ describe('bulwark logs import: lines, duplicates and atomicity', () => {
     const data = join(dir, 'fresh');
     const res = await runCli(['logs', 'import', file('fresh.ndjson', `${event(1)}\n`), '--workspace', 'fresh'], { env: { BULWARK_DATA_DIR: data } });
     assert.equal(res.code, 0, res.stderr);
-    const instance = await DuckDBInstance.create(join(data, 'workspaces', 'fresh.duckdb'), { access_mode: 'READ_ONLY' });
-    const conn = await instance.connect();
-    try {
-      const [[version, compression] = []] = (await conn.runAndReadAll(`SELECT
-        (SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()),
-        (SELECT string_agg(DISTINCT compression) FROM pragma_storage_info('events') WHERE column_name = 'event' AND segment_type <> 'VALIDITY')`)).getRows();
-      assert.deepEqual([version, compression], ['v1.2.0+', 'ZSTD']);
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    const [found] = await queryWorkspace(data, 'fresh', `SELECT
+      (SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()) AS version,
+      (SELECT string_agg(DISTINCT compression) FROM pragma_storage_info('events') WHERE column_name = 'event' AND segment_type <> 'VALIDITY') AS compression`);
+    assert.deepEqual([found?.['version'], found?.['compression']], ['v1.2.0+', 'ZSTD']);
   });
 });
