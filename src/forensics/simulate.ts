@@ -3,8 +3,8 @@
  * embedded, and the ground truth an investigation of it must find. Deterministic: the same options give the
  * same events (uuids included) and the same truth on every machine.
  */
-import { PASSWORD_OR_FACTOR_EVENTS } from '#src/remediation/criteria.ts';
 import { between, prng, subSeed } from '#src/lib/random.ts';
+import { PASSWORD_OR_FACTOR_EVENTS } from '#src/remediation/criteria.ts';
 import type { LogEvent } from '#src/syslog/log-event.ts';
 import { activityWeight, MIN_TENANT_EVENTS, planTenantActivity, type Period } from './simulate-background.ts';
 import { byTime, createTimeline, toLogEvent, type Planned } from './simulate-events.ts';
@@ -27,8 +27,10 @@ export const DEFAULTS = { scenario: '2022-support-takeover' as Scenario, tenants
 /** Every planned event is held in memory until it is sorted, about 1.3 KB each: half a million is some 700 MB. */
 export const LIMITS = { tenants: [1, 100_000], events: [100, 500_000], days: [1, 31], seed: [0, 4_294_967_295] } as const;
 
-/** The events that count for remediation: a password reset or changed, a factor added or removed (outcome SUCCESS). */
-/** Who must be remediated is decided as remediation decides it (docs/remediation.md), so the truth checks it. */
+/**
+ * The events that count for remediation: a password reset or changed, a factor added or removed (outcome
+ * SUCCESS). Remediation's own list (docs/remediation.md), so the truth says whom remediation must select.
+ */
 export const REMEDIATION_EVENT_TYPES = PASSWORD_OR_FACTOR_EVENTS;
 
 export class SimulationError extends Error {

@@ -1,5 +1,4 @@
 import { createHash, type Hash } from 'node:crypto';
-import { excelJs } from './excel.ts';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { raiseAlert } from '#src/alerts/service.ts';
@@ -10,6 +9,7 @@ import { newId } from '#src/lib/ids.ts';
 import { findTenant, listTenants } from '#src/tenants/service.ts';
 import type { LogTarget } from '#src/syslog/log-event.ts';
 import { ReportErrors } from './errors.ts';
+import { excelJs } from './excel.ts';
 import { countRows, renderCsv, type AppliedFilter, type RenderSpec } from './render.ts';
 import {
   decideRun, downloadByWatermark, downloadsSince, findDownload, findRun, finishDownload, insertDownload, insertRun, listDownloads, listRuns, recentSizes,
